@@ -1,0 +1,71 @@
+import {
+  BadRequestException,
+  INestApplication,
+  ValidationError,
+  ValidationPipe,
+} from '@nestjs/common';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import { ADMIN_KEY_SCHEME, QUEUE_TOKEN_SCHEME } from '@app/common/adapter/http/api-security';
+import { DomainExceptionFilter } from '@app/common/adapter/http/domain-exception.filter';
+
+/** Everything main.ts and the HTTP tests configure alike: one app, one behaviour. */
+export function configureApp(app: NestFastifyApplication): OpenAPIObject {
+  app.useLogger(app.get(Logger));
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      forbidUnknownValues: false,
+      transform: true,
+      validationError: { target: false, value: false },
+      exceptionFactory: (errors) => new BadRequestException(describe(errors).join('; ')),
+    }),
+  );
+  app.useGlobalFilters(new DomainExceptionFilter());
+  return setUpSwagger(app);
+}
+
+function describe(errors: ValidationError[], parent = ''): string[] {
+  return errors.flatMap((error) => {
+    const path = parent ? `${parent}.${error.property}` : error.property;
+    const own = Object.values(error.constraints ?? {});
+    return [...own, ...describe(error.children ?? [], path)];
+  });
+}
+
+function setUpSwagger(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('Concert ticketing API')
+    .setDescription(
+      [
+        'A fair virtual waiting room, race-proof seat holds and prepaid-balance payments.',
+        '',
+        'Flow: `POST /user_queue_tokens` → poll `GET /user_queue_tokens/token_info` until',
+        '`IN_PROGRESS` → browse concerts, performances and seats → `POST',
+        '/performance_seats/{id}/book` → `POST /performance_seats/{id}/pay`.',
+        '',
+        'Every error body is `{"message": "..."}`. Money is a JSON number with at most 2',
+        'decimals; times are ISO 8601 UTC.',
+      ].join('\n'),
+    )
+    .setVersion('1.0')
+    .addApiKey(
+      {
+        type: 'apiKey',
+        in: 'header',
+        name: 'X-Reservation-Token',
+        description: 'The queue token from POST /user_queue_tokens.',
+      },
+      QUEUE_TOKEN_SCHEME,
+    )
+    .addApiKey(
+      { type: 'apiKey', in: 'header', name: 'X-Admin-Key', description: 'Equal to ADMIN_API_KEY.' },
+      ADMIN_KEY_SCHEME,
+    )
+    .build();
+  const document = SwaggerModule.createDocument(app, config);
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  return document;
+}

@@ -1,0 +1,77 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DataSource } from 'typeorm';
+import { validateEnvironment } from '@app/common/config/environment';
+import { runMigrations } from '@app/database/migrate';
+import { dataSourceOptions } from '@app/database/data-source-options';
+import { DEMO_USER_IDS, seedDemoData } from '@app/database/seed/demo-seed';
+import { RunningPostgres, startEmbeddedPostgres } from '@app/database/embedded/embedded-postgres';
+import { AppModule } from './app.module';
+import { configureApp } from './configure-app';
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+async function bootstrap(): Promise<void> {
+  const env = validateEnvironment(process.env);
+
+  let embedded: RunningPostgres | undefined;
+  if (!env.DATABASE_URL) {
+    const dataDir = env.EMBEDDED_POSTGRES_DIR ?? '.data/postgres';
+    say(`No DATABASE_URL: starting the embedded PostgreSQL in ${dataDir}`);
+    embedded = await startEmbeddedPostgres({
+      dataDir,
+      port: env.EMBEDDED_POSTGRES_PORT,
+      database: 'concert_ticketing',
+    });
+    process.env.DATABASE_URL = embedded.url;
+  }
+  const databaseUrl = process.env.DATABASE_URL as string;
+
+  const applied = await runMigrations(databaseUrl);
+  if (applied.length > 0) say(`Applied migrations: ${applied.join(', ')}`);
+  if (env.SEED_DEMO_DATA ?? embedded !== undefined) await seed(databaseUrl);
+
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule,
+    new FastifyAdapter({ bodyLimit: 64 * 1024, trustProxy: true }),
+    { bufferLogs: true },
+  );
+  configureApp(app);
+  await app.listen(env.PORT, '0.0.0.0');
+  say(`Listening on http://localhost:${env.PORT}  (Swagger UI: /docs, OpenAPI: /docs-json)`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    say(`${signal}: draining requests, stopping the job, closing the database`);
+    try {
+      await app.close();
+      await embedded?.stop();
+    } finally {
+      process.exit(0);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+async function seed(databaseUrl: string): Promise<void> {
+  const dataSource = new DataSource({ ...dataSourceOptions(databaseUrl, 1), logging: false });
+  await dataSource.initialize();
+  try {
+    const seeded = await seedDemoData(dataSource);
+    if (seeded.length > 0) say('Seeded demo concerts, performances and seats.');
+  } finally {
+    await dataSource.destroy();
+  }
+  say(`Demo users (balance 500.00 when seeded): ${DEMO_USER_IDS.join(', ')}`);
+}
+
+bootstrap().catch((error: unknown) => {
+  process.stderr.write(
+    `Failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
+  process.exit(1);
+});

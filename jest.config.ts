@@ -1,0 +1,27 @@
+import type { Config } from 'jest';
+
+const config: Config = {
+  rootDir: '.',
+  moduleFileExtensions: ['js', 'json', 'ts'],
+  roots: ['<rootDir>/libs', '<rootDir>/apps', '<rootDir>/test'],
+  testRegex: '.*\\.(spec|e2e-spec)\\.ts$',
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', diagnostics: false }],
+    // ESM-only dependencies of @fastify/static (Swagger UI's assets), compiled for jest's CJS.
+    '^.+\\.js$': [
+      'ts-jest',
+      { tsconfig: { allowJs: true, module: 'commonjs', target: 'ES2022' }, diagnostics: false },
+    ],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!(content-disposition)/)'],
+  moduleNameMapper: {
+    '^@app/(common|database|user|queue|concert|booking|payment)(|/.*)$': '<rootDir>/libs/$1/src$2',
+  },
+  testEnvironment: 'node',
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  testTimeout: 120_000,
+  maxWorkers: 2,
+};
+
+export default config;

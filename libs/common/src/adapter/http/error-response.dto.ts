@@ -1,0 +1,7 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+/** Every error of the API has this body. */
+export class ErrorResponseDto {
+  @ApiProperty({ example: 'User not found' })
+  message: string;
+}

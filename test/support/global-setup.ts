@@ -1,0 +1,63 @@
+import { chmodSync, mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import { startEmbeddedPostgres } from '../../libs/database/src/embedded/embedded-postgres';
+import { runMigrations } from '../../libs/database/src/migrate';
+import { withDatabase } from './test-database';
+
+declare global {
+  var __TEST_POSTGRES__: { stop(): Promise<void> } | undefined;
+}
+
+/**
+ * One PostgreSQL for the whole run: the embedded one in a temporary directory, or the server
+ * TEST_DATABASE_URL names. The schema is migrated once into a template database; every test
+ * file then clones its own database from it, so files run in parallel without sharing rows.
+ */
+export default async function globalSetup(): Promise<void> {
+  let server = process.env.TEST_DATABASE_URL;
+  if (!server) {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ticketing-test-pg-'));
+    chmodSync(dir, 0o755);
+    const postgres = await startEmbeddedPostgres({
+      dataDir: path.join(dir, 'data'),
+      port: await freePort(),
+      database: 'ticketing_test',
+      // Durability is not under test; speed is welcome.
+      settings: {
+        fsync: 'off',
+        synchronous_commit: 'off',
+        full_page_writes: 'off',
+        max_connections: 500,
+      },
+    });
+    globalThis.__TEST_POSTGRES__ = postgres;
+    server = postgres.url;
+  }
+  const template = `ticketing_template_${process.pid}`;
+  const client = new Client({ connectionString: server });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${template}`);
+    await client.query(`CREATE DATABASE ${template}`);
+  } finally {
+    await client.end();
+  }
+  await runMigrations(withDatabase(server, template));
+  process.env.TEST_PG_SERVER_URL = server;
+  process.env.TEST_PG_TEMPLATE = template;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.unref();
+    probe.on('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}

@@ -1,0 +1,71 @@
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '@app/common/config/app-config';
+import { Clock } from '@app/common/domain/clock';
+import { AppModule } from '../../apps/api/src/app.module';
+import { configureApp } from '../../apps/api/src/configure-app';
+import { FakeClock } from './fake-clock';
+import { createTestDatabase, dropTestDatabase } from './test-database';
+
+export const ADMIN_KEY = 'test-admin-key';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  /** A direct connection to the same database, to check outcomes in the tables. */
+  db: DataSource;
+  clock: FakeClock;
+  config: AppConfig;
+  databaseUrl: string;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  /** Share a database created by another TestApp (a second instance); default: a new one. */
+  databaseUrl?: string;
+  env?: Record<string, string>;
+  clock?: FakeClock;
+}
+
+/**
+ * The real application (every module, the real PostgreSQL, the real HTTP stack through
+ * Fastify's inject) with a fake clock and the scheduler off: tests run the job by hand.
+ */
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const ownsDatabase = options.databaseUrl === undefined;
+  const databaseUrl = options.databaseUrl ?? (await createTestDatabase());
+  const config = AppConfig.fromRaw({
+    DATABASE_URL: databaseUrl,
+    ADMIN_API_KEY: ADMIN_KEY,
+    SCHEDULER_ENABLED: 'false',
+    LOG_LEVEL: 'silent',
+    DATABASE_POOL_SIZE: '20',
+    ...options.env,
+  });
+  const clock = options.clock ?? new FakeClock();
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+    .overrideProvider(AppConfig)
+    .useValue(config)
+    .overrideProvider(Clock)
+    .useValue(clock)
+    .compile();
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
+    logger: false,
+  });
+  configureApp(app);
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  const db = app.get(DataSource);
+
+  return {
+    app,
+    db,
+    clock,
+    config,
+    databaseUrl,
+    async close() {
+      await app.close();
+      if (ownsDatabase) await dropTestDatabase(databaseUrl);
+    },
+  };
+}
