@@ -5,6 +5,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import { AppConfig, CommonModule, validateEnvironment } from '@app/common';
 import { DatabaseModule } from '@app/database';
+import { QueueModule } from '@app/queue';
 import { UserModule } from '@app/user';
 import { HealthModule } from './health/health.module';
 
@@ -35,6 +36,7 @@ import { HealthModule } from './health/health.module';
     DatabaseModule,
     HealthModule,
     UserModule,
+    QueueModule,
   ],
 })
 export class AppModule {}

@@ -1,0 +1,57 @@
+import {
+  CanActivate,
+  createParamDecorator,
+  ExecutionContext,
+  Injectable,
+  SetMetadata,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { QUEUE_TOKEN_HEADER } from '@app/common/adapter/http/api-security';
+import {
+  AuthorizeQueueTokenUseCase,
+  QueueTokenAccess,
+} from '../../../application/authorize-queue-token.use-case';
+import { QueueToken } from '../../../domain/queue-token';
+
+const ACCESS_KEY = 'queue-token-access';
+
+/** Marks a route (or controller) with what its token must allow; ACTIVE by default. */
+export const RequireQueueToken = (access: QueueTokenAccess = 'ACTIVE') =>
+  SetMetadata(ACCESS_KEY, access);
+
+interface RequestWithToken {
+  headers: Record<string, unknown>;
+  queueToken?: QueueToken;
+}
+
+/**
+ * Enforces `X-Reservation-Token`: 401 `Token is invalid` (missing, unknown, expired or past
+ * its TTL), 403 `Token is still in queue` where an active token is needed.
+ */
+@Injectable()
+export class QueueTokenGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly authorize: AuthorizeQueueTokenUseCase,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const access =
+      this.reflector.getAllAndOverride<QueueTokenAccess | undefined>(ACCESS_KEY, [
+        context.getHandler(),
+        context.getClass(),
+      ]) ?? 'ACTIVE';
+    const request = context.switchToHttp().getRequest<RequestWithToken>();
+    request.queueToken = await this.authorize.execute(request.headers[QUEUE_TOKEN_HEADER], access);
+    return true;
+  }
+}
+
+/** The token the guard accepted. */
+export const CurrentQueueToken = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): QueueToken => {
+    const token = context.switchToHttp().getRequest<RequestWithToken>().queueToken;
+    if (!token) throw new Error('CurrentQueueToken used on a route without QueueTokenGuard');
+    return token;
+  },
+);

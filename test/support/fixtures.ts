@@ -1,0 +1,103 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+
+/**
+ * Rows written straight into the test database, for tests whose subject is something else
+ * (a booking test needs an active token, not the queue). Each mirrors what the app writes.
+ */
+
+export async function insertUser(db: DataSource, balance = '0.00'): Promise<string> {
+  const [{ id }] = await db.query('INSERT INTO users (balance) VALUES ($1) RETURNING id', [
+    balance,
+  ]);
+  if (Number(balance) > 0) {
+    await db.query(`INSERT INTO balance_ledger (user_id, kind, amount) VALUES ($1, 'CHARGE', $2)`, [
+      id,
+      balance,
+    ]);
+  }
+  return id;
+}
+
+export async function insertConcert(db: DataSource, name = 'Fixture Concert'): Promise<number> {
+  const [{ id }] = await db.query('INSERT INTO concerts (name) VALUES ($1) RETURNING id', [name]);
+  return Number(id);
+}
+
+export interface PerformanceFixture {
+  performanceId: number;
+  /** Seat ids in seat-number order (seat n is seatIds[n - 1]). */
+  seatIds: number[];
+}
+
+/** A performance with seats 1..seats and their (empty) book-info rows. */
+export async function insertPerformance(
+  db: DataSource,
+  concertId: number,
+  options: { at: Date; seats?: number; price?: string },
+): Promise<PerformanceFixture> {
+  const seats = options.seats ?? 10;
+  const price = options.price ?? '100.00';
+  const [{ id }] = await db.query(
+    `INSERT INTO concert_performances (concert_id, performance_datetime, max_seats, price)
+     VALUES ($1, $2, $3, $4) RETURNING id`,
+    [concertId, options.at, seats, price],
+  );
+  const rows: { id: string }[] = await db.query(
+    `WITH seats AS (
+       INSERT INTO performance_seats (concert_performance_id, seat_number, price)
+       SELECT $1, n, $2 FROM generate_series(1, $3::int) AS n
+       RETURNING id, seat_number
+     ), info AS (
+       INSERT INTO performance_seat_book_info (performance_seat_id) SELECT id FROM seats
+     )
+     SELECT id FROM seats ORDER BY seat_number`,
+    [id, price, seats],
+  );
+  return { performanceId: Number(id), seatIds: rows.map((row) => Number(row.id)) };
+}
+
+export function newTokenValue(): string {
+  return createHash('md5').update(randomBytes(16)).digest('hex');
+}
+
+/** An IN_PROGRESS token admitted at `now`, valid for `ttlSeconds`. */
+export async function insertActiveToken(
+  db: DataSource,
+  userId: string,
+  now: Date,
+  ttlSeconds = 600,
+): Promise<string> {
+  const token = newTokenValue();
+  await db.query(
+    `INSERT INTO user_queue_tokens
+       (user_id, token, status, created_at, last_seen_at, activated_at, expires_at)
+     VALUES ($1, $2, 'IN_PROGRESS', $3, $3, $3, $4)`,
+    [userId, token, now, new Date(now.getTime() + ttlSeconds * 1000)],
+  );
+  return token;
+}
+
+export async function insertQueuedToken(
+  db: DataSource,
+  userId: string,
+  now: Date,
+): Promise<string> {
+  const token = newTokenValue();
+  await db.query(
+    `INSERT INTO user_queue_tokens (user_id, token, status, created_at, last_seen_at)
+     VALUES ($1, $2, 'IN_QUEUE', $3, $3)`,
+    [userId, token, now],
+  );
+  return token;
+}
+
+/** A user with a balance and an active token: a buyer let in from the line. */
+export async function insertBuyer(
+  db: DataSource,
+  now: Date,
+  balance = '1000.00',
+): Promise<{ userId: string; token: string }> {
+  const userId = await insertUser(db, balance);
+  return { userId, token: await insertActiveToken(db, userId, now) };
+}
