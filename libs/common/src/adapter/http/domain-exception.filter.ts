@@ -17,8 +17,12 @@ const STATUS_BY_KIND: Record<DomainErrorKind, HttpStatus> = {
   UNAVAILABLE: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
-/** Error codes of a PostgreSQL server or connection that is not there (class 08, 57P0x). */
-const UNAVAILABLE_CODES = /^(08|57P0[1-3]|53300|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE)/;
+/**
+ * A PostgreSQL server that is not there or not taking us: connection exceptions (class 08),
+ * shutdown (57P01-3), too many connections (53300), database missing or closed to new
+ * connections (3D000, 55000 on connect), authentication (28), and socket errors.
+ */
+const UNAVAILABLE_CODES = /^(08|57P0[1-3]|53300|3D000|28|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE)/;
 
 interface ReplyLike {
   status(code: number): ReplyLike;
@@ -73,7 +77,7 @@ export class DomainExceptionFilter implements ExceptionFilter {
 
 function isConnectionFailure(exception: unknown): boolean {
   const message = exception instanceof Error ? exception.message : '';
-  return /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Client has encountered a connection error|Connection terminated unexpectedly/i.test(
+  return /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Client has encountered a connection error|not currently accepting connections|the database system is (starting up|shutting down)/i.test(
     message,
   );
 }

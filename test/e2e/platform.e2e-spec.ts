@@ -1,0 +1,104 @@
+import { Client } from 'pg';
+import { createTestApp, TestApp } from '../support/test-app';
+import { call } from '../support/http';
+import { serverUrl } from '../support/test-database';
+
+describe('platform: health and API documentation', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  async function asAdmin(sql: string): Promise<void> {
+    const client = new Client({ connectionString: serverUrl() });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  }
+
+  it('GET /health answers 200 with the database up', async () => {
+    const response = await call(t.app, 'GET', '/health');
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ status: 'ok', info: { database: { status: 'up' } } });
+  });
+
+  it('GET /health answers 503 while the database refuses connections, then 200 again', async () => {
+    const name = new URL(t.databaseUrl).pathname.slice(1);
+    await asAdmin(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
+    await asAdmin(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${name}' AND pid <> pg_backend_pid()`,
+    );
+    try {
+      const down = await call(t.app, 'GET', '/health');
+      expect(down.status).toBe(503);
+      expect(down.body).toMatchObject({ status: 'error', error: { database: { status: 'down' } } });
+
+      // Any other endpoint that needs the database answers 503 too, never a 500.
+      const user = await call(t.app, 'GET', '/users/11111111-1111-4111-8111-111111111111');
+      expect(user.status).toBe(503);
+      expect(user.body).toEqual({ message: 'Service temporarily unavailable' });
+    } finally {
+      await asAdmin(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
+    }
+    const up = await call(t.app, 'GET', '/health');
+    expect(up.status).toBe(200);
+  });
+
+  it('serves Swagger UI at /docs', async () => {
+    const response = await call(t.app, 'GET', '/docs');
+    expect(response.status).toBe(200);
+    expect(String(response.headers['content-type'])).toMatch(/text\/html/);
+    expect(response.body).toMatch(/swagger/i);
+  });
+
+  it('serves the OpenAPI document at /docs-json with both security schemes', async () => {
+    const response = await call(t.app, 'GET', '/docs-json');
+    expect(response.status).toBe(200);
+    const document = response.body;
+    expect(document.openapi).toMatch(/^3\./);
+    expect(document.components.securitySchemes).toEqual({
+      'queue-token': expect.objectContaining({
+        type: 'apiKey',
+        in: 'header',
+        name: 'X-Reservation-Token',
+      }),
+      'admin-key': expect.objectContaining({ type: 'apiKey', in: 'header', name: 'X-Admin-Key' }),
+    });
+  });
+
+  it('documents the user endpoints with their request schema and every contract status', async () => {
+    const { body: document } = await call(t.app, 'GET', '/docs-json');
+    const charge = document.paths['/users/{user_id}/charge'].post;
+    expect(Object.keys(charge.responses).sort()).toEqual(['200', '400', '404']);
+    expect(charge.requestBody.content['application/json'].schema.$ref).toMatch(/ChargeRequestDto/);
+    expect(document.components.schemas.ChargeRequestDto.required).toEqual(['amount']);
+    const get = document.paths['/users/{user_id}'].get;
+    expect(Object.keys(get.responses).sort()).toEqual(['200', '400', '404']);
+    const admin = document.paths['/admin/users'].post;
+    expect(Object.keys(admin.responses).sort()).toEqual(['201', '400', '401']);
+    expect(admin.security).toEqual([{ 'admin-key': [] }]);
+    for (const operation of [charge, get, admin]) {
+      for (const [status, response] of Object.entries<any>(operation.responses)) {
+        const content = response.content?.['application/json'];
+        expect({ status, hasExample: Boolean(content?.example ?? content?.schema) }).toEqual({
+          status,
+          hasExample: true,
+        });
+      }
+    }
+    expect(document.paths['/health'].get.responses).toHaveProperty('503');
+  });
+
+  it('answers an unknown route with 404 and a message, not a stack trace', async () => {
+    const response = await call(t.app, 'GET', '/nope');
+    expect(response.status).toBe(404);
+    expect(Object.keys(response.body)).toEqual(['message']);
+  });
+});
