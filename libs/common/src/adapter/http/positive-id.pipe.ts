@@ -13,6 +13,12 @@ export class PositiveIdPipe implements PipeTransform<unknown, number> {
   constructor(private readonly name: string) {}
 
   transform(value: unknown): number {
+    // The global ValidationPipe has already turned a `number`-typed param into +value
+    // ("abc" -> NaN, "1.5" -> 1.5), so a number is judged as such.
+    if (typeof value === 'number') {
+      if (Number.isSafeInteger(value) && value >= 1) return value;
+      throw new InvalidRequestError(`${this.name} must be a positive integer`);
+    }
     if (typeof value !== 'string' || value.trim() === '') {
       throw new InvalidRequestError(`${this.name} is required`);
     }
