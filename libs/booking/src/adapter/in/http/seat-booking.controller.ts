@@ -1,0 +1,112 @@
+import { Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiExtraModels,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOperation,
+  ApiParam,
+  ApiSecurity,
+  ApiTags,
+  ApiUnauthorizedResponse,
+  getSchemaPath,
+} from '@nestjs/swagger';
+import { QUEUE_TOKEN_SCHEME } from '@app/common/adapter/http/api-security';
+import { ErrorResponseDto } from '@app/common/adapter/http/error-response.dto';
+import { PositiveIdPipe } from '@app/common/adapter/http/positive-id.pipe';
+import {
+  CurrentQueueToken,
+  QueueTokenGuard,
+  RequireQueueToken,
+} from '@app/queue/adapter/in/http/queue-token.guard';
+import { QueueToken } from '@app/queue/domain/queue-token';
+import { BookSeatUseCase } from '../../../application/book-seat.use-case';
+import { SeatHoldResponseDto } from './dto/seat-hold-response.dto';
+
+const errorExamples = (examples: Record<string, string>) => ({
+  content: {
+    'application/json': {
+      schema: { $ref: getSchemaPath(ErrorResponseDto) },
+      examples: Object.fromEntries(
+        Object.entries(examples).map(([name, message]) => [name, { value: { message } }]),
+      ),
+    },
+  },
+});
+
+@ApiTags('booking')
+@ApiExtraModels(ErrorResponseDto)
+@ApiSecurity(QUEUE_TOKEN_SCHEME)
+@UseGuards(QueueTokenGuard)
+@RequireQueueToken('ACTIVE')
+@Controller('performance_seats')
+export class SeatBookingController {
+  constructor(private readonly bookSeat: BookSeatUseCase) {}
+
+  @Post(':id/book')
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Hold a seat for this token for SEAT_HOLD_TTL_SECONDS',
+    description: [
+      'No body. Holds the seat for the token in `X-Reservation-Token` (an active one) until',
+      '`expires_at`; pay with `POST /performance_seats/{id}/pay` before then.',
+      '',
+      '- Booking the same seat again with the same token while the hold is live returns the',
+      '  same hold (same `book_attempt_at` and `expires_at`; it is not extended).',
+      '- A user holds at most one seat at a time; a seat has at most one live hold.',
+      '- A hold past its `expires_at` is free at once, even before the release job clears it.',
+      '- Every attempt on an existing seat, won or lost, is appended to',
+      '  `performance_seat_book_logs` (`HELD`, `ALREADY_HELD`, `SEAT_ALREADY_BOOKED`,',
+      '  `PERFORMANCE_STARTED`, `USER_HAS_RESERVATION`, `SEAT_HELD_BY_OTHER`). Attempts on a',
+      '  seat that does not exist (404) or with a malformed id (400) are not logged.',
+    ].join('\n'),
+  })
+  @ApiParam({ name: 'id', description: 'The performance seat id.', example: 57 })
+  @ApiCreatedResponse({
+    type: SeatHoldResponseDto,
+    description: 'The seat is held for this token (a new hold, or the same one again).',
+  })
+  @ApiBadRequestResponse({
+    description: 'The seat is paid for, the performance has started, or the id is malformed.',
+    ...errorExamples({
+      booked: 'Seat is already booked',
+      started: 'Performance has already started',
+      malformed: 'id must be a positive integer',
+    }),
+  })
+  @ApiUnauthorizedResponse({
+    type: ErrorResponseDto,
+    description: 'No token, an unknown token, or an expired one.',
+    example: { message: 'Token is invalid' },
+  })
+  @ApiForbiddenResponse({
+    type: ErrorResponseDto,
+    description: 'The token is still waiting in line.',
+    example: { message: 'Token is still in queue' },
+  })
+  @ApiNotFoundResponse({
+    type: ErrorResponseDto,
+    example: { message: 'Performance seat not found' },
+  })
+  @ApiConflictResponse({
+    description:
+      'This user already holds another seat (also by an older token of theirs), or another token holds this seat, live.',
+    ...errorExamples({
+      userHasReservation: 'User already has a reservation',
+      heldByOther: 'Other user is booking the seat',
+    }),
+  })
+  async book(
+    @Param('id', new PositiveIdPipe('id')) id: number,
+    @CurrentQueueToken() token: QueueToken,
+  ): Promise<SeatHoldResponseDto> {
+    const hold = await this.bookSeat.execute(id, { token: token.token, userId: token.userId });
+    return {
+      performance_seat_id: hold.performanceSeatId,
+      book_attempt_at: hold.bookAttemptAt.toISOString(),
+      expires_at: hold.expiresAt.toISOString(),
+    };
+  }
+}

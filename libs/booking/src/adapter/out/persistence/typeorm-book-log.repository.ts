@@ -1,0 +1,20 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { BookAttempt, BookLogRepository } from '../../../application/port/out/book-log.repository';
+
+@Injectable()
+export class TypeOrmBookLogRepository extends BookLogRepository {
+  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {
+    super();
+  }
+
+  async append(attempt: BookAttempt): Promise<void> {
+    await this.txHost.tx.query(
+      `INSERT INTO performance_seat_book_logs
+         (performance_seat_id, token, user_id, result, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $5)`,
+      [attempt.performanceSeatId, attempt.token, attempt.userId, attempt.result, attempt.at],
+    );
+  }
+}

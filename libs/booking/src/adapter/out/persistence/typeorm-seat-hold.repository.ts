@@ -1,0 +1,143 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { queryRows } from '@app/common/adapter/persistence/query-rows';
+import {
+  BookableSeat,
+  SeatHoldRepository,
+} from '../../../application/port/out/seat-hold.repository';
+import { SeatHold, SeatHoldState } from '../../../domain/seat-hold';
+
+/** Namespace of the per-user advisory locks (the two-key form, apart from any bigint key). */
+const USER_LOCK_NAMESPACE = 7_310_010;
+
+interface HoldRow {
+  performance_seat_id: string;
+  token: string;
+  user_id: string;
+  book_attempt_at: Date;
+  expires_at: Date;
+}
+
+interface StateRow {
+  performance_seat_id: string;
+  token: string | null;
+  user_id: string | null;
+  book_attempt_at: Date | null;
+  expires_at: Date | null;
+  book_success_at: Date | null;
+}
+
+function toHold(row: HoldRow): SeatHold {
+  return {
+    performanceSeatId: Number(row.performance_seat_id),
+    token: row.token,
+    userId: row.user_id,
+    bookAttemptAt: row.book_attempt_at,
+    expiresAt: row.expires_at,
+  };
+}
+
+@Injectable()
+export class TypeOrmSeatHoldRepository extends SeatHoldRepository {
+  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {
+    super();
+  }
+
+  async findSeat(performanceSeatId: number): Promise<BookableSeat | null> {
+    const rows = await queryRows<{ id: string; booked: boolean; performance_datetime: Date }>(
+      this.txHost.tx,
+      `SELECT s.id, s.booked, p.performance_datetime
+         FROM performance_seats s
+         JOIN concert_performances p ON p.id = s.concert_performance_id
+        WHERE s.id = $1`,
+      [performanceSeatId],
+    );
+    if (rows.length === 0) return null;
+    return {
+      performanceSeatId: Number(rows[0].id),
+      booked: rows[0].booked,
+      performanceDatetime: rows[0].performance_datetime,
+    };
+  }
+
+  async lockUser(userId: string): Promise<void> {
+    // hashtext is 32-bit: two users may share a key, which only makes them take turns.
+    await this.txHost.tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
+      USER_LOCK_NAMESPACE,
+      userId,
+    ]);
+  }
+
+  async findLiveHoldsOfUser(userId: string, now: Date): Promise<SeatHold[]> {
+    const rows = await queryRows<HoldRow>(
+      this.txHost.tx,
+      `SELECT performance_seat_id, token, user_id, book_attempt_at, expires_at
+         FROM performance_seat_book_info
+        WHERE user_id = $1 AND token IS NOT NULL AND book_success_at IS NULL
+          AND expires_at > $2`,
+      [userId, now],
+    );
+    return rows.map(toHold);
+  }
+
+  async tryHold(
+    performanceSeatId: number,
+    holder: { token: string; userId: string },
+    now: Date,
+    expiresAt: Date,
+  ): Promise<SeatHold | null> {
+    // Concurrent attempts queue on the row lock; each re-checks the WHERE on the row the
+    // previous winner committed, so exactly one of them finds the seat free.
+    const rows = await queryRows<HoldRow>(
+      this.txHost.tx,
+      `UPDATE performance_seat_book_info
+          SET token = $2, user_id = $3, book_attempt_at = $4, expires_at = $5
+        WHERE performance_seat_id = $1 AND book_success_at IS NULL
+          AND (token IS NULL OR expires_at <= $4)
+       RETURNING performance_seat_id, token, user_id, book_attempt_at, expires_at`,
+      [performanceSeatId, holder.token, holder.userId, now, expiresAt],
+    );
+    return rows.length === 0 ? null : toHold(rows[0]);
+  }
+
+  async findState(performanceSeatId: number): Promise<SeatHoldState | null> {
+    const rows = await queryRows<StateRow>(
+      this.txHost.tx,
+      `SELECT performance_seat_id, token, user_id, book_attempt_at, expires_at, book_success_at
+         FROM performance_seat_book_info
+        WHERE performance_seat_id = $1`,
+      [performanceSeatId],
+    );
+    if (rows.length === 0) return null;
+    const row = rows[0];
+    return {
+      performanceSeatId: Number(row.performance_seat_id),
+      token: row.token,
+      userId: row.user_id,
+      bookAttemptAt: row.book_attempt_at,
+      expiresAt: row.expires_at,
+      bookSuccessAt: row.book_success_at,
+    };
+  }
+
+  async releaseLapsed(now: Date, limit: number): Promise<number> {
+    // SKIP LOCKED: rows a booking or another instance is on are left for the next run; the
+    // outer re-check keeps a hold that a booking renewed meanwhile.
+    const rows = await queryRows<{ id: string }>(
+      this.txHost.tx,
+      `UPDATE performance_seat_book_info
+          SET token = NULL, user_id = NULL, book_attempt_at = NULL, expires_at = NULL
+        WHERE id IN (
+                SELECT id FROM performance_seat_book_info
+                 WHERE token IS NOT NULL AND book_success_at IS NULL AND expires_at <= $1
+                 ORDER BY expires_at
+                 LIMIT $2
+                   FOR UPDATE SKIP LOCKED)
+          AND book_success_at IS NULL AND expires_at <= $1
+       RETURNING id`,
+      [now, limit],
+    );
+    return rows.length;
+  }
+}

@@ -1,0 +1,91 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionRunner } from '@app/common/application/transaction-runner';
+import { AppConfig } from '@app/common/config/app-config';
+import { Clock } from '@app/common/domain/clock';
+import {
+  isBookingRefusal,
+  PerformanceSeatNotFoundError,
+  PerformanceStartedError,
+  SeatAlreadyBookedError,
+  SeatHeldByOtherError,
+  UserHasReservationError,
+} from '../domain/booking-errors';
+import { holdExpiry, isSold, liveHoldOf, SeatHold } from '../domain/seat-hold';
+import { BookLogRepository } from './port/out/book-log.repository';
+import { SeatHoldRepository } from './port/out/seat-hold.repository';
+
+/** Who is booking: the queue token the request carried, and its user. */
+export interface SeatHolder {
+  token: string;
+  userId: string;
+}
+
+/**
+ * Holds a seat for a queue token for SEAT_HOLD_TTL_SECONDS. Every check that matters is
+ * settled by the database inside one transaction: a per-user advisory lock (one hold per
+ * user) and one conditional UPDATE on the seat's book-info row (one hold per seat).
+ */
+@Injectable()
+export class BookSeatUseCase {
+  constructor(
+    private readonly transactions: TransactionRunner,
+    private readonly holds: SeatHoldRepository,
+    private readonly logs: BookLogRepository,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  async execute(performanceSeatId: number, holder: SeatHolder): Promise<SeatHold> {
+    const now = this.clock.now();
+    try {
+      return await this.transactions.run(() => this.hold(performanceSeatId, holder, now));
+    } catch (error) {
+      if (!isBookingRefusal(error)) throw error;
+      // The transaction has rolled back; the refused attempt is still recorded, on its own.
+      await this.logs.append({ performanceSeatId, ...holder, result: error.result, at: now });
+      throw error;
+    }
+  }
+
+  private async hold(seatId: number, holder: SeatHolder, now: Date): Promise<SeatHold> {
+    const seat = await this.holds.findSeat(seatId);
+    // Not logged: the log's foreign key needs an existing seat.
+    if (!seat) throw new PerformanceSeatNotFoundError();
+    if (seat.booked) throw new SeatAlreadyBookedError();
+    if (seat.performanceDatetime.getTime() <= now.getTime()) throw new PerformanceStartedError();
+
+    await this.holds.lockUser(holder.userId);
+    const own = await this.holds.findLiveHoldsOfUser(holder.userId, now);
+    // Only this very hold (same seat, same token) may exist; anything else is another one,
+    // including a hold of this seat by an older token of the same user.
+    if (own.some((hold) => hold.performanceSeatId !== seatId || hold.token !== holder.token)) {
+      throw new UserHasReservationError();
+    }
+
+    const won = await this.holds.tryHold(
+      seatId,
+      holder,
+      now,
+      holdExpiry(now, this.config.seatHoldTtlSeconds),
+    );
+    if (won) {
+      await this.logs.append({ performanceSeatId: seatId, ...holder, result: 'HELD', at: now });
+      return won;
+    }
+
+    const state = await this.holds.findState(seatId);
+    if (state && isSold(state)) throw new SeatAlreadyBookedError();
+    const live = state ? liveHoldOf(state, now) : null;
+    if (live && live.token === holder.token) {
+      // A repeat: the same hold, neither renewed nor extended.
+      await this.logs.append({
+        performanceSeatId: seatId,
+        ...holder,
+        result: 'ALREADY_HELD',
+        at: now,
+      });
+      return live;
+    }
+    throw new SeatHeldByOtherError();
+  }
+}

@@ -1,0 +1,57 @@
+import { addSeconds } from '@app/common/domain/clock';
+
+/** A seat held for one queue token until `expiresAt`: the row of performance_seat_book_info. */
+export interface SeatHold {
+  performanceSeatId: number;
+  token: string;
+  userId: string;
+  bookAttemptAt: Date;
+  expiresAt: Date;
+}
+
+/** The book-info row as it stands: a hold (live or lapsed), a sale, or nothing. */
+export interface SeatHoldState {
+  performanceSeatId: number;
+  token: string | null;
+  userId: string | null;
+  bookAttemptAt: Date | null;
+  expiresAt: Date | null;
+  bookSuccessAt: Date | null;
+}
+
+/**
+ * A hold is live while it is unpaid and its expiry is still ahead. A lapsed hold counts as
+ * free at once, whether or not the release job has cleared it yet.
+ */
+export function isLiveHold(
+  state: Pick<SeatHoldState, 'token' | 'expiresAt' | 'bookSuccessAt'>,
+  now: Date,
+): boolean {
+  return (
+    state.token !== null &&
+    state.bookSuccessAt === null &&
+    state.expiresAt !== null &&
+    state.expiresAt.getTime() > now.getTime()
+  );
+}
+
+export function isSold(state: Pick<SeatHoldState, 'bookSuccessAt'>): boolean {
+  return state.bookSuccessAt !== null;
+}
+
+/** When a hold taken at `now` lapses. */
+export function holdExpiry(now: Date, ttlSeconds: number): Date {
+  return addSeconds(now, ttlSeconds);
+}
+
+/** The live hold in a state, or null when there is none. */
+export function liveHoldOf(state: SeatHoldState, now: Date): SeatHold | null {
+  if (!isLiveHold(state, now)) return null;
+  return {
+    performanceSeatId: state.performanceSeatId,
+    token: state.token as string,
+    userId: state.userId as string,
+    bookAttemptAt: state.bookAttemptAt as Date,
+    expiresAt: state.expiresAt as Date,
+  };
+}
