@@ -1,19 +1,42 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AdmitQueuedTokensUseCase } from './application/admit-queued-tokens.use-case';
 import { AuthorizeQueueTokenUseCase } from './application/authorize-queue-token.use-case';
+import { GetQueueStatusUseCase } from './application/get-queue-status.use-case';
+import { GetTokenInfoUseCase } from './application/get-token-info.use-case';
+import { IssueQueueTokenUseCase } from './application/issue-queue-token.use-case';
+import { QueueLineRepository } from './application/port/out/queue-line.repository';
+import { QueueSettingsRepository } from './application/port/out/queue-settings.repository';
 import { QueueTokenRepository } from './application/port/out/queue-token.repository';
+import { UserDirectoryRepository } from './application/port/out/user-directory.repository';
+import { UpdateQueueSettingsUseCase } from './application/update-queue-settings.use-case';
+import { AdminQueueController } from './adapter/in/http/admin-queue.controller';
 import { QueueTokenGuard } from './adapter/in/http/queue-token.guard';
+import { QueueTokensController } from './adapter/in/http/queue-tokens.controller';
+import { QueueAdmissionJob } from './adapter/in/schedule/queue-admission.job';
 import { QueueTokenEntity } from './adapter/out/persistence/queue-token.entity';
+import { TypeOrmQueueLineRepository } from './adapter/out/persistence/typeorm-queue-line.repository';
+import { TypeOrmQueueSettingsRepository } from './adapter/out/persistence/typeorm-queue-settings.repository';
 import { TypeOrmQueueTokenRepository } from './adapter/out/persistence/typeorm-queue-token.repository';
+import { TypeOrmUserDirectoryRepository } from './adapter/out/persistence/typeorm-user-directory.repository';
 
 @Module({
   imports: [TypeOrmModule.forFeature([QueueTokenEntity])],
-  controllers: [],
+  controllers: [QueueTokensController, AdminQueueController],
   providers: [
     AuthorizeQueueTokenUseCase,
+    IssueQueueTokenUseCase,
+    GetTokenInfoUseCase,
+    AdmitQueuedTokensUseCase,
+    GetQueueStatusUseCase,
+    UpdateQueueSettingsUseCase,
     QueueTokenGuard,
+    QueueAdmissionJob,
     { provide: QueueTokenRepository, useClass: TypeOrmQueueTokenRepository },
+    { provide: QueueLineRepository, useClass: TypeOrmQueueLineRepository },
+    { provide: QueueSettingsRepository, useClass: TypeOrmQueueSettingsRepository },
+    { provide: UserDirectoryRepository, useClass: TypeOrmUserDirectoryRepository },
   ],
-  exports: [QueueTokenGuard, AuthorizeQueueTokenUseCase],
+  exports: [QueueTokenGuard, AuthorizeQueueTokenUseCase, GetQueueStatusUseCase],
 })
 export class QueueModule {}

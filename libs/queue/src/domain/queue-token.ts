@@ -1,4 +1,9 @@
-import { ForbiddenError, UnauthorizedError } from '@app/common/domain/domain-error';
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  ForbiddenError,
+  InvalidRequestError,
+  UnauthorizedError,
+} from '@app/common/domain/domain-error';
 
 export type TokenStatus = 'IN_QUEUE' | 'IN_PROGRESS' | 'EXPIRED';
 
@@ -23,6 +28,39 @@ export function isActive(token: Pick<QueueToken, 'status' | 'expiresAt'>, now: D
   );
 }
 
+/**
+ * The status a client sees: an IN_PROGRESS token past its TTL is EXPIRED at once, whether or
+ * not the admission job has marked it yet.
+ */
+export function visibleStatus(
+  token: Pick<QueueToken, 'status' | 'expiresAt'>,
+  now: Date,
+): TokenStatus {
+  if (token.status === 'IN_PROGRESS' && !isActive(token, now)) return 'EXPIRED';
+  return token.status;
+}
+
+/** Live tokens are the ones the one-per-user rule is about. */
+export function isLive(token: Pick<QueueToken, 'status'>): boolean {
+  return token.status === 'IN_QUEUE' || token.status === 'IN_PROGRESS';
+}
+
+/**
+ * A new token value: MD5 hex of the user id, the creation time and 16 random bytes. The nonce
+ * makes it impossible to compute from public facts (a user id and a guessed time).
+ */
+export function newTokenValue(
+  userId: string,
+  createdAt: Date,
+  nonce: Buffer = randomBytes(16),
+): string {
+  return createHash('md5')
+    .update(userId)
+    .update(createdAt.toISOString())
+    .update(nonce)
+    .digest('hex');
+}
+
 /** The shape a token must have before we even look it up: 32 lowercase hex characters. */
 export const TOKEN_FORMAT = /^[0-9a-f]{32}$/;
 
@@ -35,5 +73,12 @@ export class TokenInvalidError extends UnauthorizedError {
 export class TokenStillInQueueError extends ForbiddenError {
   constructor() {
     super('Token is still in queue');
+  }
+}
+
+/** POST /user_queue_tokens for a user that does not exist: the contract says 400. */
+export class QueueUserNotFoundError extends InvalidRequestError {
+  constructor() {
+    super('User not found');
   }
 }

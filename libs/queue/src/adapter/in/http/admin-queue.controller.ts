@@ -1,0 +1,77 @@
+import { Body, Controller, Get, Patch, UseGuards } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiSecurity,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { AdminKeyGuard } from '@app/common/adapter/http/admin-key.guard';
+import { ADMIN_KEY_SCHEME } from '@app/common/adapter/http/api-security';
+import { ErrorResponseDto } from '@app/common/adapter/http/error-response.dto';
+import { GetQueueStatusUseCase, QueueStatus } from '../../../application/get-queue-status.use-case';
+import { UpdateQueueSettingsUseCase } from '../../../application/update-queue-settings.use-case';
+import { QueueStatusDto, UpdateQueueSettingsRequestDto } from './dto/queue-settings.dto';
+
+const STATUS_EXAMPLE = {
+  waiting: 1234,
+  active: 100,
+  max_active: 100,
+  admit_per_minute: 600,
+  paused: false,
+};
+
+@ApiTags('admin')
+@ApiSecurity(ADMIN_KEY_SCHEME)
+@UseGuards(AdminKeyGuard)
+@ApiUnauthorizedResponse({ type: ErrorResponseDto, example: { message: 'Admin key is invalid' } })
+@Controller('admin/queue')
+export class AdminQueueController {
+  constructor(
+    private readonly getStatus: GetQueueStatusUseCase,
+    private readonly updateSettings: UpdateQueueSettingsUseCase,
+  ) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'The line and the settings every instance obeys',
+    description:
+      '`max_active` and `admit_per_minute` are the effective values: the stored override, else QUEUE_MAX_ACTIVE_TOKENS / QUEUE_ADMIT_PER_MINUTE.',
+  })
+  @ApiOkResponse({ type: QueueStatusDto, example: STATUS_EXAMPLE })
+  async get(): Promise<QueueStatusDto> {
+    return toStatusDto(await this.getStatus.execute());
+  }
+
+  @Patch()
+  @ApiOperation({
+    summary: 'Change the admission settings live',
+    description:
+      'Stored in the database: every instance follows on its next tick. Absent fields are unchanged (an empty body changes nothing); null for a number restores the environment value.',
+  })
+  @ApiOkResponse({ type: QueueStatusDto, example: { ...STATUS_EXAMPLE, paused: true } })
+  @ApiBadRequestResponse({
+    type: ErrorResponseDto,
+    example: { message: 'max_active must be a non-negative integer (at most 1000000)' },
+  })
+  async patch(@Body() body: UpdateQueueSettingsRequestDto = {}): Promise<QueueStatusDto> {
+    return toStatusDto(
+      await this.updateSettings.execute({
+        maxActive: body.max_active,
+        admitPerMinute: body.admit_per_minute,
+        paused: body.paused,
+      }),
+    );
+  }
+}
+
+function toStatusDto(status: QueueStatus): QueueStatusDto {
+  return {
+    waiting: status.waiting,
+    active: status.active,
+    max_active: status.maxActive,
+    admit_per_minute: status.admitPerMinute,
+    paused: status.paused,
+  };
+}

@@ -1,0 +1,102 @@
+import { Body, Controller, Get, Post, UseGuards } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiSecurity,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { QUEUE_TOKEN_SCHEME } from '@app/common/adapter/http/api-security';
+import { ErrorResponseDto } from '@app/common/adapter/http/error-response.dto';
+import { GetTokenInfoUseCase, TokenInfo } from '../../../application/get-token-info.use-case';
+import { IssueQueueTokenUseCase } from '../../../application/issue-queue-token.use-case';
+import { QueueToken } from '../../../domain/queue-token';
+import { IssuedQueueTokenDto, IssueQueueTokenRequestDto } from './dto/issue-queue-token.dto';
+import { TokenInfoDto } from './dto/token-info.dto';
+import { CurrentQueueToken, QueueTokenGuard, RequireQueueToken } from './queue-token.guard';
+
+@ApiTags('queue')
+@Controller('user_queue_tokens')
+export class QueueTokensController {
+  constructor(
+    private readonly issueToken: IssueQueueTokenUseCase,
+    private readonly getTokenInfo: GetTokenInfoUseCase,
+  ) {}
+
+  @Post()
+  @ApiOperation({
+    summary: 'Join the waiting line',
+    description:
+      'Issues an IN_QUEUE token at the end of the line, or returns the live token the user already has (IN_QUEUE with its current place, or IN_PROGRESS): a user has at most one live token. Poll `GET /user_queue_tokens/token_info` with it; a waiter that stops polling for QUEUE_ABANDON_AFTER_SECONDS is dropped when it reaches the head of the line.',
+  })
+  @ApiCreatedResponse({
+    type: IssuedQueueTokenDto,
+    example: { token: '9f86d081884c7d659a2feaa0c55ad015', status: 'IN_QUEUE', position: 42 },
+  })
+  @ApiBadRequestResponse({
+    type: ErrorResponseDto,
+    examples: {
+      'unknown user': { summary: 'No such user', value: { message: 'User not found' } },
+      'malformed user_id': {
+        summary: 'user_id missing or not a UUID (or unknown fields)',
+        value: { message: 'user_id must be a UUID' },
+      },
+    },
+  })
+  async issue(@Body() body: IssueQueueTokenRequestDto): Promise<IssuedQueueTokenDto> {
+    return this.issueToken.execute(body.user_id);
+  }
+
+  @Get('token_info')
+  @UseGuards(QueueTokenGuard)
+  @RequireQueueToken('ANY')
+  @ApiSecurity(QUEUE_TOKEN_SCHEME)
+  @ApiOperation({
+    summary: 'Where a token stands',
+    description:
+      'Any known token, whatever its status. While IN_QUEUE: 1-based `position` and `estimated_wait_seconds` (from the admissions observed over the last minute; null when none were). While IN_PROGRESS: `expires_at`. Poll every few seconds: the cost of a poll does not grow with the length of the line.',
+  })
+  @ApiOkResponse({
+    type: TokenInfoDto,
+    example: {
+      user_id: '11111111-1111-4111-8111-111111111111',
+      status: 'IN_QUEUE',
+      position: 42,
+      estimated_wait_seconds: 84,
+      expires_at: null,
+      performance_seat_book_info: null,
+    },
+  })
+  @ApiUnauthorizedResponse({
+    type: ErrorResponseDto,
+    description: 'No header, or a token nobody issued.',
+    example: { message: 'Token is invalid' },
+  })
+  async tokenInfo(@CurrentQueueToken() token: QueueToken): Promise<TokenInfoDto> {
+    return toTokenInfoDto(await this.getTokenInfo.execute(token));
+  }
+}
+
+function toTokenInfoDto(info: TokenInfo): TokenInfoDto {
+  const hold = info.seatHold;
+  return {
+    user_id: info.userId,
+    status: info.status,
+    position: info.position,
+    estimated_wait_seconds: info.estimatedWaitSeconds,
+    expires_at: iso(info.expiresAt),
+    performance_seat_book_info: hold && {
+      id: hold.id,
+      performance_seat_id: hold.performanceSeatId,
+      book_attempt_at: iso(hold.bookAttemptAt),
+      book_success_at: iso(hold.bookSuccessAt),
+      expires_at: iso(hold.expiresAt),
+    },
+  };
+}
+
+function iso(at: Date | null): string | null {
+  return at ? at.toISOString() : null;
+}

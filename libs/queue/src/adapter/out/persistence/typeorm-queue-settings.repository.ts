@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { queryRows } from '@app/common/adapter/persistence/query-rows';
+import {
+  QueueSettingsPatch,
+  QueueSettingsRepository,
+  StoredQueueSettings,
+} from '../../../application/port/out/queue-settings.repository';
+
+interface SettingsRow {
+  max_active: number | null;
+  admit_per_minute: number | null;
+  paused: boolean;
+  observed_admissions_per_minute: number | null;
+}
+
+/** The single row id = 1 of queue_settings (created by the migration). */
+@Injectable()
+export class TypeOrmQueueSettingsRepository extends QueueSettingsRepository {
+  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {
+    super();
+  }
+
+  async load(): Promise<StoredQueueSettings> {
+    const [row] = await queryRows<SettingsRow>(
+      this.txHost.tx,
+      `SELECT max_active, admit_per_minute, paused, observed_admissions_per_minute
+         FROM queue_settings WHERE id = 1`,
+    );
+    return {
+      maxActive: row?.max_active ?? null,
+      admitPerMinute: row?.admit_per_minute ?? null,
+      paused: row?.paused ?? false,
+      observedAdmissionsPerMinute: row?.observed_admissions_per_minute ?? null,
+    };
+  }
+
+  async update(patch: QueueSettingsPatch, now: Date): Promise<void> {
+    // One statement; column names are fixed here, only values are parameters.
+    const sets: string[] = [];
+    const values: unknown[] = [now];
+    const set = (column: string, value: unknown) => {
+      values.push(value);
+      sets.push(`${column} = $${values.length}`);
+    };
+    if (patch.maxActive !== undefined) set('max_active', patch.maxActive);
+    if (patch.admitPerMinute !== undefined) set('admit_per_minute', patch.admitPerMinute);
+    if (patch.paused !== undefined) set('paused', patch.paused);
+    await this.txHost.tx.query(
+      `UPDATE queue_settings SET ${[...sets, 'updated_at = $1'].join(', ')} WHERE id = 1`,
+      values,
+    );
+  }
+
+  async recordObservedRate(admissionsPerMinute: number, now: Date): Promise<void> {
+    await this.txHost.tx.query(
+      `UPDATE queue_settings SET observed_admissions_per_minute = $1, observed_at = $2
+        WHERE id = 1`,
+      [admissionsPerMinute, now],
+    );
+  }
+}

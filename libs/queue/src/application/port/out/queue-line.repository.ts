@@ -1,0 +1,26 @@
+export interface WaitingToken {
+  id: number;
+  lastSeenAt: Date;
+}
+
+/** The line as a whole: what the admission job and the admin view work on. */
+export abstract class QueueLineRepository {
+  /**
+   * Takes the admission lock for the current transaction, or answers false at once when
+   * another instance holds it (that instance is doing this tick's work).
+   */
+  abstract tryLockAdmission(): Promise<boolean>;
+  /** IN_PROGRESS tokens past their TTL become EXPIRED; answers how many. */
+  abstract expireOverdue(now: Date): Promise<number>;
+  /** IN_PROGRESS tokens still inside their TTL. */
+  abstract countActive(now: Date): Promise<number>;
+  /** Tokens admitted (activated) after `since`. */
+  abstract countAdmittedSince(since: Date): Promise<number>;
+  abstract countWaiting(): Promise<number>;
+  /** The first `limit` waiting tokens in line order, row-locked for the transaction. */
+  abstract lockHeadOfLine(limit: number): Promise<WaitingToken[]>;
+  /** Waiting tokens that gave up: EXPIRED without being admitted. */
+  abstract expireWaiting(ids: number[], now: Date): Promise<number>;
+  /** Waiting tokens become IN_PROGRESS until `expiresAt`; answers how many changed. */
+  abstract admit(ids: number[], now: Date, expiresAt: Date): Promise<number>;
+}

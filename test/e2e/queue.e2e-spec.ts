@@ -1,0 +1,573 @@
+import { createHash } from 'node:crypto';
+import { ADMIN_KEY, createTestApp, TestApp } from '../support/test-app';
+import { call } from '../support/http';
+import {
+  insertActiveToken,
+  insertConcert,
+  insertPerformance,
+  insertUser,
+  newTokenValue,
+} from '../support/fixtures';
+import { AdmitQueuedTokensUseCase } from '@app/queue';
+
+interface Joined {
+  userId: string;
+  token: string;
+  position: number;
+}
+
+interface TokenRow {
+  id: string;
+  user_id: string;
+  token: string;
+  status: string;
+  created_at: Date;
+  last_seen_at: Date;
+  activated_at: Date | null;
+  expires_at: Date | null;
+  expired_at: Date | null;
+}
+
+describe('queue: tokens, token_info, admission and admin settings', () => {
+  let t: TestApp;
+  let admit: AdmitQueuedTokensUseCase;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    admit = t.app.get(AdmitQueuedTokensUseCase);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  // Every test starts with an empty line, no active tokens and the environment's settings.
+  beforeEach(async () => {
+    await t.db.query(
+      `UPDATE user_queue_tokens SET status = 'EXPIRED', expired_at = now() WHERE status <> 'EXPIRED'`,
+    );
+    await t.db.query(
+      `UPDATE queue_settings SET max_active = NULL, admit_per_minute = NULL, paused = false,
+              observed_admissions_per_minute = NULL, observed_at = NULL`,
+    );
+    // Past every earlier test's admissions, so that no rate window overlaps.
+    t.clock.advanceSeconds(3600);
+  });
+
+  const admin = { 'x-admin-key': ADMIN_KEY };
+
+  async function issue(userId: string) {
+    return call(t.app, 'POST', '/user_queue_tokens', { body: { user_id: userId } });
+  }
+
+  async function join(): Promise<Joined> {
+    const userId = await insertUser(t.db);
+    const response = await issue(userId);
+    expect(response.status).toBe(201);
+    return { userId, token: response.body.token, position: response.body.position };
+  }
+
+  async function info(token: string) {
+    return call(t.app, 'GET', '/user_queue_tokens/token_info', { token });
+  }
+
+  async function rowOf(token: string): Promise<TokenRow> {
+    const [row] = await t.db.query('SELECT * FROM user_queue_tokens WHERE token = $1', [token]);
+    return row;
+  }
+
+  async function tokenCount(): Promise<number> {
+    const [{ count }] = await t.db.query('SELECT count(*)::int AS count FROM user_queue_tokens');
+    return count;
+  }
+
+  async function setSettings(body: Record<string, unknown>) {
+    const response = await call(t.app, 'PATCH', '/admin/queue', { headers: admin, body });
+    expect(response.status).toBe(200);
+    return response.body;
+  }
+
+  describe('POST /user_queue_tokens', () => {
+    it('issues an IN_QUEUE token at the end of the line (201)', async () => {
+      const userId = await insertUser(t.db);
+      const response = await issue(userId);
+      expect(response.status).toBe(201);
+      expect(response.body).toEqual({
+        token: expect.stringMatching(/^[0-9a-f]{32}$/),
+        status: 'IN_QUEUE',
+        position: 1,
+      });
+      const row = await rowOf(response.body.token);
+      expect(row).toMatchObject({ user_id: userId, status: 'IN_QUEUE', activated_at: null });
+      expect(row.created_at.toISOString()).toBe(t.clock.now().toISOString());
+      expect(row.last_seen_at.toISOString()).toBe(t.clock.now().toISOString());
+    });
+
+    it('gives the same token and place to a user asking again', async () => {
+      const first = await join();
+      const second = await join();
+      const again = await issue(second.userId);
+      expect(again.status).toBe(201);
+      expect(again.body).toEqual({ token: second.token, status: 'IN_QUEUE', position: 2 });
+      const [{ count }] = await t.db.query(
+        'SELECT count(*)::int AS count FROM user_queue_tokens WHERE user_id = $1',
+        [second.userId],
+      );
+      expect(count).toBe(1);
+      expect(first.position).toBe(1);
+    });
+
+    it('accepts an upper-case user id as the same user', async () => {
+      const userId = await insertUser(t.db);
+      const lower = await issue(userId);
+      const upper = await issue(userId.toUpperCase());
+      expect(upper.status).toBe(201);
+      expect(upper.body.token).toBe(lower.body.token);
+    });
+
+    it('numbers three users 1, 2, 3 in arrival order and moves them up on admission', async () => {
+      const a = await join();
+      const b = await join();
+      const c = await join();
+      expect([a.position, b.position, c.position]).toEqual([1, 2, 3]);
+      await setSettings({ max_active: 1 });
+      expect((await admit.execute()).admitted).toBe(1);
+      expect((await issue(b.userId)).body).toEqual({
+        token: b.token,
+        status: 'IN_QUEUE',
+        position: 1,
+      });
+      expect((await info(c.token)).body.position).toBe(2);
+      expect((await issue(a.userId)).body).toEqual({
+        token: a.token,
+        status: 'IN_PROGRESS',
+        position: null,
+      });
+    });
+
+    it('makes tokens that cannot be computed from the user id and the time', async () => {
+      const [u1, u2] = [await insertUser(t.db), await insertUser(t.db)];
+      const [r1, r2] = [await issue(u1), await issue(u2)];
+      expect(r1.body.token).not.toBe(r2.body.token);
+      const createdAt = (await rowOf(r1.body.token)).created_at.toISOString();
+      for (const guess of [u1 + createdAt, u1, createdAt, `${u1}${t.clock.now().getTime()}`]) {
+        expect(createHash('md5').update(guess).digest('hex')).not.toBe(r1.body.token);
+      }
+    });
+
+    it('replaces an IN_PROGRESS token past its TTL even before the job runs', async () => {
+      const userId = await insertUser(t.db);
+      const old = await insertActiveToken(t.db, userId, t.clock.now(), 60);
+      t.clock.advanceSeconds(61);
+      const response = await issue(userId);
+      expect(response.status).toBe(201);
+      expect(response.body).toEqual({ token: expect.any(String), status: 'IN_QUEUE', position: 1 });
+      expect(response.body.token).not.toBe(old);
+      expect(await rowOf(old)).toMatchObject({ status: 'EXPIRED' });
+    });
+
+    it('returns a live IN_PROGRESS token as it is', async () => {
+      const userId = await insertUser(t.db);
+      const token = await insertActiveToken(t.db, userId, t.clock.now());
+      const response = await issue(userId);
+      expect(response.status).toBe(201);
+      expect(response.body).toEqual({ token, status: 'IN_PROGRESS', position: null });
+    });
+
+    it('answers 400 User not found for an unknown user and writes nothing', async () => {
+      const before = await tokenCount();
+      const response = await issue('0b8e7c1e-9a55-4a57-8f0e-7a3f0a8b9c11');
+      expect(response.status).toBe(400);
+      expect(response.body).toEqual({ message: 'User not found' });
+      expect(await tokenCount()).toBe(before);
+    });
+
+    it.each([
+      ['a malformed user_id', { user_id: 'abc' }, 'user_id must be a UUID'],
+      ['a numeric user_id', { user_id: 42 }, 'user_id must be a UUID'],
+      ['no user_id', {}, 'user_id must be a UUID'],
+      [
+        'an unknown field',
+        { user_id: '0b8e7c1e-9a55-4a57-8f0e-7a3f0a8b9c11', position: 1 },
+        'property position should not exist',
+      ],
+    ])('answers 400 naming the field for %s and writes nothing', async (_name, body, message) => {
+      const before = await tokenCount();
+      const response = await call(t.app, 'POST', '/user_queue_tokens', { body });
+      expect(response.status).toBe(400);
+      expect(response.body).toEqual({ message });
+      expect(await tokenCount()).toBe(before);
+    });
+
+    it('answers 400 for malformed JSON', async () => {
+      const response = await call(t.app, 'POST', '/user_queue_tokens', { payload: '{"user_id":' });
+      expect(response.status).toBe(400);
+      expect(typeof response.body.message).toBe('string');
+    });
+
+    it('gives 200 concurrent requests of one user one token (one row)', async () => {
+      const userId = await insertUser(t.db);
+      const responses = await Promise.all(Array.from({ length: 200 }, () => issue(userId)));
+      expect(responses.map((r) => r.status)).toEqual(Array(200).fill(201));
+      const tokens = new Set(responses.map((r) => r.body.token));
+      expect(tokens.size).toBe(1);
+      const rows = await t.db.query(
+        'SELECT token, status FROM user_queue_tokens WHERE user_id = $1',
+        [userId],
+      );
+      expect(rows).toEqual([{ token: [...tokens][0], status: 'IN_QUEUE' }]);
+    });
+
+    it('gives 40 users joining at once 40 distinct places 1..40', async () => {
+      const users = await Promise.all(Array.from({ length: 40 }, () => insertUser(t.db)));
+      const responses = await Promise.all(users.map((userId) => issue(userId)));
+      expect(responses.every((r) => r.status === 201)).toBe(true);
+      // Each answer's place is its id's place in line: read back once the line is settled.
+      const places = await Promise.all(responses.map((r) => info(r.body.token)));
+      expect(places.map((r) => r.body.position).sort((x, y) => x - y)).toEqual(
+        Array.from({ length: 40 }, (_, i) => i + 1),
+      );
+      const [{ count }] = await t.db.query(
+        `SELECT count(*)::int AS count FROM user_queue_tokens WHERE status = 'IN_QUEUE'`,
+      );
+      expect(count).toBe(40);
+    });
+  });
+
+  describe('GET /user_queue_tokens/token_info', () => {
+    it('describes a queued token: place, no estimate before any admission', async () => {
+      await join();
+      const me = await join();
+      const response = await info(me.token);
+      expect(response.status).toBe(200);
+      expect(response.body).toEqual({
+        user_id: me.userId,
+        status: 'IN_QUEUE',
+        position: 2,
+        estimated_wait_seconds: null,
+        expires_at: null,
+        performance_seat_book_info: null,
+      });
+    });
+
+    it('estimates the wait from the admissions observed in the last minute', async () => {
+      const waiting: Joined[] = [];
+      for (let i = 0; i < 5; i += 1) waiting.push(await join());
+      await setSettings({ admit_per_minute: 2 });
+      expect(await admit.execute()).toEqual({ ran: true, expired: 0, abandoned: 0, admitted: 2 });
+      const [settings] = await t.db.query(
+        'SELECT observed_admissions_per_minute, observed_at FROM queue_settings',
+      );
+      expect(settings.observed_admissions_per_minute).toBe(2);
+      expect(settings.observed_at.toISOString()).toBe(t.clock.now().toISOString());
+      // 2 admissions a minute: place 1 waits 30 s, place 3 waits 90 s.
+      expect((await info(waiting[2].token)).body).toMatchObject({
+        position: 1,
+        estimated_wait_seconds: 30,
+      });
+      expect((await info(waiting[4].token)).body).toMatchObject({
+        position: 3,
+        estimated_wait_seconds: 90,
+      });
+    });
+
+    it('gives an admitted token its expiry, and EXPIRED once past the TTL (before the job)', async () => {
+      const me = await join();
+      await admit.execute();
+      const admittedAt = t.clock.now();
+      const expiresAt = new Date(admittedAt.getTime() + t.config.queueActiveTtlSeconds * 1000);
+      expect((await info(me.token)).body).toEqual({
+        user_id: me.userId,
+        status: 'IN_PROGRESS',
+        position: null,
+        estimated_wait_seconds: null,
+        expires_at: expiresAt.toISOString(),
+        performance_seat_book_info: null,
+      });
+      const row = await rowOf(me.token);
+      expect(row.activated_at?.toISOString()).toBe(admittedAt.toISOString());
+      expect(row.expires_at?.toISOString()).toBe(expiresAt.toISOString());
+
+      t.clock.advanceSeconds(t.config.queueActiveTtlSeconds);
+      const lapsed = await info(me.token);
+      expect(lapsed.status).toBe(200);
+      expect(lapsed.body).toMatchObject({ status: 'EXPIRED', expires_at: null, position: null });
+      expect((await rowOf(me.token)).status).toBe('IN_PROGRESS');
+
+      expect((await admit.execute()).expired).toBe(1);
+      expect(await rowOf(me.token)).toMatchObject({ status: 'EXPIRED' });
+      expect((await info(me.token)).body.status).toBe('EXPIRED');
+    });
+
+    it("shows the token's seat hold", async () => {
+      const me = await join();
+      const concertId = await insertConcert(t.db);
+      const { seatIds } = await insertPerformance(t.db, concertId, {
+        at: new Date(t.clock.now().getTime() + 86_400_000),
+        seats: 2,
+      });
+      const attemptAt = t.clock.now();
+      const holdUntil = new Date(attemptAt.getTime() + 300_000);
+      await t.db.query(
+        `UPDATE performance_seat_book_info
+            SET token = $1, user_id = $2, book_attempt_at = $3, expires_at = $4
+          WHERE performance_seat_id = $5`,
+        [me.token, me.userId, attemptAt, holdUntil, seatIds[1]],
+      );
+      const [{ id }] = await t.db.query(
+        'SELECT id FROM performance_seat_book_info WHERE performance_seat_id = $1',
+        [seatIds[1]],
+      );
+      expect((await info(me.token)).body.performance_seat_book_info).toEqual({
+        id: Number(id),
+        performance_seat_id: seatIds[1],
+        book_attempt_at: attemptAt.toISOString(),
+        book_success_at: null,
+        expires_at: holdUntil.toISOString(),
+      });
+    });
+
+    it('refreshes last_seen_at at most every few seconds', async () => {
+      const me = await join();
+      const issuedAt = t.clock.now();
+      t.clock.advanceSeconds(2);
+      await Promise.all(Array.from({ length: 10 }, () => info(me.token)));
+      expect((await rowOf(me.token)).last_seen_at.toISOString()).toBe(issuedAt.toISOString());
+      t.clock.advanceSeconds(4);
+      const polledAt = t.clock.now();
+      const polls = await Promise.all(Array.from({ length: 10 }, () => info(me.token)));
+      expect(polls.every((r) => r.status === 200)).toBe(true);
+      expect((await rowOf(me.token)).last_seen_at.toISOString()).toBe(polledAt.toISOString());
+    });
+
+    it.each([
+      ['no header', undefined],
+      ['an unknown token', newTokenValue()],
+      ['a malformed token', 'not-a-token'],
+      ['an upper-case token', 'A'.repeat(32)],
+    ])('answers 401 Token is invalid for %s', async (_name, token) => {
+      const response = await call(t.app, 'GET', '/user_queue_tokens/token_info', { token });
+      expect(response.status).toBe(401);
+      expect(response.body).toEqual({ message: 'Token is invalid' });
+    });
+  });
+
+  describe('the admission job', () => {
+    it('admits in issue order up to max_active, and again as slots free up', async () => {
+      const line: Joined[] = [];
+      for (let i = 0; i < 5; i += 1) line.push(await join());
+      await setSettings({ max_active: 2 });
+      expect(await admit.execute()).toEqual({ ran: true, expired: 0, abandoned: 0, admitted: 2 });
+      expect(await admit.execute()).toMatchObject({ admitted: 0 });
+      const statuses = async () =>
+        Promise.all(line.map(async (entry) => (await rowOf(entry.token)).status));
+      expect(await statuses()).toEqual([
+        'IN_PROGRESS',
+        'IN_PROGRESS',
+        'IN_QUEUE',
+        'IN_QUEUE',
+        'IN_QUEUE',
+      ]);
+      // A payment expires a token at once, freeing its slot.
+      await t.db.query(`UPDATE user_queue_tokens SET status = 'EXPIRED' WHERE token = $1`, [
+        line[0].token,
+      ]);
+      expect(await admit.execute()).toMatchObject({ admitted: 1 });
+      expect(await statuses()).toEqual([
+        'EXPIRED',
+        'IN_PROGRESS',
+        'IN_PROGRESS',
+        'IN_QUEUE',
+        'IN_QUEUE',
+      ]);
+    });
+
+    it('expires active tokens past their TTL and admits the next ones into their slots', async () => {
+      const line: Joined[] = [];
+      for (let i = 0; i < 3; i += 1) line.push(await join());
+      await setSettings({ max_active: 2 });
+      await admit.execute();
+      t.clock.advanceSeconds(t.config.queueActiveTtlSeconds);
+      // Keep the third waiter alive while time passes.
+      await info(line[2].token);
+      expect(await admit.execute()).toEqual({ ran: true, expired: 2, abandoned: 0, admitted: 1 });
+      const first = await rowOf(line[0].token);
+      expect(first.status).toBe('EXPIRED');
+      expect(first.expired_at?.toISOString()).toBe(t.clock.now().toISOString());
+      expect((await rowOf(line[2].token)).status).toBe('IN_PROGRESS');
+    });
+
+    it('drops an abandoned waiter at the head and admits the next one instead', async () => {
+      const gone = await join();
+      t.clock.advanceSeconds(t.config.queueAbandonAfterSeconds);
+      const present = await join();
+      const third = await join();
+      await setSettings({ max_active: 1 });
+      expect(await admit.execute()).toEqual({ ran: true, expired: 0, abandoned: 1, admitted: 1 });
+      expect(await rowOf(gone.token)).toMatchObject({ status: 'EXPIRED', activated_at: null });
+      expect((await rowOf(present.token)).status).toBe('IN_PROGRESS');
+      expect((await info(third.token)).body.position).toBe(1);
+      expect((await info(gone.token)).body).toMatchObject({ status: 'EXPIRED', position: null });
+    });
+
+    it('keeps a waiter that polls within QUEUE_ABANDON_AFTER_SECONDS', async () => {
+      const me = await join();
+      t.clock.advanceSeconds(t.config.queueAbandonAfterSeconds - 10);
+      await info(me.token);
+      t.clock.advanceSeconds(20);
+      expect(await admit.execute()).toMatchObject({ abandoned: 0, admitted: 1 });
+      expect((await rowOf(me.token)).status).toBe('IN_PROGRESS');
+    });
+
+    it('admits nobody while paused, and resumes when unpaused', async () => {
+      const me = await join();
+      await setSettings({ paused: true });
+      expect(await admit.execute()).toEqual({ ran: true, expired: 0, abandoned: 0, admitted: 0 });
+      expect((await rowOf(me.token)).status).toBe('IN_QUEUE');
+      await setSettings({ paused: false });
+      expect((await admit.execute()).admitted).toBe(1);
+    });
+
+    it('respects admit_per_minute across ticks within a sliding minute', async () => {
+      for (let i = 0; i < 8; i += 1) await join();
+      await setSettings({ admit_per_minute: 3 });
+      expect((await admit.execute()).admitted).toBe(3);
+      t.clock.advanceSeconds(20);
+      expect((await admit.execute()).admitted).toBe(0);
+      t.clock.advanceSeconds(39);
+      expect((await admit.execute()).admitted).toBe(0);
+      t.clock.advanceSeconds(1);
+      // Waiters not polling for a minute are still well within the abandon delay.
+      expect((await admit.execute()).admitted).toBe(3);
+      const [{ count }] = await t.db.query(
+        `SELECT count(*)::int AS count FROM user_queue_tokens WHERE status = 'IN_PROGRESS'`,
+      );
+      expect(count).toBe(6);
+    });
+
+    it('skips the tick while another instance holds the admission lock', async () => {
+      await join();
+      const runner = t.db.createQueryRunner();
+      await runner.connect();
+      try {
+        await runner.startTransaction();
+        await runner.query('SELECT pg_advisory_xact_lock($1::int, $2::int)', [0x51554555, 1]);
+        expect(await admit.execute()).toEqual({
+          ran: false,
+          expired: 0,
+          abandoned: 0,
+          admitted: 0,
+        });
+        await runner.commitTransaction();
+      } finally {
+        await runner.release();
+      }
+      expect((await admit.execute()).admitted).toBe(1);
+    });
+  });
+
+  describe('GET and PATCH /admin/queue', () => {
+    it('answers the line and the effective settings', async () => {
+      await join();
+      await join();
+      await insertActiveToken(t.db, await insertUser(t.db), t.clock.now());
+      const response = await call(t.app, 'GET', '/admin/queue', { headers: admin });
+      expect(response.status).toBe(200);
+      expect(response.body).toEqual({
+        waiting: 2,
+        active: 1,
+        max_active: t.config.queueMaxActiveTokens,
+        admit_per_minute: t.config.queueAdmitPerMinute,
+        paused: false,
+      });
+    });
+
+    it('changes settings partially, stores them, and answers the new state', async () => {
+      const patched = await call(t.app, 'PATCH', '/admin/queue', {
+        headers: admin,
+        body: { max_active: 7 },
+      });
+      expect(patched.status).toBe(200);
+      expect(patched.body).toEqual({
+        waiting: 0,
+        active: 0,
+        max_active: 7,
+        admit_per_minute: t.config.queueAdmitPerMinute,
+        paused: false,
+      });
+      await setSettings({ admit_per_minute: 0, paused: true });
+      const [row] = await t.db.query(
+        'SELECT max_active, admit_per_minute, paused FROM queue_settings WHERE id = 1',
+      );
+      expect(row).toEqual({ max_active: 7, admit_per_minute: 0, paused: true });
+      expect((await call(t.app, 'GET', '/admin/queue', { headers: admin })).body).toMatchObject({
+        max_active: 7,
+        admit_per_minute: 0,
+        paused: true,
+      });
+    });
+
+    it('changes nothing with an empty body, and null restores the environment value', async () => {
+      await setSettings({ max_active: 3, admit_per_minute: 4 });
+      for (const options of [{ body: {} }, {}]) {
+        const response = await call(t.app, 'PATCH', '/admin/queue', { headers: admin, ...options });
+        expect(response.status).toBe(200);
+        expect(response.body).toMatchObject({ max_active: 3, admit_per_minute: 4 });
+      }
+      expect(await setSettings({ max_active: null })).toMatchObject({
+        max_active: t.config.queueMaxActiveTokens,
+        admit_per_minute: 4,
+      });
+      const [row] = await t.db.query('SELECT max_active FROM queue_settings WHERE id = 1');
+      expect(row.max_active).toBeNull();
+    });
+
+    it('is obeyed by the next tick', async () => {
+      for (let i = 0; i < 4; i += 1) await join();
+      await setSettings({ max_active: 3 });
+      expect((await admit.execute()).admitted).toBe(3);
+      await setSettings({ max_active: 4 });
+      expect((await admit.execute()).admitted).toBe(1);
+    });
+
+    it.each([
+      [{ max_active: -1 }, 'max_active must be a non-negative integer (at most 1000000)'],
+      [{ max_active: 1.5 }, 'max_active must be a non-negative integer (at most 1000000)'],
+      [{ max_active: '5' }, 'max_active must be a non-negative integer (at most 1000000)'],
+      [{ max_active: 1_000_001 }, 'max_active must be a non-negative integer (at most 1000000)'],
+      [
+        { admit_per_minute: -3 },
+        'admit_per_minute must be a non-negative integer (at most 1000000)',
+      ],
+      [
+        { admit_per_minute: true },
+        'admit_per_minute must be a non-negative integer (at most 1000000)',
+      ],
+      [{ paused: 'yes' }, 'paused must be a boolean'],
+      [{ paused: null }, 'paused must be a boolean'],
+      [{ max_active: 5, waiting: 3 }, 'property waiting should not exist'],
+    ])('answers 400 naming the field for %j and changes nothing', async (body, message) => {
+      const [before] = await t.db.query('SELECT * FROM queue_settings');
+      const response = await call(t.app, 'PATCH', '/admin/queue', { headers: admin, body });
+      expect(response.status).toBe(400);
+      expect(response.body).toEqual({ message });
+      const [after] = await t.db.query('SELECT * FROM queue_settings');
+      expect(after).toEqual(before);
+    });
+
+    it.each([
+      ['GET', undefined],
+      ['PATCH', { paused: true }],
+    ] as const)(
+      'answers %s with 401 Admin key is invalid without the key',
+      async (method, body) => {
+        for (const headers of [{}, { 'x-admin-key': 'wrong' }] as Record<string, string>[]) {
+          const response = await call(t.app, method, '/admin/queue', { headers, body });
+          expect(response.status).toBe(401);
+          expect(response.body).toEqual({ message: 'Admin key is invalid' });
+        }
+        const [row] = await t.db.query('SELECT paused FROM queue_settings');
+        expect(row.paused).toBe(false);
+      },
+    );
+  });
+});
