@@ -1,0 +1,85 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionRunner } from '@app/common/application/transaction-runner';
+import { Clock } from '@app/common/domain/clock';
+import {
+  InsufficientBalanceError,
+  OtherUserBookingError,
+  PayingTokenInvalidError,
+  PerformanceSeatNotFoundError,
+  QueueExpiredError,
+  SeatAlreadyBookedError,
+  SeatNotHeldByTokenError,
+} from '../domain/payment-errors';
+import { holdStanding, isSold, PaidSeat, paidSeat, Payer } from '../domain/seat-payment';
+import { BuyerBalanceRepository } from './port/out/buyer-balance.repository';
+import { PayableSeatRepository } from './port/out/payable-seat.repository';
+import { PayingTokenRepository } from './port/out/paying-token.repository';
+import { PaymentRepository } from './port/out/payment.repository';
+
+/**
+ * Checkout: the price leaves the balance, the seat becomes the buyer's, a payment and its
+ * ledger row are written and the token's queue session ends, all in one transaction. Every
+ * decision is taken on rows locked by that transaction, so concurrent payments, holds,
+ * releases and charges are serialised by the database, on one instance or many.
+ */
+@Injectable()
+export class PayForSeatUseCase {
+  constructor(
+    private readonly transactions: TransactionRunner,
+    private readonly clock: Clock,
+    private readonly seats: PayableSeatRepository,
+    private readonly balances: BuyerBalanceRepository,
+    private readonly payments: PaymentRepository,
+    private readonly tokens: PayingTokenRepository,
+  ) {}
+
+  async execute(seatId: number, payer: Payer): Promise<PaidSeat> {
+    return this.transactions.run(async () => {
+      const seat = await this.seats.lockForPayment(seatId);
+      if (!seat) throw new PerformanceSeatNotFoundError();
+
+      // Idempotency first: a retry (even concurrent: it waited on the seat lock) gets the
+      // original answer and pays nothing.
+      const previous = await this.payments.findByToken(payer.token);
+      if (previous) {
+        if (previous.seatId !== seat.id) throw new SeatNotHeldByTokenError();
+        return paidSeat(seat, previous.userId);
+      }
+
+      if (isSold(seat)) throw new SeatAlreadyBookedError();
+      const now = this.clock.now();
+      switch (holdStanding(seat, payer.token, now)) {
+        case 'OTHERS_LIVE':
+          throw new OtherUserBookingError();
+        case 'OURS_LAPSED':
+          throw new QueueExpiredError();
+        case 'NOT_OURS':
+          // Released after lapsing, or never held: only the booking log remembers.
+          if (await this.seats.wasHeldBy(payer.token, seat.id)) throw new QueueExpiredError();
+          throw new SeatNotHeldByTokenError();
+        case 'OURS_LIVE':
+          break;
+      }
+
+      // The debit is the first write: when it fails, nothing at all has changed.
+      const balance = await this.balances.debit(payer.userId, seat.price);
+      if (balance === null) throw new InsufficientBalanceError();
+      const payment = await this.payments.record({
+        userId: payer.userId,
+        seatId: seat.id,
+        token: payer.token,
+        amount: seat.price,
+        paidAt: now,
+      });
+      await this.balances.appendPayment(payer.userId, seat.price, payment.id, now);
+      if (!(await this.seats.markSold(seat.id, payer.userId, payer.token, now))) {
+        throw new SeatAlreadyBookedError();
+      }
+      // A token past its TTL pays nothing: throwing rolls every write above back.
+      if (!(await this.tokens.expireAfterPayment(payer.tokenId, now))) {
+        throw new PayingTokenInvalidError();
+      }
+      return paidSeat(seat, payer.userId);
+    });
+  }
+}

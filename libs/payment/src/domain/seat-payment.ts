@@ -1,0 +1,76 @@
+import { Money } from '@app/common/domain/money';
+
+/** The seat's one book-info row: its current (or last) hold, or its sale. */
+export interface SeatHold {
+  token: string | null;
+  userId: string | null;
+  expiresAt: Date | null;
+  bookSuccessAt: Date | null;
+}
+
+/** A seat as payment sees it once it is locked: what it costs, who owns it, who holds it. */
+export interface PayableSeat {
+  id: number;
+  performanceId: number;
+  seatNumber: number;
+  price: Money;
+  booked: boolean;
+  hold: SeatHold;
+}
+
+/** The token a payment is made with; its value is the payment's idempotency key. */
+export interface Payer {
+  tokenId: number;
+  token: string;
+  userId: string;
+}
+
+export interface Payment {
+  id: number;
+  userId: string;
+  seatId: number;
+  token: string;
+  amount: Money;
+  paidAt: Date;
+}
+
+/** The answer of a payment, and of every retry of it. */
+export interface PaidSeat {
+  id: number;
+  concertPerformanceId: number;
+  seatNumber: number;
+  userId: string;
+}
+
+export function paidSeat(seat: PayableSeat, userId: string): PaidSeat {
+  return {
+    id: seat.id,
+    concertPerformanceId: seat.performanceId,
+    seatNumber: seat.seatNumber,
+    userId,
+  };
+}
+
+/** Sold: the seat row says so, or its book-info row recorded a success. */
+export function isSold(seat: PayableSeat): boolean {
+  return seat.booked || seat.hold.bookSuccessAt !== null;
+}
+
+/**
+ * Where a token stands on an unsold seat at `now`:
+ * - OURS_LIVE: it holds the seat, inside the hold's TTL: it may pay;
+ * - OTHERS_LIVE: another token holds it, live;
+ * - OURS_LAPSED: the row still carries this token but the hold is past its TTL (a lapsed hold
+ *   counts as free at once, even before the job releases it);
+ * - NOT_OURS: nobody live and not this token: either it never held the seat or its hold was
+ *   released; only the booking log can tell which.
+ */
+export type HoldStanding = 'OURS_LIVE' | 'OTHERS_LIVE' | 'OURS_LAPSED' | 'NOT_OURS';
+
+export function holdStanding(seat: PayableSeat, token: string, now: Date): HoldStanding {
+  const { hold } = seat;
+  if (hold.token === null) return 'NOT_OURS';
+  const live = hold.expiresAt !== null && hold.expiresAt.getTime() > now.getTime();
+  if (hold.token === token) return live ? 'OURS_LIVE' : 'OURS_LAPSED';
+  return live ? 'OTHERS_LIVE' : 'NOT_OURS';
+}

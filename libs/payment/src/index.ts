@@ -1,0 +1,4 @@
+export * from './payment.module';
+export * from './domain/seat-payment';
+export * from './domain/payment-errors';
+export * from './application/pay-for-seat.use-case';
