@@ -1,0 +1,60 @@
+import { ApiProperty } from '@nestjs/swagger';
+import {
+  IsDefined,
+  IsInt,
+  IsNumber,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+
+export class CreateConcertRequestDto {
+  @ApiProperty({ example: 'Seoul Jazz Night', maxLength: 200 })
+  @IsDefined({ message: 'name is required' })
+  @IsString({ message: 'name must be a string' })
+  @Matches(/\S/, { message: 'name must not be blank' })
+  @MaxLength(200, { message: 'name must be at most 200 characters long' })
+  name: string;
+}
+
+/** A date and time with a time zone: the offset must be explicit, nothing is guessed. */
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+export class CreatePerformanceRequestDto {
+  @ApiProperty({
+    example: '2026-12-24T19:00:00.000Z',
+    format: 'date-time',
+    description: 'ISO 8601 date-time with a time zone (Z or ±hh:mm).',
+  })
+  @IsDefined({ message: 'performance_datetime is required' })
+  @IsString({ message: 'performance_datetime must be an ISO 8601 date-time string' })
+  @Matches(ISO_DATE_TIME, {
+    message: 'performance_datetime must be an ISO 8601 date-time with a time zone',
+  })
+  performance_datetime: string;
+
+  @ApiProperty({ example: 50, minimum: 1, maximum: 10_000, description: 'Seats 1..max_seats.' })
+  @IsDefined({ message: 'max_seats is required' })
+  @IsInt({ message: 'max_seats must be an integer' })
+  @Min(1, { message: 'max_seats must be at least 1' })
+  @Max(10_000, { message: 'max_seats must not be greater than 10000' })
+  max_seats: number;
+
+  @ApiProperty({
+    example: 120.0,
+    minimum: 0,
+    maximum: 10_000_000,
+    multipleOf: 0.01,
+    description: 'Price of every seat: at least 0, at most 2 decimals, at most 10,000,000.',
+  })
+  @IsDefined({ message: 'price is required' })
+  @IsNumber(
+    { allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 },
+    { message: 'price must be a number with at most 2 decimal places' },
+  )
+  @Min(0, { message: 'price must not be negative' })
+  @Max(10_000_000, { message: 'price must not be greater than 10000000' })
+  price: number;
+}

@@ -1,0 +1,15 @@
+import { Injectable } from '@nestjs/common';
+import { Concert } from '../domain/catalog';
+import { assertValidConcertName } from '../domain/new-performance';
+import { ConcertRepository } from './port/out/concert.repository';
+
+/** Admin: a new concert, with no dates yet. */
+@Injectable()
+export class CreateConcertUseCase {
+  constructor(private readonly concerts: ConcertRepository) {}
+
+  execute(name: string): Promise<Concert> {
+    assertValidConcertName(name);
+    return this.concerts.create(name);
+  }
+}
