@@ -75,7 +75,18 @@ export class DomainExceptionFilter implements ExceptionFilter {
   }
 }
 
+/**
+ * TypeORM's errors when the connection under a transaction died mid-way (PostgreSQL stopped):
+ * the pool released the query runner, so the next query or the COMMIT cannot be sent and
+ * nothing was committed.
+ */
+const RELEASED_RUNNER_ERRORS = new Set([
+  'QueryRunnerAlreadyReleasedError',
+  'QueryRunnerProviderAlreadyReleasedError',
+]);
+
 function isConnectionFailure(exception: unknown): boolean {
+  if (exception instanceof Error && RELEASED_RUNNER_ERRORS.has(exception.name)) return true;
   const message = exception instanceof Error ? exception.message : '';
   return /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Client has encountered a connection error|not currently accepting connections|the database system is (starting up|shutting down)/i.test(
     message,
