@@ -1,0 +1,101 @@
+import { Pool } from 'pg';
+
+/**
+ * Bulk rows written straight into the database (generate_series, one statement each), for the
+ * process tests and the benchmark: thousands of buyers in milliseconds. They mirror what the
+ * app writes (a CHARGE ledger row for every balance, 32-hex tokens).
+ */
+
+export interface Buyer {
+  userId: string;
+  token: string;
+}
+
+export interface InsertBuyersOptions {
+  balance?: string;
+  /** IN_PROGRESS (admitted, the default), IN_QUEUE (waiting) or none (users only, no token). */
+  tokenStatus?: 'IN_PROGRESS' | 'IN_QUEUE' | 'none';
+  ttlSeconds?: number;
+  now?: Date;
+}
+
+/** `count` users with a balance (and its ledger row) and, unless `none`, a token each. */
+export async function insertBuyers(
+  pool: Pool,
+  count: number,
+  options: InsertBuyersOptions = {},
+): Promise<Buyer[]> {
+  const balance = options.balance ?? '1000.00';
+  const now = options.now ?? new Date();
+  const status = options.tokenStatus ?? 'IN_PROGRESS';
+  const expiresAt = new Date(now.getTime() + (options.ttlSeconds ?? 600) * 1000);
+  const { rows } = await pool.query<{ user_id: string; token: string | null }>(
+    `WITH new_users AS (
+       INSERT INTO users (balance) SELECT $2::numeric FROM generate_series(1, $1::int)
+       RETURNING id
+     ), numbered AS (
+       SELECT id, row_number() OVER () AS n FROM new_users
+     ), charges AS (
+       INSERT INTO balance_ledger (user_id, kind, amount)
+       SELECT id, 'CHARGE', $2::numeric FROM numbered WHERE $2::numeric > 0
+     ), tokens AS (
+       INSERT INTO user_queue_tokens
+         (user_id, token, status, created_at, last_seen_at, activated_at, expires_at)
+       SELECT id, md5(id::text || random()::text || clock_timestamp()::text),
+              CASE WHEN $3::text = 'IN_PROGRESS' THEN 'IN_PROGRESS' ELSE 'IN_QUEUE' END::token_statuses,
+              $4::timestamptz, $4::timestamptz,
+              CASE WHEN $3::text = 'IN_PROGRESS' THEN $4::timestamptz END,
+              CASE WHEN $3::text = 'IN_PROGRESS' THEN $5::timestamptz END
+       FROM numbered WHERE $3::text <> 'none'
+       ORDER BY n
+       RETURNING user_id, token
+     )
+     SELECT numbered.id AS user_id, tokens.token
+     FROM numbered LEFT JOIN tokens ON tokens.user_id = numbered.id
+     ORDER BY numbered.n`,
+    [count, balance, status, now, expiresAt],
+  );
+  return rows.map((row) => ({ userId: row.user_id, token: row.token ?? '' }));
+}
+
+export interface SeatsFixture {
+  concertId: number;
+  performanceId: number;
+  /** Seat ids in seat-number order. */
+  seatIds: number[];
+}
+
+/** A concert with one future performance of `seats` seats, each with its book-info row. */
+export async function insertPerformance(
+  pool: Pool,
+  options: { seats: number; price?: string; at?: Date },
+): Promise<SeatsFixture> {
+  const price = options.price ?? '100.00';
+  const at = options.at ?? new Date(Date.now() + 30 * 86_400_000);
+  const {
+    rows: [{ id: concertId }],
+  } = await pool.query(`INSERT INTO concerts (name) VALUES ('Process Test Concert') RETURNING id`);
+  const {
+    rows: [{ id: performanceId }],
+  } = await pool.query(
+    `INSERT INTO concert_performances (concert_id, performance_datetime, max_seats, price)
+     VALUES ($1, $2, $3, $4) RETURNING id`,
+    [concertId, at, options.seats, price],
+  );
+  const { rows } = await pool.query<{ id: string }>(
+    `WITH seats AS (
+       INSERT INTO performance_seats (concert_performance_id, seat_number, price)
+       SELECT $1, n, $2 FROM generate_series(1, $3::int) AS n
+       RETURNING id, seat_number
+     ), info AS (
+       INSERT INTO performance_seat_book_info (performance_seat_id) SELECT id FROM seats
+     )
+     SELECT id FROM seats ORDER BY seat_number`,
+    [performanceId, price, options.seats],
+  );
+  return {
+    concertId: Number(concertId),
+    performanceId: Number(performanceId),
+    seatIds: rows.map((row) => Number(row.id)),
+  };
+}
