@@ -39,12 +39,14 @@ export class TypeOrmPayableSeatRepository extends PayableSeatRepository {
       [seatId],
     );
     if (holds.length === 0) return null;
+    // NO KEY UPDATE: as exclusive as the UPDATE that sells the seat, yet it lets the foreign-key
+    // checks of concurrent booking-log inserts on this seat through instead of queueing them.
     const seats = await queryRows<SeatRow>(
       this.txHost.tx,
       `SELECT id, concert_performance_id, seat_number, price::text AS price, booked
          FROM performance_seats
         WHERE id = $1
-          FOR UPDATE`,
+          FOR NO KEY UPDATE`,
       [seatId],
     );
     if (seats.length === 0) return null;

@@ -2,7 +2,7 @@ import { PayableSeat } from '../../../domain/seat-payment';
 
 export abstract class PayableSeatRepository {
   /**
-   * Locks the seat's book-info row, then its seat row (FOR UPDATE, in that order), until the
+   * Locks the seat's book-info row, then its seat row (in that order), until the
    * transaction ends; null when the seat does not exist.
    */
   abstract lockForPayment(seatId: number): Promise<PayableSeat | null>;
