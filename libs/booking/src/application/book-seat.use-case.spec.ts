@@ -1,0 +1,258 @@
+import { TransactionRunner } from '@app/common/application/transaction-runner';
+import { AppConfig } from '@app/common/config/app-config';
+import { Clock } from '@app/common/domain/clock';
+import {
+  PerformanceSeatNotFoundError,
+  PerformanceStartedError,
+  SeatAlreadyBookedError,
+  SeatHeldByOtherError,
+  UserHasReservationError,
+} from '../domain/booking-errors';
+import { SeatHold, SeatHoldState } from '../domain/seat-hold';
+import { BookSeatUseCase } from './book-seat.use-case';
+import { BookAttempt, BookLogRepository } from './port/out/book-log.repository';
+import { BookableSeat, SeatHoldRepository } from './port/out/seat-hold.repository';
+
+const NOW = new Date('2026-11-26T12:00:00.000Z');
+const at = (seconds: number) => new Date(NOW.getTime() + seconds * 1000);
+const TOKEN = 'a'.repeat(32);
+const OTHER_TOKEN = 'b'.repeat(32);
+
+class FixedClock extends Clock {
+  now(): Date {
+    return NOW;
+  }
+}
+
+interface Store {
+  seats: Map<number, BookableSeat>;
+  holds: Map<number, SeatHoldState>;
+  logs: BookAttempt[];
+}
+
+/** The tables in memory; the runner restores them when the work throws (a rollback). */
+class FakeTransactionRunner extends TransactionRunner {
+  constructor(private readonly store: Store) {
+    super();
+  }
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    const holds = new Map([...this.store.holds].map(([id, row]) => [id, { ...row }]));
+    const logs = [...this.store.logs];
+    try {
+      return await work();
+    } catch (error) {
+      this.store.holds = holds;
+      this.store.logs = logs;
+      throw error;
+    }
+  }
+}
+
+class FakeSeatHoldRepository extends SeatHoldRepository {
+  calls: string[] = [];
+
+  constructor(private readonly store: Store) {
+    super();
+  }
+
+  async findSeat(id: number) {
+    this.calls.push('findSeat');
+    return this.store.seats.get(id) ?? null;
+  }
+
+  async lockUser(userId: string) {
+    this.calls.push(`lockUser ${userId}`);
+  }
+
+  async findLiveHoldsOfUser(userId: string, now: Date): Promise<SeatHold[]> {
+    this.calls.push('findLiveHoldsOfUser');
+    return [...this.store.holds.values()]
+      .filter((row) => row.userId === userId && row.bookSuccessAt === null)
+      .filter((row) => row.expiresAt !== null && row.expiresAt > now)
+      .map((row) => ({ ...row }) as SeatHold);
+  }
+
+  async tryHold(
+    id: number,
+    holder: { token: string; userId: string },
+    now: Date,
+    expiresAt: Date,
+  ): Promise<SeatHold | null> {
+    this.calls.push('tryHold');
+    const row = this.store.holds.get(id);
+    if (!row || row.bookSuccessAt !== null) return null;
+    if (row.token !== null && row.expiresAt !== null && row.expiresAt > now) return null;
+    Object.assign(row, { ...holder, bookAttemptAt: now, expiresAt });
+    return { performanceSeatId: id, ...holder, bookAttemptAt: now, expiresAt };
+  }
+
+  async findState(id: number) {
+    this.calls.push('findState');
+    const row = this.store.holds.get(id);
+    return row ? { ...row } : null;
+  }
+
+  async releaseLapsed(): Promise<number> {
+    throw new Error('not used');
+  }
+}
+
+class FakeBookLogRepository extends BookLogRepository {
+  constructor(private readonly store: Store) {
+    super();
+  }
+
+  async append(attempt: BookAttempt) {
+    this.store.logs.push(attempt);
+  }
+}
+
+const empty = (id: number): SeatHoldState => ({
+  performanceSeatId: id,
+  token: null,
+  userId: null,
+  bookAttemptAt: null,
+  expiresAt: null,
+  bookSuccessAt: null,
+});
+
+describe('BookSeatUseCase', () => {
+  let store: Store;
+  let holds: FakeSeatHoldRepository;
+  let useCase: BookSeatUseCase;
+  const buyer = { token: TOKEN, userId: 'user-1' };
+
+  function addSeat(id: number, options: { booked?: boolean; startsIn?: number } = {}) {
+    store.seats.set(id, {
+      performanceSeatId: id,
+      booked: options.booked ?? false,
+      performanceDatetime: at(options.startsIn ?? 86_400),
+    });
+    store.holds.set(id, empty(id));
+  }
+
+  function setHold(id: number, row: Partial<SeatHoldState>) {
+    store.holds.set(id, { ...empty(id), ...row });
+  }
+
+  const results = () => store.logs.map((log) => log.result);
+
+  beforeEach(() => {
+    store = { seats: new Map(), holds: new Map(), logs: [] };
+    holds = new FakeSeatHoldRepository(store);
+    useCase = new BookSeatUseCase(
+      new FakeTransactionRunner(store),
+      holds,
+      new FakeBookLogRepository(store),
+      new FixedClock(),
+      AppConfig.fromRaw({ DATABASE_URL: 'postgres://x/y', SEAT_HOLD_TTL_SECONDS: '300' }),
+    );
+    addSeat(1);
+    addSeat(2);
+  });
+
+  it('holds a free seat for SEAT_HOLD_TTL_SECONDS and logs HELD', async () => {
+    const hold = await useCase.execute(1, buyer);
+    expect(hold).toEqual({
+      performanceSeatId: 1,
+      ...buyer,
+      bookAttemptAt: NOW,
+      expiresAt: at(300),
+    });
+    expect(store.holds.get(1)).toMatchObject({ token: TOKEN, expiresAt: at(300) });
+    expect(store.logs).toEqual([{ performanceSeatId: 1, ...buyer, result: 'HELD', at: NOW }]);
+  });
+
+  it('takes the per-user lock before looking at the user holds and taking the seat', async () => {
+    await useCase.execute(1, buyer);
+    expect(holds.calls).toEqual(['findSeat', 'lockUser user-1', 'findLiveHoldsOfUser', 'tryHold']);
+  });
+
+  it('answers a missing seat with PerformanceSeatNotFoundError and logs nothing', async () => {
+    await expect(useCase.execute(99, buyer)).rejects.toBeInstanceOf(PerformanceSeatNotFoundError);
+    expect(store.logs).toEqual([]);
+  });
+
+  it('refuses a paid seat, logging SEAT_ALREADY_BOOKED outside the rolled-back work', async () => {
+    addSeat(3, { booked: true });
+    await expect(useCase.execute(3, buyer)).rejects.toBeInstanceOf(SeatAlreadyBookedError);
+    expect(store.logs).toEqual([
+      { performanceSeatId: 3, ...buyer, result: 'SEAT_ALREADY_BOOKED', at: NOW },
+    ]);
+    expect(holds.calls).toEqual(['findSeat']);
+  });
+
+  it.each([
+    ['in the past', -1],
+    ['exactly now', 0],
+  ])('refuses a performance starting %s', async (_name, startsIn) => {
+    addSeat(3, { startsIn });
+    await expect(useCase.execute(3, buyer)).rejects.toBeInstanceOf(PerformanceStartedError);
+    expect(results()).toEqual(['PERFORMANCE_STARTED']);
+  });
+
+  it('refuses a second seat while the user holds one, live', async () => {
+    setHold(2, { ...buyer, bookAttemptAt: at(-10), expiresAt: at(290) });
+    await expect(useCase.execute(1, buyer)).rejects.toBeInstanceOf(UserHasReservationError);
+    expect(store.holds.get(1)?.token).toBeNull();
+    expect(results()).toEqual(['USER_HAS_RESERVATION']);
+  });
+
+  it('counts the hold of an older token of the user, even on this very seat', async () => {
+    setHold(1, { token: OTHER_TOKEN, userId: buyer.userId, bookAttemptAt: NOW, expiresAt: at(5) });
+    await expect(useCase.execute(1, buyer)).rejects.toBeInstanceOf(UserHasReservationError);
+    await expect(useCase.execute(2, buyer)).rejects.toBeInstanceOf(UserHasReservationError);
+  });
+
+  it("ignores the user's lapsed hold elsewhere", async () => {
+    setHold(2, { ...buyer, bookAttemptAt: at(-300), expiresAt: NOW });
+    await expect(useCase.execute(1, buyer)).resolves.toMatchObject({ performanceSeatId: 1 });
+  });
+
+  it('answers a repeat by the same token with the same hold, not extended, logged ALREADY_HELD', async () => {
+    setHold(1, { ...buyer, bookAttemptAt: at(-60), expiresAt: at(240) });
+    const hold = await useCase.execute(1, buyer);
+    expect(hold).toEqual({
+      performanceSeatId: 1,
+      ...buyer,
+      bookAttemptAt: at(-60),
+      expiresAt: at(240),
+    });
+    expect(store.holds.get(1)?.expiresAt).toEqual(at(240));
+    expect(results()).toEqual(['ALREADY_HELD']);
+  });
+
+  it('refuses a seat another token holds, live', async () => {
+    setHold(1, { token: OTHER_TOKEN, userId: 'user-2', bookAttemptAt: NOW, expiresAt: at(1) });
+    await expect(useCase.execute(1, buyer)).rejects.toBeInstanceOf(SeatHeldByOtherError);
+    expect(store.holds.get(1)?.token).toBe(OTHER_TOKEN);
+    expect(results()).toEqual(['SEAT_HELD_BY_OTHER']);
+  });
+
+  it('takes a seat whose hold has lapsed, even if nothing has cleared it', async () => {
+    setHold(1, { token: OTHER_TOKEN, userId: 'user-2', bookAttemptAt: at(-300), expiresAt: NOW });
+    const hold = await useCase.execute(1, buyer);
+    expect(hold.token).toBe(TOKEN);
+    expect(results()).toEqual(['HELD']);
+  });
+
+  it('answers Seat is already booked when the seat was sold after the first check', async () => {
+    // performance_seats said unpaid, but the book-info row shows the sale the payment made.
+    setHold(1, {
+      token: OTHER_TOKEN,
+      userId: 'user-2',
+      bookAttemptAt: NOW,
+      expiresAt: at(9),
+      bookSuccessAt: NOW,
+    });
+    await expect(useCase.execute(1, buyer)).rejects.toBeInstanceOf(SeatAlreadyBookedError);
+    expect(results()).toEqual(['SEAT_ALREADY_BOOKED']);
+  });
+
+  it('lets an unexpected error through without logging an attempt', async () => {
+    holds.tryHold = () => Promise.reject(new Error('connection lost'));
+    await expect(useCase.execute(1, buyer)).rejects.toThrow('connection lost');
+    expect(store.logs).toEqual([]);
+  });
+});
