@@ -1,0 +1,75 @@
+import { Logger } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { AppConfig } from '@app/common/config/app-config';
+import { AdmitQueuedTokensUseCase } from '../../../application/admit-queued-tokens.use-case';
+import { QUEUE_ADMISSION_INTERVAL, QueueAdmissionJob } from './queue-admission.job';
+
+describe('QueueAdmissionJob', () => {
+  const configWith = (enabled: boolean) =>
+    AppConfig.fromRaw({
+      DATABASE_URL: 'postgres://unit/test',
+      SCHEDULER_ENABLED: String(enabled),
+      SCHEDULER_INTERVAL_MS: '50',
+    });
+  const summary = { ran: true, expired: 0, abandoned: 0, admitted: 1 };
+  let registry: SchedulerRegistry;
+  let execute: jest.Mock;
+  let job: QueueAdmissionJob | undefined;
+
+  beforeEach(() => {
+    registry = new SchedulerRegistry();
+    execute = jest.fn().mockResolvedValue(summary);
+    jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+  });
+  afterEach(async () => {
+    await job?.beforeApplicationShutdown();
+    jest.restoreAllMocks();
+  });
+
+  const makeJob = (enabled: boolean) =>
+    (job = new QueueAdmissionJob(
+      { execute } as unknown as AdmitQueuedTokensUseCase,
+      registry,
+      configWith(enabled),
+    ));
+
+  it('registers an interval that ticks when the scheduler is enabled, and removes it on shutdown', async () => {
+    const running = makeJob(true);
+    running.onModuleInit();
+    expect(registry.doesExist('interval', QUEUE_ADMISSION_INTERVAL)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 180));
+    expect(execute.mock.calls.length).toBeGreaterThanOrEqual(2);
+    await running.beforeApplicationShutdown();
+    expect(registry.doesExist('interval', QUEUE_ADMISSION_INTERVAL)).toBe(false);
+    const calls = execute.mock.calls.length;
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(execute.mock.calls.length).toBe(calls);
+  });
+
+  it('registers nothing when the scheduler is disabled', () => {
+    makeJob(false).onModuleInit();
+    expect(registry.getIntervals()).toEqual([]);
+  });
+
+  it('logs a failing tick and keeps going', async () => {
+    execute.mockRejectedValueOnce(new Error('database gone')).mockResolvedValue(summary);
+    const once = makeJob(false);
+    await expect(once.tick()).resolves.toBeUndefined();
+    expect(Logger.prototype.error).toHaveBeenCalledWith(expect.stringContaining('database gone'));
+    await once.tick();
+    expect(execute).toHaveBeenCalledTimes(2);
+  });
+
+  it('skips a tick while the previous one is still running', async () => {
+    let finish: (value: typeof summary) => void = () => undefined;
+    execute.mockImplementationOnce(() => new Promise((resolve) => (finish = resolve)));
+    const slow = makeJob(false);
+    const first = slow.tick();
+    await slow.tick();
+    expect(execute).toHaveBeenCalledTimes(1);
+    finish(summary);
+    await first;
+    await slow.tick();
+    expect(execute).toHaveBeenCalledTimes(2);
+  });
+});

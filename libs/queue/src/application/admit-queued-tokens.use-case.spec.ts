@@ -1,0 +1,147 @@
+import { AppConfig } from '@app/common/config/app-config';
+import { FakeClock } from '../../../../test/support/fake-clock';
+import { AdmitQueuedTokensUseCase } from './admit-queued-tokens.use-case';
+import { InMemoryQueue } from './testing/in-memory-queue';
+
+describe('AdmitQueuedTokensUseCase', () => {
+  const config = AppConfig.fromRaw({
+    DATABASE_URL: 'postgres://unit/test',
+    QUEUE_MAX_ACTIVE_TOKENS: '3',
+    QUEUE_ADMIT_PER_MINUTE: '100',
+    QUEUE_ACTIVE_TTL_SECONDS: '600',
+    QUEUE_ABANDON_AFTER_SECONDS: '120',
+  });
+  let q: InMemoryQueue;
+  let clock: FakeClock;
+  let admit: AdmitQueuedTokensUseCase;
+
+  beforeEach(() => {
+    q = new InMemoryQueue();
+    clock = new FakeClock(new Date('2026-01-01T00:00:00.000Z'));
+    admit = new AdmitQueuedTokensUseCase(
+      q.transactions,
+      q.lineRepository,
+      q.settingsRepository,
+      config,
+      clock,
+    );
+  });
+
+  const waiters = (count: number) =>
+    Array.from({ length: count }, (_, i) =>
+      q.addToken({ userId: `u${i}`, createdAt: clock.now() }),
+    );
+  const statuses = () => q.tokens.map((token) => token.status);
+
+  it('admits in line order up to the environment cap, with activation and expiry', async () => {
+    waiters(5);
+    expect(await admit.execute()).toEqual({ ran: true, expired: 0, abandoned: 0, admitted: 3 });
+    expect(statuses()).toEqual([
+      'IN_PROGRESS',
+      'IN_PROGRESS',
+      'IN_PROGRESS',
+      'IN_QUEUE',
+      'IN_QUEUE',
+    ]);
+    expect(q.tokens[0]).toMatchObject({
+      activatedAt: clock.now(),
+      expiresAt: new Date(clock.now().getTime() + 600_000),
+    });
+    expect(await admit.execute()).toMatchObject({ admitted: 0 });
+  });
+
+  it('expires active tokens past their TTL first, freeing their slots', async () => {
+    waiters(4);
+    await admit.execute();
+    clock.advanceSeconds(600);
+    q.tokens[3].lastSeenAt = clock.now();
+    expect(await admit.execute()).toEqual({ ran: true, expired: 3, abandoned: 0, admitted: 1 });
+    expect(q.tokens[0]).toMatchObject({ status: 'EXPIRED', expiredAt: clock.now() });
+    expect(statuses()).toEqual(['EXPIRED', 'EXPIRED', 'EXPIRED', 'IN_PROGRESS']);
+  });
+
+  it('drops abandoned waiters without giving them a slot', async () => {
+    const line = waiters(6);
+    clock.advanceSeconds(120);
+    for (const index of [1, 4, 5]) line[index].lastSeenAt = clock.now();
+    expect(await admit.execute()).toEqual({ ran: true, expired: 0, abandoned: 3, admitted: 3 });
+    expect(statuses()).toEqual([
+      'EXPIRED',
+      'IN_PROGRESS',
+      'EXPIRED',
+      'EXPIRED',
+      'IN_PROGRESS',
+      'IN_PROGRESS',
+    ]);
+    expect(q.tokens[0].activatedAt).toBeNull();
+  });
+
+  it('leaves abandoned waiters behind the last free slot alone', async () => {
+    const line = waiters(3);
+    clock.advanceSeconds(120);
+    line[0].lastSeenAt = clock.now();
+    q.settings.maxActive = 1;
+    expect(await admit.execute()).toMatchObject({ abandoned: 0, admitted: 1 });
+    expect(statuses()).toEqual(['IN_PROGRESS', 'IN_QUEUE', 'IN_QUEUE']);
+  });
+
+  it('walks a long run of abandoned waiters in bounded batches', async () => {
+    waiters(450);
+    clock.advanceSeconds(300);
+    const fresh = q.addToken({ userId: 'fresh', createdAt: clock.now() });
+    expect(await admit.execute()).toMatchObject({ abandoned: 450, admitted: 1 });
+    expect(fresh.status).toBe('IN_PROGRESS');
+    expect(Math.max(...q.headReads)).toBeLessThanOrEqual(103);
+  });
+
+  it('obeys the stored overrides: max_active, admit_per_minute and paused', async () => {
+    waiters(10);
+    q.settings.paused = true;
+    expect(await admit.execute()).toMatchObject({ admitted: 0 });
+    q.settings = { ...q.settings, paused: false, maxActive: 8, admitPerMinute: 2 };
+    expect(await admit.execute()).toMatchObject({ admitted: 2 });
+    clock.advanceSeconds(59);
+    expect(await admit.execute()).toMatchObject({ admitted: 0 });
+    clock.advanceSeconds(1);
+    for (const token of q.tokens) token.lastSeenAt = clock.now();
+    expect(await admit.execute()).toMatchObject({ admitted: 2 });
+    q.settings.maxActive = 0;
+    clock.advanceSeconds(60);
+    expect(await admit.execute()).toMatchObject({ admitted: 0 });
+  });
+
+  it('counts a token expired by a payment as a freed slot but still as an admission', async () => {
+    waiters(6);
+    q.settings.admitPerMinute = 4;
+    expect(await admit.execute()).toMatchObject({ admitted: 3 });
+    q.tokens[0].status = 'EXPIRED';
+    expect(await admit.execute()).toMatchObject({ admitted: 1 });
+    q.tokens[1].status = 'EXPIRED';
+    expect(await admit.execute()).toMatchObject({ admitted: 0 });
+  });
+
+  it('records the admissions of the last minute as the observed rate', async () => {
+    waiters(5);
+    await admit.execute();
+    expect(q.settings.observedAdmissionsPerMinute).toBe(3);
+    expect(q.observedAt).toEqual(clock.now());
+    clock.advanceSeconds(61);
+    await admit.execute();
+    expect(q.settings.observedAdmissionsPerMinute).toBe(0);
+  });
+
+  it('does nothing when another instance holds the admission lock', async () => {
+    waiters(2);
+    q.admissionLockedElsewhere = true;
+    expect(await admit.execute()).toEqual({ ran: false, expired: 0, abandoned: 0, admitted: 0 });
+    expect(statuses()).toEqual(['IN_QUEUE', 'IN_QUEUE']);
+    expect(q.observedAt).toBeNull();
+  });
+
+  it('rolls the whole tick back when a step fails', async () => {
+    waiters(2);
+    q.settingsRepository.recordObservedRate = () => Promise.reject(new Error('database gone'));
+    await expect(admit.execute()).rejects.toThrow('database gone');
+    expect(statuses()).toEqual(['IN_QUEUE', 'IN_QUEUE']);
+  });
+});

@@ -1,0 +1,90 @@
+import { FakeClock } from '../../../../test/support/fake-clock';
+import { AuthorizeQueueTokenUseCase } from './authorize-queue-token.use-case';
+import { InMemoryQueue } from './testing/in-memory-queue';
+
+describe('AuthorizeQueueTokenUseCase', () => {
+  let q: InMemoryQueue;
+  let clock: FakeClock;
+  let authorize: AuthorizeQueueTokenUseCase;
+
+  beforeEach(() => {
+    q = new InMemoryQueue();
+    clock = new FakeClock(new Date('2026-01-01T00:00:00.000Z'));
+    authorize = new AuthorizeQueueTokenUseCase(q.tokenRepository, clock);
+  });
+
+  const activeToken = () =>
+    q.addToken({
+      userId: 'u1',
+      status: 'IN_PROGRESS',
+      activatedAt: clock.now(),
+      expiresAt: new Date(clock.now().getTime() + 60_000),
+    });
+
+  it.each([
+    ['no header', undefined],
+    ['a header list', ['a'.repeat(32)]],
+    ['a malformed token', 'xyz'],
+    ['an unknown token', 'f'.repeat(32)],
+  ])('refuses %s with 401 Token is invalid', async (_name, raw) => {
+    await expect(authorize.execute(raw, 'ANY')).rejects.toMatchObject({
+      kind: 'UNAUTHORIZED',
+      message: 'Token is invalid',
+    });
+  });
+
+  it('lets any known token through with ANY access, whatever its status', async () => {
+    for (const status of ['IN_QUEUE', 'IN_PROGRESS', 'EXPIRED'] as const) {
+      const token = q.addToken({ userId: `u-${status}`, status });
+      await expect(authorize.execute(token.token, 'ANY')).resolves.toMatchObject({ status });
+    }
+  });
+
+  it('answers 403 Token is still in queue for a queued token where an active one is needed', async () => {
+    const token = q.addToken({ userId: 'u1' });
+    for (const access of ['ACTIVE', 'ACTIVE_OR_PAID'] as const) {
+      await expect(authorize.execute(token.token, access)).rejects.toMatchObject({
+        kind: 'FORBIDDEN',
+        message: 'Token is still in queue',
+      });
+    }
+  });
+
+  it('lets an active token through', async () => {
+    const token = activeToken();
+    await expect(authorize.execute(token.token, 'ACTIVE')).resolves.toMatchObject({
+      id: token.id,
+    });
+  });
+
+  it('refuses an IN_PROGRESS token past its TTL at once, before the job expires it', async () => {
+    const token = activeToken();
+    clock.advanceSeconds(60);
+    await expect(authorize.execute(token.token, 'ACTIVE')).rejects.toMatchObject({
+      kind: 'UNAUTHORIZED',
+      message: 'Token is invalid',
+    });
+  });
+
+  it('refuses an EXPIRED token with 401', async () => {
+    const token = q.addToken({ userId: 'u1', status: 'EXPIRED' });
+    await expect(authorize.execute(token.token, 'ACTIVE')).rejects.toMatchObject({
+      message: 'Token is invalid',
+    });
+  });
+
+  it('lets an expired token that paid through with ACTIVE_OR_PAID only', async () => {
+    const token = q.addToken({ userId: 'u1', status: 'EXPIRED' });
+    q.payments.add(token.token);
+    await expect(authorize.execute(token.token, 'ACTIVE_OR_PAID')).resolves.toMatchObject({
+      status: 'EXPIRED',
+    });
+    await expect(authorize.execute(token.token, 'ACTIVE')).rejects.toMatchObject({
+      message: 'Token is invalid',
+    });
+    const unpaid = q.addToken({ userId: 'u2', status: 'EXPIRED' });
+    await expect(authorize.execute(unpaid.token, 'ACTIVE_OR_PAID')).rejects.toMatchObject({
+      message: 'Token is invalid',
+    });
+  });
+});

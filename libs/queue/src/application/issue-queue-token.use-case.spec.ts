@@ -1,0 +1,112 @@
+import { FakeClock } from '../../../../test/support/fake-clock';
+import { TOKEN_FORMAT } from '../domain/queue-token';
+import { IssueQueueTokenUseCase } from './issue-queue-token.use-case';
+import { InMemoryQueue } from './testing/in-memory-queue';
+
+describe('IssueQueueTokenUseCase', () => {
+  const ALICE = 'aaaaaaaa-1111-4111-8111-111111111111';
+  const BOB = 'bbbbbbbb-1111-4111-8111-111111111111';
+  let q: InMemoryQueue;
+  let clock: FakeClock;
+  let issue: IssueQueueTokenUseCase;
+
+  beforeEach(() => {
+    q = new InMemoryQueue();
+    q.users.add(ALICE).add(BOB);
+    clock = new FakeClock(new Date('2026-01-01T00:00:00.000Z'));
+    issue = new IssueQueueTokenUseCase(q.transactions, q.tokenRepository, q.userDirectory, clock);
+  });
+
+  it('issues an IN_QUEUE token at the end of the line, under the user lock', async () => {
+    const first = await issue.execute(ALICE);
+    const second = await issue.execute(BOB);
+    expect(first).toEqual({
+      token: expect.stringMatching(TOKEN_FORMAT),
+      status: 'IN_QUEUE',
+      position: 1,
+    });
+    expect(second.position).toBe(2);
+    expect(q.lockedUsers).toEqual([ALICE, BOB]);
+    expect(q.tokens[0]).toMatchObject({
+      userId: ALICE,
+      createdAt: clock.now(),
+      lastSeenAt: clock.now(),
+    });
+  });
+
+  it('returns the live token with its current place when asked again', async () => {
+    await issue.execute(BOB);
+    const first = await issue.execute(ALICE);
+    q.tokens[0].status = 'EXPIRED';
+    expect(await issue.execute(ALICE)).toEqual({ ...first, position: 1 });
+    expect(q.tokens).toHaveLength(2);
+  });
+
+  it('normalises the user id, so one user has one lock key and one token', async () => {
+    const lower = await issue.execute(ALICE);
+    const upper = await issue.execute(ALICE.toUpperCase());
+    expect(upper.token).toBe(lower.token);
+    expect(q.lockedUsers).toEqual([ALICE, ALICE]);
+  });
+
+  it('refreshes last_seen_at when asked again after a while, not on every request', async () => {
+    await issue.execute(ALICE);
+    clock.advanceSeconds(1);
+    await issue.execute(ALICE);
+    expect(q.touches).toEqual([]);
+    clock.advanceSeconds(10);
+    await issue.execute(ALICE);
+    expect(q.tokens[0].lastSeenAt).toEqual(clock.now());
+  });
+
+  it('returns a live IN_PROGRESS token without a position', async () => {
+    q.addToken({
+      userId: ALICE,
+      token: 'c'.repeat(32),
+      status: 'IN_PROGRESS',
+      activatedAt: clock.now(),
+      expiresAt: new Date(clock.now().getTime() + 1000),
+    });
+    expect(await issue.execute(ALICE)).toEqual({
+      token: 'c'.repeat(32),
+      status: 'IN_PROGRESS',
+      position: null,
+    });
+  });
+
+  it('expires an IN_PROGRESS token past its TTL and issues a new one', async () => {
+    const old = q.addToken({
+      userId: ALICE,
+      status: 'IN_PROGRESS',
+      activatedAt: clock.now(),
+      expiresAt: new Date(clock.now().getTime() + 1000),
+    });
+    clock.advanceSeconds(1);
+    const issued = await issue.execute(ALICE);
+    expect(issued).toMatchObject({ status: 'IN_QUEUE', position: 1 });
+    expect(issued.token).not.toBe(old.token);
+    expect(q.byId(old.id)).toMatchObject({ status: 'EXPIRED', expiredAt: clock.now() });
+  });
+
+  it('answers 400 User not found for an unknown user and writes nothing', async () => {
+    await expect(issue.execute('cccccccc-1111-4111-8111-111111111111')).rejects.toMatchObject({
+      kind: 'INVALID',
+      message: 'User not found',
+    });
+    expect(q.tokens).toEqual([]);
+  });
+
+  it('falls back to the live token when the insert meets the one-live-token index', async () => {
+    const existing = q.addToken({ userId: ALICE, token: 'd'.repeat(32) });
+    // A concurrent request's token that the first read did not see.
+    const findLive = q.tokenRepository.findLiveByUser.bind(q.tokenRepository);
+    let calls = 0;
+    q.tokenRepository.findLiveByUser = async (userId) => (calls++ === 0 ? null : findLive(userId));
+    expect(await issue.execute(ALICE)).toEqual({
+      token: existing.token,
+      status: 'IN_QUEUE',
+      position: 1,
+    });
+    expect(q.tokens).toHaveLength(1);
+  });
+});

@@ -1,0 +1,226 @@
+import { TransactionRunner } from '@app/common/application/transaction-runner';
+import { LAST_SEEN_REFRESH_SECONDS } from '../../domain/admission-policy';
+import { QueueToken, TokenStatus } from '../../domain/queue-token';
+import { QueueLineRepository, WaitingToken } from '../port/out/queue-line.repository';
+import {
+  QueueSettingsPatch,
+  QueueSettingsRepository,
+  StoredQueueSettings,
+} from '../port/out/queue-settings.repository';
+import {
+  NewQueueToken,
+  QueueTokenRepository,
+  TokenSeatHold,
+} from '../port/out/queue-token.repository';
+import { UserDirectoryRepository } from '../port/out/user-directory.repository';
+
+export interface StoredToken extends QueueToken {
+  expiredAt: Date | null;
+}
+
+const live = (status: TokenStatus) => status === 'IN_QUEUE' || status === 'IN_PROGRESS';
+
+/**
+ * The queue's out-ports over plain arrays, for the use cases' unit tests. Each method mirrors
+ * the SQL of its TypeORM adapter; the transaction runner really rolls back on error.
+ */
+export class InMemoryQueue {
+  tokens: StoredToken[] = [];
+  settings: StoredQueueSettings = {
+    maxActive: null,
+    admitPerMinute: null,
+    paused: false,
+    observedAdmissionsPerMinute: null,
+  };
+  settingsUpdatedAt: Date | null = null;
+  observedAt: Date | null = null;
+  users = new Set<string>();
+  payments = new Set<string>();
+  seatHolds = new Map<string, TokenSeatHold>();
+  /** Simulates another instance holding the admission lock. */
+  admissionLockedElsewhere = false;
+  lockedUsers: string[] = [];
+  touches: number[] = [];
+  /** Line reads, to check a tick walks past abandoned tokens in bounded batches. */
+  headReads: number[] = [];
+  private nextId = 1;
+
+  addToken(fields: Partial<StoredToken> & { userId: string }): StoredToken {
+    const at = fields.createdAt ?? new Date(0);
+    const token: StoredToken = {
+      id: this.nextId++,
+      token: `${this.nextId}`.padStart(32, '0'),
+      status: 'IN_QUEUE',
+      createdAt: at,
+      lastSeenAt: at,
+      activatedAt: null,
+      expiresAt: null,
+      expiredAt: null,
+      ...fields,
+    };
+    this.tokens.push(token);
+    return token;
+  }
+
+  byId(id: number): StoredToken {
+    const token = this.tokens.find((candidate) => candidate.id === id);
+    if (!token) throw new Error(`no token ${id}`);
+    return token;
+  }
+
+  readonly tokenRepository: QueueTokenRepository = new (class extends QueueTokenRepository {
+    constructor(private readonly q: InMemoryQueue) {
+      super();
+    }
+    async findByToken(token: string) {
+      return this.q.tokens.find((candidate) => candidate.token === token) ?? null;
+    }
+    async hasPayment(token: string) {
+      return this.q.payments.has(token);
+    }
+    async lockUser(userId: string) {
+      this.q.lockedUsers.push(userId);
+    }
+    async expireOverdueOfUser(userId: string, now: Date) {
+      for (const token of this.q.tokens) {
+        if (
+          token.userId === userId &&
+          token.status === 'IN_PROGRESS' &&
+          token.expiresAt!.getTime() <= now.getTime()
+        ) {
+          Object.assign(token, { status: 'EXPIRED', expiredAt: now });
+        }
+      }
+    }
+    async findLiveByUser(userId: string) {
+      return this.q.tokens.find((token) => token.userId === userId && live(token.status)) ?? null;
+    }
+    async insertQueued(token: NewQueueToken) {
+      if (this.q.tokens.some((t) => t.userId === token.userId && live(t.status))) return null;
+      return { ...this.q.addToken({ ...token, createdAt: token.createdAt }) };
+    }
+    async touch(id: number, now: Date) {
+      const token = this.q.byId(id);
+      const staleBefore = now.getTime() - LAST_SEEN_REFRESH_SECONDS * 1000;
+      if (live(token.status) && token.lastSeenAt.getTime() <= staleBefore) {
+        token.lastSeenAt = now;
+        this.q.touches.push(id);
+      }
+    }
+    async headOfLine() {
+      const waiting = this.q.tokens.filter((token) => token.status === 'IN_QUEUE');
+      return waiting.length === 0 ? null : Math.min(...waiting.map((token) => token.id));
+    }
+    async findSeatHold(token: string) {
+      return this.q.seatHolds.get(token) ?? null;
+    }
+  })(this);
+
+  readonly lineRepository: QueueLineRepository = new (class extends QueueLineRepository {
+    constructor(private readonly q: InMemoryQueue) {
+      super();
+    }
+    async tryLockAdmission() {
+      return !this.q.admissionLockedElsewhere;
+    }
+    async expireOverdue(now: Date) {
+      let count = 0;
+      for (const token of this.q.tokens) {
+        if (token.status === 'IN_PROGRESS' && token.expiresAt!.getTime() <= now.getTime()) {
+          Object.assign(token, { status: 'EXPIRED', expiredAt: now });
+          count += 1;
+        }
+      }
+      return count;
+    }
+    async countActive(now: Date) {
+      return this.q.tokens.filter(
+        (token) => token.status === 'IN_PROGRESS' && token.expiresAt!.getTime() > now.getTime(),
+      ).length;
+    }
+    async countAdmittedSince(since: Date) {
+      return this.q.tokens.filter(
+        (token) => token.activatedAt !== null && token.activatedAt.getTime() > since.getTime(),
+      ).length;
+    }
+    async countWaiting() {
+      return this.q.tokens.filter((token) => token.status === 'IN_QUEUE').length;
+    }
+    async lockHeadOfLine(limit: number): Promise<WaitingToken[]> {
+      this.q.headReads.push(limit);
+      return this.q.tokens
+        .filter((token) => token.status === 'IN_QUEUE')
+        .sort((a, b) => a.id - b.id)
+        .slice(0, limit)
+        .map((token) => ({ id: token.id, lastSeenAt: token.lastSeenAt }));
+    }
+    async expireWaiting(ids: number[], now: Date) {
+      let count = 0;
+      for (const id of ids) {
+        const token = this.q.byId(id);
+        if (token.status !== 'IN_QUEUE') continue;
+        Object.assign(token, { status: 'EXPIRED', expiredAt: now });
+        count += 1;
+      }
+      return count;
+    }
+    async admit(ids: number[], now: Date, expiresAt: Date) {
+      let count = 0;
+      for (const id of ids) {
+        const token = this.q.byId(id);
+        if (token.status !== 'IN_QUEUE') continue;
+        Object.assign(token, { status: 'IN_PROGRESS', activatedAt: now, expiresAt });
+        count += 1;
+      }
+      return count;
+    }
+  })(this);
+
+  readonly settingsRepository: QueueSettingsRepository =
+    new (class extends QueueSettingsRepository {
+      constructor(private readonly q: InMemoryQueue) {
+        super();
+      }
+      async load() {
+        return { ...this.q.settings };
+      }
+      async update(patch: QueueSettingsPatch, now: Date) {
+        const next = { ...this.q.settings };
+        if (patch.maxActive !== undefined) next.maxActive = patch.maxActive;
+        if (patch.admitPerMinute !== undefined) next.admitPerMinute = patch.admitPerMinute;
+        if (patch.paused !== undefined) next.paused = patch.paused;
+        this.q.settings = next;
+        this.q.settingsUpdatedAt = now;
+      }
+      async recordObservedRate(admissionsPerMinute: number, now: Date) {
+        this.q.settings = { ...this.q.settings, observedAdmissionsPerMinute: admissionsPerMinute };
+        this.q.observedAt = now;
+      }
+    })(this);
+
+  readonly userDirectory: UserDirectoryRepository = new (class extends UserDirectoryRepository {
+    constructor(private readonly q: InMemoryQueue) {
+      super();
+    }
+    async exists(userId: string) {
+      return this.q.users.has(userId);
+    }
+  })(this);
+
+  readonly transactions: TransactionRunner = new (class extends TransactionRunner {
+    constructor(private readonly q: InMemoryQueue) {
+      super();
+    }
+    async run<T>(work: () => Promise<T>): Promise<T> {
+      const tokens = this.q.tokens.map((token) => ({ ...token }));
+      const settings = { ...this.q.settings };
+      try {
+        return await work();
+      } catch (error) {
+        this.q.tokens = tokens;
+        this.q.settings = settings;
+        throw error;
+      }
+    }
+  })(this);
+}
