@@ -8,7 +8,7 @@ import { ConcertRepository } from './port/out/concert.repository';
 export class CreateConcertUseCase {
   constructor(private readonly concerts: ConcertRepository) {}
 
-  execute(name: string): Promise<Concert> {
+  async execute(name: string): Promise<Concert> {
     assertValidConcertName(name);
     return this.concerts.create(name);
   }
