@@ -1,10 +1,10 @@
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@app/common/config/app-config';
 import { Clock } from '@app/common/domain/clock';
 import { AppModule } from '../../apps/api/src/app.module';
-import { configureApp } from '../../apps/api/src/configure-app';
+import { configureApp, createFastifyAdapter } from '../../apps/api/src/configure-app';
 import { FakeClock } from './fake-clock';
 import { createTestDatabase, dropTestDatabase } from './test-database';
 
@@ -25,6 +25,8 @@ export interface TestAppOptions {
   databaseUrl?: string;
   env?: Record<string, string>;
   clock?: FakeClock;
+  /** Adjusts the module before it is compiled, e.g. to override a provider. */
+  configure?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
 }
 
 /**
@@ -43,13 +45,13 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     ...options.env,
   });
   const clock = options.clock ?? new FakeClock();
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+  const builder = Test.createTestingModule({ imports: [AppModule] })
     .overrideProvider(AppConfig)
     .useValue(config)
     .overrideProvider(Clock)
-    .useValue(clock)
-    .compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
+    .useValue(clock);
+  const moduleRef = await (options.configure?.(builder) ?? builder).compile();
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(), {
     logger: false,
   });
   configureApp(app);

@@ -5,14 +5,55 @@ import {
   ValidationPipe,
 } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { IncomingMessage } from 'node:http';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { ADMIN_KEY_SCHEME, QUEUE_TOKEN_SCHEME } from '@app/common/adapter/http/api-security';
 import { DomainExceptionFilter } from '@app/common/adapter/http/domain-exception.filter';
+import { requestIdFor } from './logging/logger-params';
+
+/** Fastify's options, for main.ts and the HTTP tests alike. */
+export function createFastifyAdapter(): FastifyAdapter {
+  return new FastifyAdapter({
+    bodyLimit: 64 * 1024,
+    trustProxy: true,
+    // The request id of the logs and of the x-request-id response header (see configureApp).
+    requestIdHeader: false,
+    genReqId: (request: IncomingMessage) => requestIdFor(request.headers['x-request-id']),
+    // A URL Fastify cannot decode never reaches Nest's filter: answer it in the same shape.
+    frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
+      const status =
+        error.statusCode !== undefined && error.statusCode < 500 ? error.statusCode : 400;
+      void reply
+        .code(status)
+        .header('x-request-id', reply.request.id)
+        .header('content-type', 'application/json; charset=utf-8')
+        .send({ message: error.message });
+    },
+  });
+}
 
 /** Everything main.ts and the HTTP tests configure alike: one app, one behaviour. */
 export function configureApp(app: NestFastifyApplication): OpenAPIObject {
   app.useLogger(app.get(Logger));
+  const fastify = app.getHttpAdapter().getInstance();
+  // Every reply names its request, so a client's report can be matched with the log lines.
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
+    done();
+  });
+  // While draining (app.close()), a keep-alive connection whose reply is in flight would stay
+  // open until its keep-alive timeout (72 s) and hold the shutdown: ask the client to close it.
+  let closing = false;
+  fastify.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) void reply.header('connection', 'close');
+    done(null, payload);
+  });
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,

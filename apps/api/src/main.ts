@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { validateEnvironment } from '@app/common/config/environment';
 import { runMigrations } from '@app/database/migrate';
@@ -8,9 +8,11 @@ import { dataSourceOptions } from '@app/database/data-source-options';
 import { DEMO_USER_IDS, seedDemoData } from '@app/database/seed/demo-seed';
 import { RunningPostgres, startEmbeddedPostgres } from '@app/database/embedded/embedded-postgres';
 import { AppModule } from './app.module';
-import { configureApp } from './configure-app';
+import { configureApp, createFastifyAdapter } from './configure-app';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
+
+const SHUTDOWN_TIMEOUT_MS = 15_000;
 
 async function bootstrap(): Promise<void> {
   const env = validateEnvironment(process.env);
@@ -32,11 +34,9 @@ async function bootstrap(): Promise<void> {
   if (applied.length > 0) say(`Applied migrations: ${applied.join(', ')}`);
   if (env.SEED_DEMO_DATA ?? embedded !== undefined) await seed(databaseUrl);
 
-  const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule,
-    new FastifyAdapter({ bodyLimit: 64 * 1024, trustProxy: true }),
-    { bufferLogs: true },
-  );
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, createFastifyAdapter(), {
+    bufferLogs: true,
+  });
   configureApp(app);
   await app.listen(env.PORT, '0.0.0.0');
   say(`Listening on http://localhost:${env.PORT}  (Swagger UI: /docs, OpenAPI: /docs-json)`);
@@ -46,12 +46,27 @@ async function bootstrap(): Promise<void> {
     if (stopping) return;
     stopping = true;
     say(`${signal}: draining requests, stopping the job, closing the database`);
+    // A request or a job that never ends must not keep the process from stopping.
+    setTimeout(() => {
+      process.stderr.write(`Shutdown took over ${SHUTDOWN_TIMEOUT_MS} ms: exiting anyway\n`);
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS).unref();
+    let code = 0;
     try {
+      // Stops the jobs, stops accepting, lets requests in flight finish, closes the pool.
       await app.close();
-      await embedded?.stop();
-    } finally {
-      process.exit(0);
+    } catch (error) {
+      process.stderr.write(`Closing the app failed: ${String(error)}\n`);
+      code = 1;
     }
+    try {
+      await embedded?.stop();
+    } catch (error) {
+      process.stderr.write(`Stopping the embedded PostgreSQL failed: ${String(error)}\n`);
+      code = 1;
+    }
+    say('Stopped.');
+    process.exit(code);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -1,0 +1,42 @@
+import type { Params } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { AppConfig } from '@app/common/config/app-config';
+
+/** A caller's X-Request-Id is kept when it is a plain short id; anything else is replaced. */
+const ACCEPTED_REQUEST_ID = /^[\w.-]{1,64}$/;
+
+/** The id of a request: the caller's X-Request-Id (e.g. a load balancer's) or a new UUID. */
+export function requestIdFor(header: string | string[] | undefined): string {
+  return typeof header === 'string' && ACCEPTED_REQUEST_ID.test(header) ? header : randomUUID();
+}
+
+/** Headers that carry secrets: shown as "[Redacted]" in every log line. */
+export const REDACTED_PATHS = [
+  'req.headers["x-reservation-token"]',
+  'req.headers["x-admin-key"]',
+  'req.headers.authorization',
+  'req.headers.cookie',
+];
+
+/**
+ * JSON logs, one line per event, each carrying the request id (`reqId`) of the request it
+ * belongs to. `destination` is for tests, which read the lines back; the app writes to stdout.
+ */
+export function loggerParams(config: AppConfig, destination?: DestinationStream): Params {
+  const options = {
+    level: config.logLevel,
+    // Fastify gives every request its id first (see createFastifyAdapter) and pino-http keeps
+    // it; this only serves a request that reaches pino-http without one.
+    genReqId: (request: IncomingMessage) => requestIdFor(request.headers['x-request-id']),
+    // Lines logged during a request carry `reqId`, not the whole request; the one
+    // "request completed" line carries the request and the response.
+    quietReqLogger: true,
+    autoLogging: {
+      ignore: (request: IncomingMessage) => request.url === '/health' || request.url === '/metrics',
+    },
+    redact: REDACTED_PATHS,
+  };
+  return { pinoHttp: destination ? [options, destination] : options };
+}
