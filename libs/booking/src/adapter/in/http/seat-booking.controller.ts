@@ -63,10 +63,21 @@ export class SeatBookingController {
       '  seat that does not exist (404) or with a malformed id (400) are not logged.',
     ].join('\n'),
   })
-  @ApiParam({ name: 'id', description: 'The performance seat id.', example: 57 })
+  @ApiParam({
+    name: 'id',
+    type: 'integer',
+    minimum: 1,
+    description: 'The performance seat id (from GET /performance_seats).',
+    example: 57,
+  })
   @ApiCreatedResponse({
     type: SeatHoldResponseDto,
     description: 'The seat is held for this token (a new hold, or the same one again).',
+    example: {
+      performance_seat_id: 57,
+      book_attempt_at: '2026-11-26T12:00:00.000Z',
+      expires_at: '2026-11-26T12:05:00.000Z',
+    },
   })
   @ApiBadRequestResponse({
     description: 'The seat is paid for, the performance has started, or the id is malformed.',

@@ -54,7 +54,14 @@ export class CatalogController {
     description:
       'Only performances still in the future with at least one available seat (neither paid for nor under a live hold), ordered by `performance_datetime`; an empty list when none.',
   })
-  @ApiQuery({ name: 'concert_id', type: Number, required: true, example: 1 })
+  @ApiQuery({
+    name: 'concert_id',
+    type: 'integer',
+    minimum: 1,
+    required: true,
+    example: 1,
+    description: 'The concert id (from GET /concerts).',
+  })
   @ApiOkResponse({
     type: [PerformanceResponseDto],
     example: [
@@ -88,7 +95,8 @@ export class CatalogController {
   })
   @ApiQuery({
     name: 'concert_date_id',
-    type: Number,
+    type: 'integer',
+    minimum: 1,
     required: true,
     example: 2,
     description: 'The performance id (from GET /concert_performances).',

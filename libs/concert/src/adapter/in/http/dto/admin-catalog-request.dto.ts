@@ -2,6 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import {
   IsDefined,
   IsInt,
+  IsISO8601,
   IsNumber,
   IsString,
   Matches,
@@ -33,6 +34,8 @@ export class CreatePerformanceRequestDto {
   @Matches(ISO_DATE_TIME, {
     message: 'performance_datetime must be an ISO 8601 date-time with a time zone',
   })
+  // strict: a day the calendar does not have (Feb 30) is refused, not rolled over.
+  @IsISO8601({ strict: true }, { message: 'performance_datetime must be a valid date-time' })
   performance_datetime: string;
 
   @ApiProperty({ example: 50, minimum: 1, maximum: 10_000, description: 'Seats 1..max_seats.' })
