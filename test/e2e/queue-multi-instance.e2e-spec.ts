@@ -128,6 +128,27 @@ describe('queue admission with three instances on one database', () => {
     expect(ranTicks).toBeGreaterThanOrEqual(40);
   });
 
+  it("obeys a setting changed through another instance on that instance's next tick", async () => {
+    const [t1, t2, t3] = instances;
+    await t1.db.query(`UPDATE user_queue_tokens SET status = 'EXPIRED' WHERE status <> 'EXPIRED'`);
+    t1.clock.advanceSeconds(3600);
+    for (let i = 0; i < 4; i += 1) {
+      await call(t1.app, 'POST', '/user_queue_tokens', {
+        body: { user_id: await insertUser(t1.db) },
+      });
+    }
+    const patch = (app: TestApp, body: object) =>
+      call(app.app, 'PATCH', '/admin/queue', { headers: { 'x-admin-key': ADMIN_KEY }, body });
+    expect((await patch(t1, { paused: true })).status).toBe(200);
+    expect(await ticks[1].execute()).toMatchObject({ ran: true, admitted: 0 });
+    expect((await patch(t3, { paused: false, max_active: 2 })).status).toBe(200);
+    expect(await ticks[1].execute()).toMatchObject({ admitted: 2 });
+    expect(
+      (await call(t2.app, 'GET', '/admin/queue', { headers: { 'x-admin-key': ADMIN_KEY } })).body,
+    ).toEqual({ waiting: 2, active: 2, max_active: 2, admit_per_minute: 1000, paused: false });
+    await patch(t2, { max_active: MAX_ACTIVE });
+  });
+
   it('lets exactly one of many simultaneous ticks admit into the last free slots', async () => {
     const [t1] = instances;
     await t1.db.query(`UPDATE user_queue_tokens SET status = 'EXPIRED' WHERE status <> 'EXPIRED'`);

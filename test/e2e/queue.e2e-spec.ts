@@ -465,6 +465,41 @@ describe('queue: tokens, token_info, admission and admin settings', () => {
     });
   });
 
+  describe('Swagger', () => {
+    it('documents every queue endpoint, status and example, and the token header', async () => {
+      const doc = (await call(t.app, 'GET', '/docs-json')).body;
+      const example = (operation: any, status: string) =>
+        operation.responses[status].content['application/json'];
+      const issue = doc.paths['/user_queue_tokens'].post;
+      expect(issue.requestBody.content['application/json'].schema.$ref).toMatch(
+        /IssueQueueTokenRequestDto$/,
+      );
+      expect(example(issue, '201').example).toMatchObject({ status: 'IN_QUEUE' });
+      expect(
+        Object.values(example(issue, '400').examples).map((entry: any) => entry.value.message),
+      ).toEqual(['User not found', 'user_id must be a UUID']);
+
+      const tokenInfo = doc.paths['/user_queue_tokens/token_info'].get;
+      expect(tokenInfo.security).toEqual([{ 'queue-token': [] }]);
+      expect(example(tokenInfo, '200').example).toMatchObject({ status: 'IN_QUEUE', position: 42 });
+      expect(example(tokenInfo, '401').example).toEqual({ message: 'Token is invalid' });
+      expect(doc.components.securitySchemes['queue-token']).toMatchObject({
+        type: 'apiKey',
+        in: 'header',
+        name: 'X-Reservation-Token',
+      });
+
+      const adminQueue = doc.paths['/admin/queue'];
+      for (const operation of [adminQueue.get, adminQueue.patch]) {
+        expect(operation.security).toEqual([{ 'admin-key': [] }]);
+        expect(example(operation, '200').example).toHaveProperty('max_active');
+        expect(example(operation, '401').example).toEqual({ message: 'Admin key is invalid' });
+      }
+      expect(adminQueue.patch.requestBody.required).toBe(false);
+      expect(Object.keys(example(adminQueue.patch, '400').examples)).toHaveLength(3);
+    });
+  });
+
   describe('GET and PATCH /admin/queue', () => {
     it('answers the line and the effective settings', async () => {
       await join();

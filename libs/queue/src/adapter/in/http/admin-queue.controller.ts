@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Patch, UseGuards } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiBody,
   ApiOkResponse,
   ApiOperation,
   ApiSecurity,
@@ -50,10 +51,22 @@ export class AdminQueueController {
     description:
       'Stored in the database: every instance follows on its next tick. Absent fields are unchanged (an empty body changes nothing); null for a number restores the environment value.',
   })
+  @ApiBody({ type: UpdateQueueSettingsRequestDto, required: false })
   @ApiOkResponse({ type: QueueStatusDto, example: { ...STATUS_EXAMPLE, paused: true } })
   @ApiBadRequestResponse({
     type: ErrorResponseDto,
-    example: { message: 'max_active must be a non-negative integer (at most 1000000)' },
+    description: 'A value out of range or of the wrong type, or an unknown field; nothing changes.',
+    examples: {
+      'bad number': {
+        summary: 'Not an integer in 0..1000000',
+        value: { message: 'max_active must be a non-negative integer (at most 1000000)' },
+      },
+      'bad paused': { summary: 'Not a boolean', value: { message: 'paused must be a boolean' } },
+      'unknown field': {
+        summary: 'A field the endpoint does not take',
+        value: { message: 'property waiting should not exist' },
+      },
+    },
   })
   async patch(@Body() body: UpdateQueueSettingsRequestDto = {}): Promise<QueueStatusDto> {
     return toStatusDto(

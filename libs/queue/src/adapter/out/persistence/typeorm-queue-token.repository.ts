@@ -47,6 +47,19 @@ interface SeatHoldRow {
 
 const LIVE: TokenStatus[] = ['IN_QUEUE', 'IN_PROGRESS'];
 
+/**
+ * The head of the line: min(id) over the partial index user_queue_tokens_waiting, one index
+ * probe however long the line is (exported for the plan test).
+ */
+export const HEAD_OF_LINE_SQL = `SELECT min(id) AS head FROM user_queue_tokens WHERE status = 'IN_QUEUE'`;
+
+/** A token's seat hold, through the partial index performance_seat_book_info_by_token. */
+export const SEAT_HOLD_BY_TOKEN_SQL = `SELECT id, performance_seat_id, book_attempt_at, book_success_at, expires_at
+   FROM performance_seat_book_info
+  WHERE token = $1
+  ORDER BY book_attempt_at DESC NULLS LAST, id DESC
+  LIMIT 1`;
+
 @Injectable()
 export class TypeOrmQueueTokenRepository extends QueueTokenRepository {
   constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {
@@ -112,24 +125,12 @@ export class TypeOrmQueueTokenRepository extends QueueTokenRepository {
   }
 
   async headOfLine(): Promise<number | null> {
-    // min(id) over the partial index user_queue_tokens_waiting: one index probe.
-    const [row] = await queryRows<{ head: string | null }>(
-      this.txHost.tx,
-      `SELECT min(id) AS head FROM user_queue_tokens WHERE status = 'IN_QUEUE'`,
-    );
+    const [row] = await queryRows<{ head: string | null }>(this.txHost.tx, HEAD_OF_LINE_SQL);
     return row?.head == null ? null : Number(row.head);
   }
 
   async findSeatHold(token: string): Promise<TokenSeatHold | null> {
-    const [row] = await queryRows<SeatHoldRow>(
-      this.txHost.tx,
-      `SELECT id, performance_seat_id, book_attempt_at, book_success_at, expires_at
-         FROM performance_seat_book_info
-        WHERE token = $1
-        ORDER BY book_attempt_at DESC NULLS LAST, id DESC
-        LIMIT 1`,
-      [token],
-    );
+    const [row] = await queryRows<SeatHoldRow>(this.txHost.tx, SEAT_HOLD_BY_TOKEN_SQL, [token]);
     return row
       ? {
           id: Number(row.id),
