@@ -24,19 +24,19 @@ describe('HoldReleaseJob', () => {
   });
   afterAll(() => jest.restoreAllMocks());
 
-  it('registers its interval when the scheduler is enabled, and removes it on shutdown', () => {
+  it('registers its interval when the scheduler is enabled, and removes it on shutdown', async () => {
     const { registry, job: holdRelease } = job(async () => 0);
     holdRelease.onApplicationBootstrap();
     expect(registry.getIntervals()).toEqual(['hold-release']);
-    holdRelease.onApplicationShutdown();
+    await holdRelease.beforeApplicationShutdown();
     expect(registry.getIntervals()).toEqual([]);
   });
 
-  it('registers nothing when the scheduler is disabled', () => {
+  it('registers nothing when the scheduler is disabled', async () => {
     const { registry, job: holdRelease } = job(async () => 0, false);
     holdRelease.onApplicationBootstrap();
     expect(registry.getIntervals()).toEqual([]);
-    expect(() => holdRelease.onApplicationShutdown()).not.toThrow();
+    await expect(holdRelease.beforeApplicationShutdown()).resolves.toBeUndefined();
   });
 
   it('logs a failed run instead of throwing, and runs again next time', async () => {
@@ -63,5 +63,20 @@ describe('HoldReleaseJob', () => {
     void holdRelease.tick();
     expect(execute).toHaveBeenCalledTimes(2);
     finish(0);
+  });
+
+  it('lets the current run finish before the application shuts down', async () => {
+    let finish: (count: number) => void = () => undefined;
+    const execute = jest.fn(() => new Promise<number>((resolve) => (finish = resolve)));
+    const { job: holdRelease } = job(execute);
+    holdRelease.onApplicationBootstrap();
+    void holdRelease.tick();
+    let shutDown = false;
+    const shutdown = holdRelease.beforeApplicationShutdown().then(() => (shutDown = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(shutDown).toBe(false);
+    finish(0);
+    await shutdown;
+    expect(shutDown).toBe(true);
   });
 });

@@ -1,4 +1,9 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { AppConfig } from '@app/common/config/app-config';
 import { ReleaseLapsedHoldsUseCase } from '../../../application/release-lapsed-holds.use-case';
@@ -10,9 +15,9 @@ const JOB_NAME = 'hold-release';
  * SCHEDULER_ENABLED). Every instance may run it: the statement skips rows others hold.
  */
 @Injectable()
-export class HoldReleaseJob implements OnApplicationBootstrap, OnApplicationShutdown {
+export class HoldReleaseJob implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('HoldReleaseJob');
-  private running = false;
+  private running: Promise<void> | null = null;
 
   constructor(
     private readonly release: ReleaseLapsedHoldsUseCase,
@@ -26,22 +31,28 @@ export class HoldReleaseJob implements OnApplicationBootstrap, OnApplicationShut
     this.scheduler.addInterval(JOB_NAME, timer);
   }
 
-  onApplicationShutdown(): void {
+  /** Before the database closes: no new run, and the current one allowed to finish. */
+  async beforeApplicationShutdown(): Promise<void> {
     if (this.scheduler.doesExist('interval', JOB_NAME)) this.scheduler.deleteInterval(JOB_NAME);
+    await this.running;
   }
 
   /** One run; a slow run makes the next ticks skip rather than pile up. */
   async tick(): Promise<void> {
     if (this.running) return;
-    this.running = true;
+    this.running = this.runOnce().finally(() => {
+      this.running = null;
+    });
+    await this.running;
+  }
+
+  private async runOnce(): Promise<void> {
     try {
       const released = await this.release.execute();
       if (released > 0) this.logger.log(`released ${released} lapsed seat holds`);
     } catch (error) {
       // A database outage must not kill the timer; the next tick tries again.
       this.logger.error(`hold release failed: ${(error as Error)?.message ?? String(error)}`);
-    } finally {
-      this.running = false;
     }
   }
 }
