@@ -65,8 +65,7 @@ export class SeatBookingController {
   })
   @ApiParam({
     name: 'id',
-    type: 'integer',
-    minimum: 1,
+    schema: { type: 'integer', minimum: 1 },
     description: 'The performance seat id (from GET /performance_seats).',
     example: 57,
   })

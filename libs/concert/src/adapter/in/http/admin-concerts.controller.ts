@@ -55,7 +55,12 @@ export class AdminConcertsController {
     description:
       'Creates the performance, seats 1..max_seats at `price` and their (empty) book-info rows in one transaction.',
   })
-  @ApiParam({ name: 'id', type: 'integer', minimum: 1, description: 'The concert id.', example: 1 })
+  @ApiParam({
+    name: 'id',
+    schema: { type: 'integer', minimum: 1 },
+    description: 'The concert id.',
+    example: 1,
+  })
   @ApiCreatedResponse({
     type: PerformanceResponseDto,
     example: {
