@@ -101,6 +101,33 @@ describe('booking: POST /performance_seats/{id}/book', () => {
     ]);
   });
 
+  it('takes the hold and its HELD log row in one transaction', async () => {
+    // An induced failure on the winning log row must take the hold back with it.
+    await t.db.query(`
+      CREATE FUNCTION fail_held_log() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.result = 'HELD' THEN RAISE EXCEPTION 'induced failure'; END IF;
+        RETURN NEW;
+      END $$;
+      CREATE TRIGGER fail_held_log BEFORE INSERT ON performance_seat_book_logs
+        FOR EACH ROW EXECUTE FUNCTION fail_held_log();`);
+    // TypeORM logs the failed query; the failure is the point here.
+    const quiet = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      const [seatId] = await seats();
+      const buyer = await insertBuyer(t.db, t.clock.now());
+      const response = await book(seatId, buyer.token);
+      expect(response.status).toBe(500);
+      expect((await holdOf(seatId)).token).toBeNull();
+      expect(await logsOf(seatId)).toEqual([]);
+    } finally {
+      quiet.mockRestore();
+      await t.db.query(`
+        DROP TRIGGER fail_held_log ON performance_seat_book_logs;
+        DROP FUNCTION fail_held_log();`);
+    }
+  });
+
   it('answers a repeat by the same token with the same hold, not extended, logged ALREADY_HELD', async () => {
     const [seatId] = await seats();
     const buyer = await insertBuyer(t.db, t.clock.now());

@@ -385,6 +385,7 @@ describe('admin catalog', () => {
   });
 
   describe('POST /admin/concerts/{id}/performances', () => {
+    const valid = { performance_datetime: '2031-01-01T19:00:00Z', max_seats: 3, price: 10 };
     const create = (concertId: number | string, body: unknown, headers = admin) =>
       call(t.app, 'POST', `/admin/concerts/${concertId}/performances`, { headers, body });
 
@@ -481,6 +482,32 @@ describe('admin catalog', () => {
       for (const row of rows) expect([row.seats, row.numbers]).toEqual([50, 50]);
     });
 
+    it('writes nothing at all when creating the seats fails midway (one transaction)', async () => {
+      // An induced failure on the seats' insert, after the performance row was inserted.
+      await t.db.query(`
+        CREATE FUNCTION fail_seat_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF NEW.price = 13.13 THEN RAISE EXCEPTION 'induced failure'; END IF;
+          RETURN NEW;
+        END $$;
+        CREATE TRIGGER fail_seat_insert BEFORE INSERT ON performance_seats
+          FOR EACH ROW EXECUTE FUNCTION fail_seat_insert();`);
+      // TypeORM logs the failed query; the failure is the point here.
+      const quiet = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+      try {
+        const concertId = await insertConcert(t.db);
+        const before = await totals();
+        const response = await create(concertId, { ...valid, price: 13.13 });
+        expect(response.status).toBe(500);
+        expect(await totals()).toEqual(before);
+      } finally {
+        quiet.mockRestore();
+        await t.db.query(`
+          DROP TRIGGER fail_seat_insert ON performance_seats;
+          DROP FUNCTION fail_seat_insert();`);
+      }
+    });
+
     it('answers 404 Concert not found and writes nothing', async () => {
       const before = await totals();
       const response = await create(987_654_321, {
@@ -493,7 +520,6 @@ describe('admin catalog', () => {
       expect(await totals()).toEqual(before);
     });
 
-    const valid = { performance_datetime: '2031-01-01T19:00:00Z', max_seats: 3, price: 10 };
     it.each([
       ['no body', undefined, 'performance_datetime is required'],
       [
