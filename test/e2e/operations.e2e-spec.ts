@@ -153,7 +153,9 @@ describe('operations: graceful shutdown', () => {
     const userId = await insertUser(t.db, '0.00');
 
     // A transaction outside the app locks the user row: every charge blocks in the database,
-    // in flight, until the lock is released.
+    // in flight, until the lock is released. (Fewer charges than the pool's 20 connections, so
+    // that the jobs' last ticks can finish meanwhile.)
+    const CHARGES = 12;
     const locker = new Client({ connectionString: t.databaseUrl });
     const observer = new Client({ connectionString: t.databaseUrl });
     await locker.connect();
@@ -162,26 +164,25 @@ describe('operations: graceful shutdown', () => {
       await locker.query('BEGIN');
       await locker.query('SELECT 1 FROM users WHERE id = $1 FOR UPDATE', [userId]);
 
-      const charges = Array.from({ length: 20 }, () =>
+      const charges = Array.from({ length: CHARGES }, () =>
         fetch(`${base}/users/${userId}/charge`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ amount: 1.5 }),
         }).then(async (response) => ({ status: response.status, body: await response.json() })),
       );
-      // (The app's pool is now taken by the 20 charges: observe from outside it.)
       await waitFor(async () => {
         const { rows } = await observer.query(
           `SELECT count(*)::int AS waiting FROM pg_stat_activity
             WHERE datname = current_database() AND wait_event_type = 'Lock'`,
         );
-        return rows[0].waiting === 20;
+        return rows[0].waiting === CHARGES;
       });
 
       let closed = false;
       const closing = t.app.close().then(() => (closed = true));
       await new Promise((resolve) => setTimeout(resolve, 300));
-      // Still draining: the server waits for the 20 charges, the database stays open.
+      // Still draining: the server waits for the charges, the database stays open.
       expect(closed).toBe(false);
       expect(t.db.isInitialized).toBe(true);
       expect(scheduler.getIntervals()).toEqual([]);
@@ -193,8 +194,8 @@ describe('operations: graceful shutdown', () => {
       // Not held open by the clients' keep-alive connections (72 s by default).
       expect(Date.now() - released).toBeLessThan(10_000);
 
-      expect(results.map((result) => result.status)).toEqual(Array(20).fill(200));
-      expect(Math.max(...results.map((result) => result.body.balance))).toBe(30);
+      expect(results.map((result) => result.status)).toEqual(Array(CHARGES).fill(200));
+      expect(Math.max(...results.map((result) => result.body.balance))).toBe(CHARGES * 1.5);
       expect(t.db.isInitialized).toBe(false);
       await expect(fetch(`${base}/health`)).rejects.toThrow();
     } finally {
@@ -211,7 +212,7 @@ describe('operations: graceful shutdown', () => {
                 (SELECT count(*)::int FROM balance_ledger WHERE user_id = $1) AS entries`,
         [userId],
       );
-      expect(rows[0]).toEqual({ balance: '30.00', entries: 20 });
+      expect(rows[0]).toEqual({ balance: (CHARGES * 1.5).toFixed(2), entries: CHARGES });
     } finally {
       await check.end();
     }

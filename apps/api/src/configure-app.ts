@@ -11,6 +11,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { ADMIN_KEY_SCHEME, QUEUE_TOKEN_SCHEME } from '@app/common/adapter/http/api-security';
 import { DomainExceptionFilter } from '@app/common/adapter/http/domain-exception.filter';
+import { requireJsonObject } from '@app/common/adapter/http/json-body';
 import { requestIdFor } from './logging/logger-params';
 
 /** Fastify's options, for main.ts and the HTTP tests alike. */
@@ -38,6 +39,24 @@ export function createFastifyAdapter(): FastifyAdapter {
 export function configureApp(app: NestFastifyApplication): OpenAPIObject {
   app.useLogger(app.get(Logger));
   const fastify = app.getHttpAdapter().getInstance();
+  // JSON in, nothing else (415 otherwise): left alone, Fastify reads text/plain and Nest reads
+  // forms, and such a body would reach the validation as a bare string or a flat object.
+  fastify.removeAllContentTypeParsers();
+  // Fastify's own parser (it refuses __proto__ and constructor.prototype keys), then the shape.
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  app.useBodyParser(
+    'application/json',
+    { bodyLimit: fastify.initialConfig.bodyLimit },
+    (request, body, done) =>
+      parseJson(request as FastifyRequest, body.toString('utf8'), (error, value) => {
+        if (error) return done(error);
+        try {
+          done(null, requireJsonObject(value));
+        } catch (refusal) {
+          done(refusal as Error);
+        }
+      }),
+  );
   // Every reply names its request, so a client's report can be matched with the log lines.
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
