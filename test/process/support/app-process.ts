@@ -20,6 +20,8 @@ export interface StartAppOptions {
   readyTimeoutMs?: number;
   /** Label for the output kept for diagnostics. */
   name?: string;
+  /** Another server to run instead of the app (node arguments), e.g. the bench's reference. */
+  args?: string[];
 }
 
 export interface AppProcess {
@@ -44,11 +46,12 @@ export async function startAppProcess(options: StartAppOptions): Promise<AppProc
   const port = options.port ?? (await freePort());
   const mode = options.mode ?? 'source';
   const name = options.name ?? `app:${port}`;
-  if (mode === 'dist' && !existsSync(DIST_MAIN)) {
+  if (mode === 'dist' && !options.args && !existsSync(DIST_MAIN)) {
     throw new Error(`${DIST_MAIN} is missing: run npm run build first`);
   }
   const args =
-    mode === 'dist'
+    options.args ??
+    (mode === 'dist'
       ? [DIST_MAIN]
       : [
           '-r',
@@ -56,7 +59,7 @@ export async function startAppProcess(options: StartAppOptions): Promise<AppProc
           '-r',
           'tsconfig-paths/register',
           'apps/api/src/main.ts',
-        ];
+        ]);
   const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
     env: {

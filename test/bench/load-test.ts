@@ -1,0 +1,94 @@
+import autocannon from 'autocannon';
+
+export interface LatencySummary {
+  count: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+export interface LoadResult extends LatencySummary {
+  /** Responses per second, summed over the targets. */
+  rps: number;
+  durationS: number;
+  connections: number;
+  statuses: Record<string, number>;
+  /** Connection errors and time-outs (no HTTP answer). */
+  errors: number;
+}
+
+export interface LoadTestOptions {
+  /** The servers to load; the connections are split evenly between them. */
+  targets: string[];
+  connections: number;
+  durationS: number;
+  method: 'GET' | 'POST';
+  path: string;
+  /** Called for every request: the headers and body to send (e.g. a random token). */
+  prepare: (target: number) => { headers?: Record<string, string>; body?: string };
+}
+
+/**
+ * One autocannon run per target, in parallel, for the same duration: a client-side round
+ * robin between instances, as a load balancer would spread connections. Latencies come from
+ * every response (autocannon's own summary has no p95), merged over the targets.
+ */
+export async function loadTest(options: LoadTestOptions): Promise<LoadResult> {
+  const perTarget = Math.max(1, Math.floor(options.connections / options.targets.length));
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  const runs = options.targets.map((url, target) => {
+    const instance = autocannon({
+      url,
+      connections: perTarget,
+      duration: options.durationS,
+      timeout: 10,
+      requests: [
+        {
+          method: options.method,
+          path: options.path,
+          setupRequest: (request) => {
+            const { headers, body } = options.prepare(target);
+            return { ...request, headers: { ...request.headers, ...headers }, body };
+          },
+        },
+      ],
+    });
+    (instance as unknown as NodeJS.EventEmitter).on(
+      'response',
+      (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
+        latencies.push(responseTime);
+        statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
+      },
+    );
+    return instance as unknown as Promise<autocannon.Result>;
+  });
+  const results = await Promise.all(runs);
+  const rps = results.reduce(
+    (sum, result) => sum + result.requests.total / Math.max(result.duration, 0.001),
+    0,
+  );
+  const errors = results.reduce((sum, result) => sum + result.errors + result.timeouts, 0);
+  return {
+    rps,
+    durationS: options.durationS,
+    connections: perTarget * options.targets.length,
+    statuses,
+    errors,
+    ...summarise(latencies),
+  };
+}
+
+export function summarise(values: number[]): LatencySummary {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) =>
+    sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+  return {
+    count: sorted.length,
+    p50: at(0.5),
+    p95: at(0.95),
+    p99: at(0.99),
+    max: sorted.length === 0 ? 0 : sorted[sorted.length - 1],
+  };
+}
