@@ -57,7 +57,7 @@ describe('kill -9 of one instance in the middle of a rush (real processes)', () 
     });
 
     // Kill once the sale is under way (some seats paid for), while requests are in flight.
-    for (let waited = 0; waited < 10_000; waited += 50) {
+    for (let waited = 0; waited < 30_000; waited += 50) {
       const { rows } = await pool.query('SELECT count(*)::int AS n FROM payments');
       if (rows[0].n >= 10) break;
       await sleep(50);
