@@ -157,7 +157,8 @@ describe('catalog', () => {
 
     it.each([
       ['missing', '', 'concert_id is required'],
-      ['empty', '?concert_id=', 'concert_id must be a positive integer'],
+      ['empty', '?concert_id=', 'concert_id is required'],
+      ['1e3', '?concert_id=1e3', 'concert_id must be a positive integer'],
       ['abc', '?concert_id=abc', 'concert_id must be a positive integer'],
       ['0', '?concert_id=0', 'concert_id must be a positive integer'],
       ['-3', '?concert_id=-3', 'concert_id must be a positive integer'],

@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { createTestApp, TestApp } from '../support/test-app';
+import { insertBuyer } from '../support/fixtures';
 import { call } from '../support/http';
 import { serverUrl } from '../support/test-database';
 
@@ -94,6 +95,22 @@ describe('platform: health and API documentation', () => {
       }
     }
     expect(document.paths['/health'].get.responses).toHaveProperty('503');
+  });
+
+  it.each([
+    ['GET', '/concert_performances?concert_id=1e3', 'concert_id must be a positive integer'],
+    [
+      'GET',
+      '/performance_seats?concert_date_id=0x10',
+      'concert_date_id must be a positive integer',
+    ],
+    ['POST', '/performance_seats/1e3/book', 'id must be a positive integer'],
+    ['POST', '/performance_seats/0x10/pay', 'id must be a positive integer'],
+  ] as const)('refuses the non-decimal id in %s %s with 400', async (method, url, message) => {
+    const { token } = await insertBuyer(t.db, t.clock.now());
+    const response = await call(t.app, method, url, { token });
+    expect(response.status).toBe(400);
+    expect(response.body).toEqual({ message });
   });
 
   it('answers an unknown route with 404 and a message, not a stack trace', async () => {

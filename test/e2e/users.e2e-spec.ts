@@ -94,7 +94,7 @@ describe('users: balances and admin', () => {
         '{"amount": 5, "user_id": "x", "balance": 1}',
         /property user_id should not exist/,
       ],
-      ['an array body', '[{"amount": 5}]', /amount/],
+      ['an array body', '[{"amount": 5}]', /must be a JSON object/],
       ['malformed JSON', '{"amount": ', /JSON/i],
     ];
 

@@ -2,41 +2,31 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
-import { randomUUID } from 'node:crypto';
 import { AppConfig, CommonModule, validateEnvironment } from '@app/common';
+import { BookingModule } from '@app/booking';
+import { ConcertModule } from '@app/concert';
 import { DatabaseModule } from '@app/database';
+import { PaymentModule } from '@app/payment';
 import { QueueModule } from '@app/queue';
 import { UserModule } from '@app/user';
 import { HealthModule } from './health/health.module';
+import { loggerParams } from './logging/logger-params';
+import { MetricsModule } from './metrics/metrics.module';
 
 @Module({
   imports: [
     ConfigModule.forRoot({ isGlobal: true, cache: true, validate: validateEnvironment }),
     CommonModule,
-    LoggerModule.forRootAsync({
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({
-        pinoHttp: {
-          level: config.logLevel,
-          genReqId: (request, response) => {
-            const given = request.headers['x-request-id'];
-            const id =
-              typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
-            response.setHeader('x-request-id', id);
-            return id;
-          },
-          autoLogging: {
-            ignore: (request) => request.url === '/health' || request.url === '/metrics',
-          },
-          redact: ['req.headers["x-reservation-token"]', 'req.headers["x-admin-key"]'],
-        },
-      }),
-    }),
+    LoggerModule.forRootAsync({ inject: [AppConfig], useFactory: loggerParams }),
+    MetricsModule,
     ScheduleModule.forRoot(),
     DatabaseModule,
     HealthModule,
     UserModule,
     QueueModule,
+    ConcertModule,
+    BookingModule,
+    PaymentModule,
   ],
 })
 export class AppModule {}

@@ -74,7 +74,7 @@ export function configureApp(app: NestFastifyApplication): OpenAPIObject {
     done(null, payload);
   });
   app.useGlobalPipes(
-    new ValidationPipe({
+    new BodyValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true,
       forbidUnknownValues: false,
@@ -85,6 +85,17 @@ export function configureApp(app: NestFastifyApplication): OpenAPIObject {
   );
   app.useGlobalFilters(new DomainExceptionFilter());
   return setUpSwagger(app);
+}
+
+/**
+ * Validates and transforms DTOs, but leaves path and query primitives as the text that
+ * arrived: ValidationPipe would turn a `number` parameter into `+value`, so that "1e3" or
+ * "0x10" became 1000 or 16 before PositiveIdPipe could refuse them.
+ */
+class BodyValidationPipe extends ValidationPipe {
+  protected override transformPrimitive(value: unknown): unknown {
+    return value;
+  }
 }
 
 function describe(errors: ValidationError[], parent = ''): string[] {

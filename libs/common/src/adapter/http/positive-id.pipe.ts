@@ -6,19 +6,14 @@ const MAX_ID = Number.MAX_SAFE_INTEGER;
 
 /**
  * A path or query id: a positive integer, answered with a 400 that names the parameter
- * otherwise (missing, "abc", "0", "-1", "1.5", or too large for the database).
+ * otherwise (missing, "abc", "0", "-1", "1.5", "1e3", "0x10", or too large for the database).
+ * It needs the text as it arrived: the global pipe leaves path and query primitives alone.
  */
 @Injectable()
 export class PositiveIdPipe implements PipeTransform<unknown, number> {
   constructor(private readonly name: string) {}
 
   transform(value: unknown): number {
-    // The global ValidationPipe has already turned a `number`-typed param into +value
-    // ("abc" -> NaN, "1.5" -> 1.5), so a number is judged as such.
-    if (typeof value === 'number') {
-      if (Number.isSafeInteger(value) && value >= 1) return value;
-      throw new InvalidRequestError(`${this.name} must be a positive integer`);
-    }
     if (typeof value !== 'string' || value.trim() === '') {
       throw new InvalidRequestError(`${this.name} is required`);
     }
