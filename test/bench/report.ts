@@ -20,6 +20,13 @@ export function renderMarkdown(report: BenchReport): string {
   );
   lines.push('');
   lines.push(
+    'How load is spread: each autocannon load opens half its connections to each instance ' +
+      '(two runs in parallel); the rush and the one-seat race send their n-th request to ' +
+      'instance n mod 2. The reference server (bare Fastify, one indexed SELECT per request ' +
+      'through pg, same pool size) also runs as 2 processes and gets the same load.',
+  );
+  lines.push('');
+  lines.push(
     `### token_info polling (${report.config.connections} connections, ${report.config.durationS} s, split over 2 instances)`,
   );
   lines.push('');
