@@ -13,3 +13,4 @@ export * from './adapter/http/error-response.dto';
 export * from './adapter/persistence/column-transformers';
 export * from './adapter/http/api-security';
 export * from './adapter/persistence/query-rows';
+export * from './adapter/schedule/interval-job';

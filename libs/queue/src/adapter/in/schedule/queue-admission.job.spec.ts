@@ -20,6 +20,7 @@ describe('QueueAdmissionJob', () => {
     registry = new SchedulerRegistry();
     execute = jest.fn().mockResolvedValue(summary);
     jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
   });
   afterEach(async () => {
     await job?.beforeApplicationShutdown();
@@ -35,7 +36,7 @@ describe('QueueAdmissionJob', () => {
 
   it('registers an interval that ticks when the scheduler is enabled, and removes it on shutdown', async () => {
     const running = makeJob(true);
-    running.onModuleInit();
+    running.onApplicationBootstrap();
     expect(registry.doesExist('interval', QUEUE_ADMISSION_INTERVAL)).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 180));
     expect(execute.mock.calls.length).toBeGreaterThanOrEqual(2);
@@ -47,7 +48,7 @@ describe('QueueAdmissionJob', () => {
   });
 
   it('registers nothing when the scheduler is disabled', () => {
-    makeJob(false).onModuleInit();
+    makeJob(false).onApplicationBootstrap();
     expect(registry.getIntervals()).toEqual([]);
   });
 
