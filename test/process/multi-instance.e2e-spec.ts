@@ -98,6 +98,49 @@ describe('two app instances on one database (real processes, real HTTP)', () => 
     );
   });
 
+  it('token race: one user asking 20 times across both instances gets one live token', async () => {
+    const [user] = await insertBuyers(pool, 1, { tokenStatus: 'none' });
+
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        request(instance(i), 'POST', '/user_queue_tokens', { body: { user_id: user.userId } }),
+      ),
+    );
+
+    expect(countStatuses(results)).toEqual({ 201: 20 });
+    expect(new Set(results.map((result) => result.body.token)).size).toBe(1);
+    const { rows } = await pool.query(
+      `SELECT token FROM user_queue_tokens
+       WHERE user_id = $1 AND status IN ('IN_QUEUE', 'IN_PROGRESS')`,
+      [user.userId],
+    );
+    expect(rows).toEqual([{ token: results[0].body.token }]);
+  });
+
+  it('charge race: 40 charges of one user across both instances all land in the ledger', async () => {
+    const [user] = await insertBuyers(pool, 1, { tokenStatus: 'none', balance: '0.00' });
+
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        request(instance(i), 'POST', `/users/${user.userId}/charge`, { body: { amount: 2.5 } }),
+      ),
+    );
+
+    expect(countStatuses(results)).toEqual({ 200: 40 });
+    const balances = results.map((result) => result.body.balance).sort((a, b) => a - b);
+    expect(balances[balances.length - 1]).toBe(100);
+    expect(new Set(balances).size).toBe(40); // each charge saw the one before it
+    const {
+      rows: [row],
+    } = await pool.query(
+      `SELECT u.balance, count(l.id)::int AS charges, sum(l.amount) AS ledger
+       FROM users u JOIN balance_ledger l ON l.user_id = u.id
+       WHERE u.id = $1 GROUP BY u.balance`,
+      [user.userId],
+    );
+    expect(row).toEqual({ balance: '100.00', charges: 40, ledger: '100.00' });
+  });
+
   it('booking race: 200 buyers on one seat across both instances, exactly one hold', async () => {
     const { seatIds } = await insertPerformance(pool, { seats: 3 });
     const buyers = await insertBuyers(pool, 200);
