@@ -121,7 +121,8 @@ describe('PostgreSQL stopped and restarted under load (real app process)', () =>
     expect(during.length).toBeGreaterThan(0);
     expect(during[0].body).toEqual({ message: 'Service temporarily unavailable' });
 
-    // After recovery: real work again, on the same process.
+    // After recovery: real work again, on the same process (never restarted).
+    expect(() => process.kill(app.pid, 0)).not.toThrow();
     const after = samples.filter((sample) => sample.sentAt >= recoveredAt);
     expect(after.length).toBeGreaterThan(10);
     expect(after.every((sample) => sample.status < 500)).toBe(true);
