@@ -54,6 +54,16 @@ describe('operations: JSON logs with a request id', () => {
     await t.close();
   });
 
+  it('writes no "request completed" line for /health and /metrics probes, one for others', async () => {
+    const start = log.lines.length;
+    await call(t.app, 'GET', '/health');
+    await call(t.app, 'GET', '/metrics');
+    await call(t.app, 'GET', '/metrics?name[]=x');
+    await call(t.app, 'GET', '/concerts-that-do-not-exist');
+    const completed = log.since(start).filter((line) => line.msg === 'request completed');
+    expect(completed.map((line) => line.req?.url)).toEqual(['/concerts-that-do-not-exist']);
+  });
+
   it('answers x-request-id: a new id, or the caller’s own when it is a plain id', async () => {
     const fresh = await call(t.app, 'GET', '/concerts-that-do-not-exist');
     expect(fresh.headers['x-request-id']).toMatch(

@@ -12,6 +12,9 @@ export function requestIdFor(header: string | string[] | undefined): string {
   return typeof header === 'string' && ACCEPTED_REQUEST_ID.test(header) ? header : randomUUID();
 }
 
+/** Probes scraped every few seconds: their "request completed" lines would drown the rest. */
+const UNLOGGED_PATHS = new Set(['/health', '/metrics']);
+
 /** Headers that carry secrets: shown as "[Redacted]" in every log line. */
 export const REDACTED_PATHS = [
   'req.headers["x-reservation-token"]',
@@ -34,7 +37,9 @@ export function loggerParams(config: AppConfig, destination?: DestinationStream)
     // "request completed" line carries the request and the response.
     quietReqLogger: true,
     autoLogging: {
-      ignore: (request: IncomingMessage) => request.url === '/health' || request.url === '/metrics',
+      // Under Fastify's middleware layer `url` may be rewritten; originalUrl is what was asked.
+      ignore: (request: IncomingMessage & { originalUrl?: string }) =>
+        UNLOGGED_PATHS.has((request.originalUrl ?? request.url ?? '').split('?')[0]),
     },
     redact: REDACTED_PATHS,
   };
