@@ -101,6 +101,8 @@ export interface BenchReport {
     reference: LoadResult;
     ratio: number;
   }[];
+  /** Where a poll's time goes: the same load on requests that do less and less. */
+  breakdown: { server: string; request: string; rps: number; p50: number; p99: number }[];
   issuance: LoadResult & { reusedUsers: boolean };
   rush: {
     buyers: number;
@@ -237,6 +239,47 @@ async function run(cleanups: (() => Promise<void>)[]): Promise<BenchReport> {
     }
   }
 
+  // Where the time goes: the framework alone (an unknown route: 404, no SQL), one trivial
+  // statement through TypeORM (/health), against bare Fastify without and with one SELECT.
+  log('breakdown: 404 and /health on the service, /health on the reference');
+  const breakdown: BenchReport['breakdown'] = [];
+  const breakdownS = Math.max(2, Math.round(DURATION_S / 2));
+  for (const [server, targets, label, pathname] of [
+    ['service', appUrls, 'unknown route (404, no SQL)', '/no-such-route'],
+    ['service', appUrls, 'GET /health (SELECT 1 through TypeORM)', '/health'],
+    ['reference', referenceUrls, 'GET /health (no SQL)', '/health'],
+  ] as const) {
+    const once = (durationS: number) =>
+      loadTest({
+        targets: [...targets],
+        connections: CONNECTIONS,
+        durationS,
+        method: 'GET',
+        path: pathname,
+        prepare: () => ({}),
+      });
+    await once(WARMUP_S);
+    const result = await once(breakdownS);
+    breakdown.push({ server, request: label, rps: result.rps, p50: result.p50, p99: result.p99 });
+  }
+  const last = polling[polling.length - 1];
+  breakdown.push(
+    {
+      server: 'service',
+      request: `GET token_info (${last.queued.toLocaleString('en')} queued)`,
+      rps: last.app.rps,
+      p50: last.app.p50,
+      p99: last.app.p99,
+    },
+    {
+      server: 'reference',
+      request: 'GET token_info (one SELECT by token)',
+      rps: last.reference.rps,
+      p50: last.reference.p50,
+      p99: last.reference.p99,
+    },
+  );
+
   // 2. Token issuance for distinct users (each instance draws from its own half).
   log(`inserting ${SIZES.issuanceUsers} users for issuance`);
   const fresh = await insertBuyers(pool, SIZES.issuanceUsers, { tokenStatus: 'none' });
@@ -296,6 +339,7 @@ async function run(cleanups: (() => Promise<void>)[]): Promise<BenchReport> {
       sizes: SIZES,
     },
     polling,
+    breakdown,
     issuance: { ...issuance, reusedUsers },
     rush,
     oneSeat,

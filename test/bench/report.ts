@@ -44,6 +44,16 @@ export function renderMarkdown(report: BenchReport): string {
     }
   }
   lines.push('');
+  lines.push('Where the time of a poll goes (same load, both instances):');
+  lines.push('');
+  lines.push('| server | request | req/s | p50 ms | p99 ms |');
+  lines.push('| --- | --- | ---: | ---: | ---: |');
+  for (const row of report.breakdown) {
+    lines.push(
+      `| ${row.server} | ${row.request} | ${rate(row.rps)} | ${ms(row.p50)} | ${ms(row.p99)} |`,
+    );
+  }
+  lines.push('');
   const issuance = report.issuance;
   lines.push('### Token issuance (POST /user_queue_tokens, distinct users)');
   lines.push('');
