@@ -48,6 +48,7 @@ describe('validateEnvironment', () => {
     ['QUEUE_ADMIT_PER_MINUTE', '1.5'],
     ['QUEUE_ACTIVE_TTL_SECONDS', '0'],
     ['SEAT_HOLD_TTL_SECONDS', 'ten'],
+    ['QUEUE_ABANDON_AFTER_SECONDS', '5'],
     ['SCHEDULER_INTERVAL_MS', '10'],
     ['SEED_DEMO_DATA', 'maybe'],
     ['DATABASE_URL', 'mysql://localhost/db'],

@@ -64,10 +64,13 @@ export class Environment {
   @Max(86_400)
   QUEUE_ACTIVE_TTL_SECONDS = 600;
 
-  /** A queued token not polled for this long is dropped when it reaches the head of the line. */
+  /**
+   * A queued token not polled for this long is dropped when it reaches the head of the line.
+   * At least 10: polls refresh last_seen_at at most every 5 s, so less would drop live waiters.
+   */
   @Transform(toInteger)
   @IsInt()
-  @Min(1)
+  @Min(10)
   @Max(86_400)
   QUEUE_ABANDON_AFTER_SECONDS = 120;
 

@@ -10,7 +10,7 @@ describe('GetTokenInfoUseCase', () => {
   beforeEach(() => {
     q = new InMemoryQueue();
     clock = new FakeClock(new Date('2026-01-01T00:00:00.000Z'));
-    getInfo = new GetTokenInfoUseCase(q.tokenRepository, q.settingsRepository, clock);
+    getInfo = new GetTokenInfoUseCase(q.tokenRepository, clock);
   });
 
   const queued = (userId: string) => q.addToken({ userId, createdAt: clock.now() });

@@ -6,7 +6,6 @@ import {
   positionInLine,
 } from '../domain/admission-policy';
 import { isActive, isLive, QueueToken, TokenStatus, visibleStatus } from '../domain/queue-token';
-import { QueueSettingsRepository } from './port/out/queue-settings.repository';
 import { QueueTokenRepository, TokenSeatHold } from './port/out/queue-token.repository';
 
 export interface TokenInfo {
@@ -20,16 +19,16 @@ export interface TokenInfo {
 
 /**
  * GET /user_queue_tokens/token_info, the endpoint every waiting client polls. Its cost does
- * not grow with the line: the token comes by its unique index (the guard), the head of the
- * line is min(id) over the partial index user_queue_tokens_waiting, the observed rate is one
- * row, the hold comes by the partial index on book_info.token: O(log n) lookups, no count
- * over the line. The last_seen_at write is skipped when it is recent.
+ * not grow with the line: the token comes by its unique index (the guard), then one
+ * statement reads the head of the line (min(id) over the partial index
+ * user_queue_tokens_waiting), the observed rate (one row) and the hold (the partial index on
+ * book_info.token): O(log n) lookups, no count over the line, two round trips in all. The
+ * last_seen_at write is skipped when it is recent.
  */
 @Injectable()
 export class GetTokenInfoUseCase {
   constructor(
     private readonly tokens: QueueTokenRepository,
-    private readonly settings: QueueSettingsRepository,
     private readonly clock: Clock,
   ) {}
 
@@ -39,12 +38,12 @@ export class GetTokenInfoUseCase {
       await this.tokens.touch(token.id, now);
     }
     const status = visibleStatus(token, now);
+    const snapshot = await this.tokens.pollSnapshot(token.token);
     let position: number | null = null;
     let wait: number | null = null;
     if (status === 'IN_QUEUE') {
-      position = positionInLine(token.id, await this.tokens.headOfLine());
-      const { observedAdmissionsPerMinute } = await this.settings.load();
-      wait = estimatedWaitSeconds(position, observedAdmissionsPerMinute);
+      position = positionInLine(token.id, snapshot.headOfLine);
+      wait = estimatedWaitSeconds(position, snapshot.observedAdmissionsPerMinute);
     }
     return {
       userId: token.userId,
@@ -52,7 +51,7 @@ export class GetTokenInfoUseCase {
       position,
       estimatedWaitSeconds: wait,
       expiresAt: isActive(token, now) ? token.expiresAt : null,
-      seatHold: await this.tokens.findSeatHold(token.token),
+      seatHold: snapshot.seatHold,
     };
   }
 }

@@ -111,8 +111,12 @@ export class InMemoryQueue {
       const waiting = this.q.tokens.filter((token) => token.status === 'IN_QUEUE');
       return waiting.length === 0 ? null : Math.min(...waiting.map((token) => token.id));
     }
-    async findSeatHold(token: string) {
-      return this.q.seatHolds.get(token) ?? null;
+    async pollSnapshot(token: string) {
+      return {
+        headOfLine: await this.headOfLine(),
+        observedAdmissionsPerMinute: this.q.settings.observedAdmissionsPerMinute,
+        seatHold: this.q.seatHolds.get(token) ?? null,
+      };
     }
   })(this);
 

@@ -1,30 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import { In } from 'typeorm';
 import { queryRows } from '@app/common/adapter/persistence/query-rows';
 import {
   NewQueueToken,
+  PollSnapshot,
   QueueTokenRepository,
-  TokenSeatHold,
 } from '../../../application/port/out/queue-token.repository';
 import { LAST_SEEN_REFRESH_SECONDS } from '../../../domain/admission-policy';
 import { QueueToken, TokenStatus } from '../../../domain/queue-token';
 import { USER_TOKEN_LOCK_CLASS } from './queue-advisory-locks';
-import { QueueTokenEntity } from './queue-token.entity';
-
-export function toQueueToken(entity: QueueTokenEntity): QueueToken {
-  return {
-    id: Number(entity.id),
-    token: entity.token,
-    userId: entity.userId,
-    status: entity.status,
-    createdAt: entity.createdAt,
-    lastSeenAt: entity.lastSeenAt,
-    activatedAt: entity.activatedAt,
-    expiresAt: entity.expiresAt,
-  };
-}
 
 interface TokenRow {
   id: string;
@@ -45,7 +30,8 @@ interface SeatHoldRow {
   expires_at: Date | null;
 }
 
-const LIVE: TokenStatus[] = ['IN_QUEUE', 'IN_PROGRESS'];
+const TOKEN_COLUMNS =
+  'id, user_id, token, status, created_at, last_seen_at, activated_at, expires_at';
 
 /**
  * The head of the line: min(id) over the partial index user_queue_tokens_waiting, one index
@@ -60,15 +46,36 @@ export const SEAT_HOLD_BY_TOKEN_SQL = `SELECT id, performance_seat_id, book_atte
   ORDER BY book_attempt_at DESC NULLS LAST, id DESC
   LIMIT 1`;
 
+/** The head of the line, the observed rate and the token's hold: one statement per poll. */
+export const POLL_SNAPSHOT_SQL = `SELECT (${HEAD_OF_LINE_SQL}) AS head,
+       (SELECT observed_admissions_per_minute FROM queue_settings WHERE id = 1)
+         AS observed_admissions_per_minute,
+       hold.*
+  FROM (SELECT 1) AS one
+  LEFT JOIN LATERAL (${SEAT_HOLD_BY_TOKEN_SQL}) AS hold ON true`;
+
+type Nullable<T> = { [K in keyof T]: T[K] | null };
+
+/** No hold: the LATERAL join yields nulls. */
+interface PollRow extends Nullable<SeatHoldRow> {
+  head: string | null;
+  observed_admissions_per_minute: number | null;
+}
+
 @Injectable()
 export class TypeOrmQueueTokenRepository extends QueueTokenRepository {
   constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {
     super();
   }
 
+  /** Every guarded request starts here: plain SQL, no entity hydration. */
   async findByToken(token: string): Promise<QueueToken | null> {
-    const entity = await this.txHost.tx.findOneBy(QueueTokenEntity, { token });
-    return entity ? toQueueToken(entity) : null;
+    const [row] = await queryRows<TokenRow>(
+      this.txHost.tx,
+      `SELECT ${TOKEN_COLUMNS} FROM user_queue_tokens WHERE token = $1`,
+      [token],
+    );
+    return row ? fromRow(row) : null;
   }
 
   async hasPayment(token: string): Promise<boolean> {
@@ -95,11 +102,13 @@ export class TypeOrmQueueTokenRepository extends QueueTokenRepository {
   }
 
   async findLiveByUser(userId: string): Promise<QueueToken | null> {
-    const entity = await this.txHost.tx.findOneBy(QueueTokenEntity, {
-      userId,
-      status: In(LIVE),
-    });
-    return entity ? toQueueToken(entity) : null;
+    const [row] = await queryRows<TokenRow>(
+      this.txHost.tx,
+      `SELECT ${TOKEN_COLUMNS} FROM user_queue_tokens
+        WHERE user_id = $1 AND status IN ('IN_QUEUE', 'IN_PROGRESS')`,
+      [userId],
+    );
+    return row ? fromRow(row) : null;
   }
 
   async insertQueued(token: NewQueueToken): Promise<QueueToken | null> {
@@ -109,7 +118,7 @@ export class TypeOrmQueueTokenRepository extends QueueTokenRepository {
       `INSERT INTO user_queue_tokens (user_id, token, status, created_at, last_seen_at)
        VALUES ($1, $2, 'IN_QUEUE', $3, $3)
        ON CONFLICT DO NOTHING
-       RETURNING id, user_id, token, status, created_at, last_seen_at, activated_at, expires_at`,
+       RETURNING ${TOKEN_COLUMNS}`,
       [token.userId, token.token, token.createdAt],
     );
     return rows.length === 0 ? null : fromRow(rows[0]);
@@ -129,17 +138,22 @@ export class TypeOrmQueueTokenRepository extends QueueTokenRepository {
     return row?.head == null ? null : Number(row.head);
   }
 
-  async findSeatHold(token: string): Promise<TokenSeatHold | null> {
-    const [row] = await queryRows<SeatHoldRow>(this.txHost.tx, SEAT_HOLD_BY_TOKEN_SQL, [token]);
-    return row
-      ? {
-          id: Number(row.id),
-          performanceSeatId: Number(row.performance_seat_id),
-          bookAttemptAt: row.book_attempt_at,
-          bookSuccessAt: row.book_success_at,
-          expiresAt: row.expires_at,
-        }
-      : null;
+  async pollSnapshot(token: string): Promise<PollSnapshot> {
+    const [row] = await queryRows<PollRow>(this.txHost.tx, POLL_SNAPSHOT_SQL, [token]);
+    return {
+      headOfLine: row.head === null ? null : Number(row.head),
+      observedAdmissionsPerMinute: row.observed_admissions_per_minute,
+      seatHold:
+        row.id === null || row.performance_seat_id === null
+          ? null
+          : {
+              id: Number(row.id),
+              performanceSeatId: Number(row.performance_seat_id),
+              bookAttemptAt: row.book_attempt_at,
+              bookSuccessAt: row.book_success_at,
+              expiresAt: row.expires_at,
+            },
+    };
   }
 }
 

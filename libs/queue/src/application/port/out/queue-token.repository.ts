@@ -9,6 +9,16 @@ export interface TokenSeatHold {
   expiresAt: Date | null;
 }
 
+/** Everything a token_info poll reads besides the token itself, fetched together. */
+export interface PollSnapshot {
+  /** The smallest IN_QUEUE id, or null when nobody waits. */
+  headOfLine: number | null;
+  /** Admissions in the last minute as last recorded by the job; null before any tick. */
+  observedAdmissionsPerMinute: number | null;
+  /** The seat hold carrying this token, the latest attempt first, or null. */
+  seatHold: TokenSeatHold | null;
+}
+
 export interface NewQueueToken {
   userId: string;
   token: string;
@@ -37,6 +47,9 @@ export abstract class QueueTokenRepository {
   abstract touch(id: number, now: Date): Promise<void>;
   /** The id at the head of the line (the smallest IN_QUEUE id), or null when nobody waits. */
   abstract headOfLine(): Promise<number | null>;
-  /** The seat hold carrying this token, the latest attempt first, or null. */
-  abstract findSeatHold(token: string): Promise<TokenSeatHold | null>;
+  /**
+   * What a token_info poll needs, in one round trip: the poll is the hottest request while a
+   * sale is queued, and each round trip costs more than the index probes themselves.
+   */
+  abstract pollSnapshot(token: string): Promise<PollSnapshot>;
 }
