@@ -14,7 +14,7 @@ import {
   REPO_ROOT,
   freePort,
   startAppProcess,
-} from '../process/support/app-process';
+} from '../support/app-process';
 import { StepRecord, runRush } from '../process/support/buyer-rush';
 import { countStatuses, request } from '../process/support/http-client';
 import { checkInvariants, sampleActiveTokens } from '../process/support/invariants';

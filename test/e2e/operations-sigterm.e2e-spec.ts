@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { createTestDatabase, dropTestDatabase } from '../support/test-database';
-import { AppProcess, sleep, startAppProcess } from '../process/support/app-process';
+import { AppProcess, sleep, startAppProcess } from '../support/app-process';
 
 /**
  * SIGTERM to the real process (apps/api/src/main.ts): it drains the requests in flight,

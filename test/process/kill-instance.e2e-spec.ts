@@ -1,6 +1,6 @@
 import { Pool } from 'pg';
 import { createTestDatabase, dropTestDatabase } from '../support/test-database';
-import { AppProcess, PROCESS_ADMIN_KEY, sleep, startAppProcess } from './support/app-process';
+import { AppProcess, PROCESS_ADMIN_KEY, sleep, startAppProcess } from '../support/app-process';
 import { runRush } from './support/buyer-rush';
 import { countStatuses, request } from './support/http-client';
 import { checkInvariants, sampleActiveTokens } from './support/invariants';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Pool } from 'pg';
 import { runMigrations } from '../../libs/database/src/migrate';
-import { AppProcess, freePort, sleep, startAppProcess } from './support/app-process';
+import { AppProcess, freePort, sleep, startAppProcess } from '../support/app-process';
 import { request } from './support/http-client';
 import { checkInvariants } from './support/invariants';
 import { Sample, startLoad, summarise } from './support/load-loop';

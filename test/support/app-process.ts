@@ -1,17 +1,150 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 
-const ROOT = path.resolve(__dirname, '../..');
+export const REPO_ROOT = path.resolve(__dirname, '../..');
+export const DIST_MAIN = path.join(REPO_ROOT, 'dist/apps/api/apps/api/src/main.js');
+export const PROCESS_ADMIN_KEY = 'process-test-admin-key';
+
+export interface StartAppOptions {
+  /** Unset: no DATABASE_URL at all, so the app starts its embedded PostgreSQL. */
+  databaseUrl?: string;
+  /** Extra environment variables (queue caps, TTLs...). */
+  env?: Record<string, string>;
+  port?: number;
+  /**
+   * `source` runs apps/api/src/main.ts through ts-node (no build needed: what `npm test` uses);
+   * `dist` runs the build (what the benchmark measures).
+   */
+  mode?: 'source' | 'dist';
+  readyTimeoutMs?: number;
+  /** Label for the output kept for diagnostics. */
+  name?: string;
+  /** Another server to run instead of the app (node arguments), e.g. the bench's reference. */
+  args?: string[];
+  /** false: return at once (a start that is expected to fail). Default: wait for /health 200. */
+  waitForReady?: boolean;
+}
 
 export interface AppProcess {
-  child: ChildProcess;
+  name: string;
+  url: string;
   port: number;
-  baseUrl: string;
-  /** Everything the process printed so far (stdout and stderr). */
+  pid: number;
+  /** The last lines the process wrote (stdout and stderr), for failure messages. */
   output(): string;
-  /** Resolves with the exit code (or signal name) when the process ends. */
-  exited: Promise<number | string>;
+  /** The first error-level log lines (pino level >= 50, or anything on stderr). */
+  errors(): string[];
+  /** Resolves with the exit code (or null when killed by a signal) once the process is gone. */
+  exited: Promise<number | null>;
+  /** SIGTERM (graceful), then SIGKILL if it has not gone within the grace period. */
+  stop(graceMs?: number): Promise<void>;
+  /** kill -9: no draining, no cleanup. */
+  kill9(): Promise<void>;
+}
+
+/** A real app process (its own Node, pool and job) on the given database, once /health is 200. */
+export async function startAppProcess(options: StartAppOptions): Promise<AppProcess> {
+  const port = options.port ?? (await freePort());
+  const mode = options.mode ?? 'source';
+  const name = options.name ?? `app:${port}`;
+  if (mode === 'dist' && !options.args && !existsSync(DIST_MAIN)) {
+    throw new Error(`${DIST_MAIN} is missing: run npm run build first`);
+  }
+  const args =
+    options.args ??
+    (mode === 'dist'
+      ? [DIST_MAIN]
+      : [
+          '-r',
+          'ts-node/register/transpile-only',
+          '-r',
+          'tsconfig-paths/register',
+          'apps/api/src/main.ts',
+        ]);
+  const inherited = { ...process.env };
+  delete inherited.DATABASE_URL;
+  const child = spawn(process.execPath, args, {
+    cwd: REPO_ROOT,
+    env: {
+      ...inherited,
+      NODE_ENV: 'production',
+      TS_NODE_PROJECT: path.join(REPO_ROOT, 'tsconfig.json'),
+      ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+      PORT: String(port),
+      ADMIN_API_KEY: PROCESS_ADMIN_KEY,
+      SEED_DEMO_DATA: 'false',
+      LOG_LEVEL: 'warn',
+      SCHEDULER_INTERVAL_MS: '200',
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const kept: string[] = [];
+  const errors: string[] = [];
+  const keep = (chunk: Buffer, fromStderr: boolean) => {
+    const text = chunk.toString();
+    kept.push(text);
+    if (kept.length > 200) kept.splice(0, kept.length - 200);
+    for (const line of text.split('\n')) {
+      const isError = fromStderr ? line.trim() !== '' : /"level":(50|60)/.test(line);
+      if (isError && errors.length < 50) errors.push(line);
+    }
+  };
+  child.stdout?.on('data', (chunk: Buffer) => keep(chunk, false));
+  child.stderr?.on('data', (chunk: Buffer) => keep(chunk, true));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
+  let gone = false;
+  void exited.then(() => (gone = true));
+
+  const url = `http://127.0.0.1:${port}`;
+  const output = () => kept.join('').slice(-8000);
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 90_000);
+  for (; options.waitForReady !== false;) {
+    if (gone) throw new Error(`${name} exited before it was ready:\n${output()}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${name} was not ready in time:\n${output()}`);
+    }
+    try {
+      const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2000) });
+      if (response.status === 200) break;
+    } catch {
+      // Not listening yet.
+    }
+    await sleep(250);
+  }
+
+  return {
+    name,
+    url,
+    port,
+    pid: child.pid as number,
+    output,
+    errors: () => [...errors],
+    exited,
+    stop: (graceMs = 10_000) => stopChild(child, exited, () => gone, graceMs),
+    kill9: async () => {
+      if (!gone) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+async function stopChild(
+  child: ChildProcess,
+  exited: Promise<number | null>,
+  isGone: () => boolean,
+  graceMs: number,
+): Promise<void> {
+  if (isGone()) return;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
 }
 
 export function freePort(): Promise<number> {
@@ -26,63 +159,6 @@ export function freePort(): Promise<number> {
   });
 }
 
-/**
- * Starts apps/api/src/main.ts as a real process, compiled on the fly (no build needed), and
- * resolves once it listens. The environment is exactly `env` plus PATH and HOME: nothing
- * leaks in from the test runner (no DATABASE_URL unless given).
- */
-export async function startAppProcess(
-  env: Record<string, string>,
-  options: { timeoutMs?: number; waitForListening?: boolean } = {},
-): Promise<AppProcess> {
-  const port = env.PORT ? Number(env.PORT) : await freePort();
-  let output = '';
-  const child = spawn(
-    process.execPath,
-    [
-      '-r',
-      'ts-node/register/transpile-only',
-      '-r',
-      'tsconfig-paths/register',
-      'apps/api/src/main.ts',
-    ],
-    {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '/root',
-        TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'),
-        LOG_LEVEL: 'warn',
-        ...env,
-        PORT: String(port),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | string>((resolve) =>
-    child.on('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
-  );
-  const started: AppProcess = {
-    child,
-    port,
-    baseUrl: `http://127.0.0.1:${port}`,
-    output: () => output,
-    exited,
-  };
-  if (options.waitForListening === false) return started;
-
-  const deadline = Date.now() + (options.timeoutMs ?? 90_000);
-  let ended: number | string | undefined;
-  void exited.then((code) => (ended = code));
-  while (!output.includes('Listening on')) {
-    if (ended !== undefined) throw new Error(`app exited (${ended}) before listening:\n${output}`);
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`app did not listen in time:\n${output}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return started;
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

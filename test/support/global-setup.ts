@@ -1,10 +1,10 @@
 import { chmodSync, mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { startEmbeddedPostgres } from '../../libs/database/src/embedded/embedded-postgres';
 import { runMigrations } from '../../libs/database/src/migrate';
+import { freePort } from './app-process';
 import { withDatabase } from './test-database';
 
 declare global {
@@ -48,16 +48,4 @@ export default async function globalSetup(): Promise<void> {
   await runMigrations(withDatabase(server, template));
   process.env.TEST_PG_SERVER_URL = server;
   process.env.TEST_PG_TEMPLATE = template;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.unref();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }

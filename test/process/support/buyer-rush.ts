@@ -1,4 +1,4 @@
-import { sleep } from './app-process';
+import { sleep } from '../../support/app-process';
 import { HttpResult, RequestOptions, request } from './http-client';
 
 /**

@@ -1,6 +1,6 @@
 import { ChildProcess, fork } from 'node:child_process';
 import path from 'node:path';
-import { REPO_ROOT } from './app-process';
+import { REPO_ROOT } from '../../support/app-process';
 
 export interface PostgresProcess {
   url: string;

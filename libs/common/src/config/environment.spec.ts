@@ -37,8 +37,15 @@ describe('validateEnvironment', () => {
     });
   });
 
-  it('treats an empty ADMIN_API_KEY as unset', () => {
-    expect(validateEnvironment({ ADMIN_API_KEY: '' }).ADMIN_API_KEY).toBeUndefined();
+  it('treats empty values as unset', () => {
+    const env = validateEnvironment({
+      ADMIN_API_KEY: '',
+      SEED_DEMO_DATA: '',
+      SCHEDULER_ENABLED: ' ',
+    });
+    expect(env.ADMIN_API_KEY).toBeUndefined();
+    expect(env.SEED_DEMO_DATA).toBeUndefined();
+    expect(env.SCHEDULER_ENABLED).toBe(true);
   });
 
   it.each([

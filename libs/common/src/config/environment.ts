@@ -22,9 +22,6 @@ const toBoolean = ({ value }: { value: unknown }): unknown => {
 const toInteger = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
 
-const blankToUndefined = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' && value.trim() === '' ? undefined : value;
-
 /**
  * The environment variables the service reads, validated at boot. A bad value stops the app
  * with a message that names the variable. Defaults are the contract's.
@@ -36,12 +33,10 @@ export class Environment {
   @Max(65535)
   PORT = 3000;
 
-  @Transform(blankToUndefined)
   @IsOptional()
   @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL?: string;
 
-  @Transform(blankToUndefined)
   @IsOptional()
   @IsString()
   ADMIN_API_KEY?: string;
@@ -109,7 +104,6 @@ export class Environment {
   @Max(65535)
   EMBEDDED_POSTGRES_PORT = 54329;
 
-  @Transform(blankToUndefined)
   @IsOptional()
   @IsString()
   EMBEDDED_POSTGRES_DIR?: string;
@@ -141,7 +135,11 @@ const VARIABLES = [
 export function validateEnvironment(raw: Record<string, unknown>): Environment {
   const picked: Record<string, unknown> = {};
   for (const key of VARIABLES) {
-    if (raw[key] !== undefined) picked[key] = raw[key];
+    const value = raw[key];
+    // An empty variable (`FOO=`) is unset: the default applies.
+    if (value !== undefined && !(typeof value === 'string' && value.trim() === '')) {
+      picked[key] = value;
+    }
   }
   const env = plainToInstance(Environment, picked, { exposeDefaultValues: true });
   const errors = validateSync(env);
