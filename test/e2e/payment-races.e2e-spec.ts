@@ -1,34 +1,11 @@
 import { DataSource } from 'typeorm';
 import { createTestApp, TestApp } from '../support/test-app';
 import { call } from '../support/http';
-import { insertBuyer, insertConcert, insertPerformance } from '../support/fixtures';
+import { insertBuyer, insertConcert, insertHold, insertPerformance } from '../support/fixtures';
 
 const HOLD_TTL_SECONDS = 300;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** A live hold written as booking writes it: the seat's book-info row and a HELD log row. */
-async function holdSeat(
-  db: DataSource,
-  seatId: number,
-  holder: { userId: string; token: string },
-  at: Date,
-): Promise<Date> {
-  const expiresAt = new Date(at.getTime() + HOLD_TTL_SECONDS * 1000);
-  await db.query(
-    `UPDATE performance_seat_book_info
-        SET token = $2, user_id = $3, book_attempt_at = $4, expires_at = $5
-      WHERE performance_seat_id = $1`,
-    [seatId, holder.token, holder.userId, at, expiresAt],
-  );
-  await db.query(
-    `INSERT INTO performance_seat_book_logs
-       (performance_seat_id, token, user_id, result, created_at, updated_at)
-     VALUES ($1, $2, $3, 'HELD', $4, $4)`,
-    [seatId, holder.token, holder.userId, at],
-  );
-  return expiresAt;
-}
 
 /** The job's release of lapsed holds, as the schema defines it. */
 async function releaseLapsedHolds(db: DataSource, seatId: number, now: Date): Promise<number> {
@@ -99,7 +76,7 @@ describe('payment under concurrency', () => {
   async function buyerHolding(balance = '500.00', price = '100.00') {
     const [seatId] = await newSeats(1, price);
     const buyer = await insertBuyer(t.db, t.clock.now(), balance);
-    const holdExpiresAt = await holdSeat(t.db, seatId, buyer, t.clock.now());
+    const holdExpiresAt = await insertHold(t.db, seatId, buyer, t.clock.now());
     return { ...buyer, seatId, holdExpiresAt };
   }
 
@@ -132,8 +109,8 @@ describe('payment under concurrency', () => {
     const seatIds = await newSeats(2);
     const buyer = await insertBuyer(t.db, t.clock.now(), '500.00');
     // Booking never lets a user hold two seats; the payment's unique token is the backstop.
-    await holdSeat(t.db, seatIds[0], buyer, t.clock.now());
-    await holdSeat(t.db, seatIds[1], buyer, t.clock.now());
+    await insertHold(t.db, seatIds[0], buyer, t.clock.now());
+    await insertHold(t.db, seatIds[1], buyer, t.clock.now());
 
     const responses = await Promise.all(
       Array.from({ length: 10 }, (_, i) => pay(t, seatIds[i % 2], buyer.token)),
@@ -266,7 +243,7 @@ describe('payment under concurrency', () => {
     const buyers = await Promise.all(
       seatIds.map(async (seatId) => {
         const buyer = await insertBuyer(t.db, t.clock.now(), '100.00');
-        await holdSeat(t.db, seatId, buyer, t.clock.now());
+        await insertHold(t.db, seatId, buyer, t.clock.now());
         return { ...buyer, seatId };
       }),
     );

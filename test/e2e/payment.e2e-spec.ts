@@ -10,33 +10,8 @@ import {
   insertQueuedToken,
   insertUser,
   newTokenValue,
+  insertHold,
 } from '../support/fixtures';
-
-const HOLD_TTL_SECONDS = 300;
-
-/** A live hold written as booking writes it: the seat's book-info row and a HELD log row. */
-async function holdSeat(
-  db: DataSource,
-  seatId: number,
-  holder: { userId: string; token: string },
-  at: Date,
-  ttlSeconds = HOLD_TTL_SECONDS,
-): Promise<Date> {
-  const expiresAt = new Date(at.getTime() + ttlSeconds * 1000);
-  await db.query(
-    `UPDATE performance_seat_book_info
-        SET token = $2, user_id = $3, book_attempt_at = $4, expires_at = $5
-      WHERE performance_seat_id = $1`,
-    [seatId, holder.token, holder.userId, at, expiresAt],
-  );
-  await db.query(
-    `INSERT INTO performance_seat_book_logs
-       (performance_seat_id, token, user_id, result, created_at, updated_at)
-     VALUES ($1, $2, $3, 'HELD', $4, $4)`,
-    [seatId, holder.token, holder.userId, at],
-  );
-  return expiresAt;
-}
 
 /** The job's release of lapsed holds, as the schema defines it. */
 async function releaseLapsedHolds(db: DataSource, now: Date): Promise<number> {
@@ -97,7 +72,7 @@ describe('POST /performance_seats/{id}/pay', () => {
     const { performanceId, seatIds } = await newSeats(3, price);
     const buyer = await insertBuyer(t.db, t.clock.now(), balance);
     const seatId = seatIds[1];
-    const holdExpiresAt = await holdSeat(t.db, seatId, buyer, t.clock.now());
+    const holdExpiresAt = await insertHold(t.db, seatId, buyer, t.clock.now());
     return { ...buyer, seatId, performanceId, holdExpiresAt };
   }
 
@@ -327,7 +302,7 @@ describe('POST /performance_seats/{id}/pay', () => {
       const { seatIds } = await newSeats();
       const other = await insertBuyer(t.db, t.clock.now());
       const buyer = await insertBuyer(t.db, t.clock.now());
-      await holdSeat(t.db, seatIds[0], other, new Date(t.clock.now().getTime() - 301_000));
+      await insertHold(t.db, seatIds[0], other, new Date(t.clock.now().getTime() - 301_000));
       await t.db.query(
         `INSERT INTO performance_seat_book_logs (performance_seat_id, token, user_id, result)
          VALUES ($1, $2, $3, 'SEAT_HELD_BY_OTHER')`,
@@ -437,7 +412,7 @@ describe('POST /performance_seats/{id}/pay', () => {
       const userId = await insertUser(t.db, '500.00');
       const issuedAt = new Date(t.clock.now().getTime() - 601_000);
       const token = await insertActiveToken(t.db, userId, issuedAt, 600);
-      await holdSeat(t.db, seatIds[0], { userId, token }, t.clock.now());
+      await insertHold(t.db, seatIds[0], { userId, token }, t.clock.now());
       const response = await pay(seatIds[0], token);
       expect(response.status).toBe(401);
       expect(response.body).toEqual({ message: 'Token is invalid' });

@@ -101,3 +101,30 @@ export async function insertBuyer(
   const userId = await insertUser(db, balance);
   return { userId, token: await insertActiveToken(db, userId, now) };
 }
+
+/**
+ * A live hold written as booking writes it: the seat's book-info row and a HELD log row. For
+ * tests whose subject is what comes after a hold (payment), not the booking itself.
+ */
+export async function insertHold(
+  db: DataSource,
+  seatId: number,
+  holder: { userId: string; token: string },
+  at: Date,
+  ttlSeconds = 300,
+): Promise<Date> {
+  const expiresAt = new Date(at.getTime() + ttlSeconds * 1000);
+  await db.query(
+    `UPDATE performance_seat_book_info
+        SET token = $2, user_id = $3, book_attempt_at = $4, expires_at = $5
+      WHERE performance_seat_id = $1`,
+    [seatId, holder.token, holder.userId, at, expiresAt],
+  );
+  await db.query(
+    `INSERT INTO performance_seat_book_logs
+       (performance_seat_id, token, user_id, result, created_at, updated_at)
+     VALUES ($1, $2, $3, 'HELD', $4, $4)`,
+    [seatId, holder.token, holder.userId, at],
+  );
+  return expiresAt;
+}
