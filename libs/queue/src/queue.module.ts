@@ -10,6 +10,12 @@ import { QueueSettingsRepository } from './application/port/out/queue-settings.r
 import { QueueTokenRepository } from './application/port/out/queue-token.repository';
 import { UserDirectoryRepository } from './application/port/out/user-directory.repository';
 import { UpdateQueueSettingsUseCase } from './application/update-queue-settings.use-case';
+import { LineSnapshotService } from './application/line-snapshot.service';
+import { WaitingTokenCache } from './application/waiting-token-cache';
+import { LineChanges } from './application/port/out/line-changes';
+import { LineSnapshotRepository } from './application/port/out/line-snapshot.repository';
+import { PgLineChanges } from './adapter/out/notification/pg-line-changes';
+import { TypeOrmLineSnapshotRepository } from './adapter/out/persistence/typeorm-line-snapshot.repository';
 import { AdminQueueController } from './adapter/in/http/admin-queue.controller';
 import { QueueTokenGuard } from './adapter/in/http/queue-token.guard';
 import { QueueTokensController } from './adapter/in/http/queue-tokens.controller';
@@ -32,11 +38,21 @@ import { TypeOrmUserDirectoryRepository } from './adapter/out/persistence/typeor
     UpdateQueueSettingsUseCase,
     QueueTokenGuard,
     QueueAdmissionJob,
+    LineSnapshotService,
+    WaitingTokenCache,
+    { provide: LineChanges, useClass: PgLineChanges },
+    { provide: LineSnapshotRepository, useClass: TypeOrmLineSnapshotRepository },
     { provide: QueueTokenRepository, useClass: TypeOrmQueueTokenRepository },
     { provide: QueueLineRepository, useClass: TypeOrmQueueLineRepository },
     { provide: QueueSettingsRepository, useClass: TypeOrmQueueSettingsRepository },
     { provide: UserDirectoryRepository, useClass: TypeOrmUserDirectoryRepository },
   ],
-  exports: [QueueTokenGuard, AuthorizeQueueTokenUseCase, GetQueueStatusUseCase],
+  exports: [
+    QueueTokenGuard,
+    AuthorizeQueueTokenUseCase,
+    GetQueueStatusUseCase,
+    GetTokenInfoUseCase,
+    LineSnapshotService,
+  ],
 })
 export class QueueModule {}

@@ -14,6 +14,7 @@ export class AppConfig {
   readonly queueActiveTtlSeconds: number;
   readonly queueAbandonAfterSeconds: number;
   readonly seatHoldTtlSeconds: number;
+  readonly queueTokenCacheSize: number;
   readonly schedulerIntervalMs: number;
   readonly schedulerEnabled: boolean;
   readonly logLevel: string;
@@ -31,6 +32,7 @@ export class AppConfig {
     this.queueActiveTtlSeconds = env.QUEUE_ACTIVE_TTL_SECONDS;
     this.queueAbandonAfterSeconds = env.QUEUE_ABANDON_AFTER_SECONDS;
     this.seatHoldTtlSeconds = env.SEAT_HOLD_TTL_SECONDS;
+    this.queueTokenCacheSize = env.QUEUE_TOKEN_CACHE_SIZE;
     this.schedulerIntervalMs = env.SCHEDULER_INTERVAL_MS;
     this.schedulerEnabled = env.SCHEDULER_ENABLED;
     this.logLevel = env.LOG_LEVEL;

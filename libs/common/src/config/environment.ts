@@ -60,8 +60,8 @@ export class Environment {
   QUEUE_ACTIVE_TTL_SECONDS = 600;
 
   /**
-   * A queued token not polled for this long is dropped when it reaches the head of the line.
-   * At least 10: polls refresh last_seen_at at most every 5 s, so less would drop live waiters.
+   * A waiter that has been near the head of the line for this long without polling is dropped
+   * when it reaches the head. At least 10, so that a client polling every few seconds is safe.
    */
   @Transform(toInteger)
   @IsInt()
@@ -74,6 +74,13 @@ export class Environment {
   @Min(1)
   @Max(86_400)
   SEAT_HOLD_TTL_SECONDS = 300;
+
+  /** Waiting tokens whose immutable facts each instance keeps, so their polls need no lookup. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
+  QUEUE_TOKEN_CACHE_SIZE = 100_000;
 
   @Transform(toInteger)
   @IsInt()
@@ -122,6 +129,7 @@ const VARIABLES = [
   'QUEUE_ACTIVE_TTL_SECONDS',
   'QUEUE_ABANDON_AFTER_SECONDS',
   'SEAT_HOLD_TTL_SECONDS',
+  'QUEUE_TOKEN_CACHE_SIZE',
   'SCHEDULER_INTERVAL_MS',
   'SCHEDULER_ENABLED',
   'SEED_DEMO_DATA',

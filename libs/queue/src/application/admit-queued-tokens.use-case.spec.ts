@@ -22,6 +22,8 @@ describe('AdmitQueuedTokensUseCase', () => {
       q.transactions,
       q.lineRepository,
       q.settingsRepository,
+      q.lineChanges,
+      q.snapshotService(config, clock),
       config,
       clock,
     );
@@ -62,6 +64,8 @@ describe('AdmitQueuedTokensUseCase', () => {
 
   it('drops abandoned waiters without giving them a slot', async () => {
     const line = waiters(6);
+    // All six have been near the head since now.
+    q.zone = [{ at: clock.now(), key: 1_000 }];
     clock.advanceSeconds(120);
     for (const index of [1, 4, 5]) line[index].lastSeenAt = clock.now();
     expect(await admit.execute()).toEqual({ ran: true, expired: 0, abandoned: 3, admitted: 3 });
@@ -87,6 +91,7 @@ describe('AdmitQueuedTokensUseCase', () => {
 
   it('walks a long run of abandoned waiters in bounded batches', async () => {
     waiters(450);
+    q.zone = [{ at: clock.now(), key: 1_000 }];
     clock.advanceSeconds(300);
     const fresh = q.addToken({ userId: 'fresh', createdAt: clock.now() });
     expect(await admit.execute()).toMatchObject({ abandoned: 450, admitted: 1 });

@@ -7,8 +7,11 @@ import {
   ADMISSION_WINDOW_SECONDS,
   admissionSlots,
   effectiveSettings,
-  isAbandoned,
+  QueueSettings,
 } from '../domain/admission-policy';
+import { isAbandonedAtHead, ZoneMark, zoneSize } from '../domain/waiting-line';
+import { LineSnapshotService } from './line-snapshot.service';
+import { LineChanges } from './port/out/line-changes';
 import { QueueLineRepository } from './port/out/queue-line.repository';
 import { QueueSettingsRepository } from './port/out/queue-settings.repository';
 
@@ -17,21 +20,25 @@ export interface AdmissionSummary {
   ran: boolean;
   /** IN_PROGRESS tokens past their TTL, now EXPIRED. */
   expired: number;
-  /** Waiting tokens not polled for QUEUE_ABANDON_AFTER_SECONDS, EXPIRED at the head. */
+  /** Waiting tokens near the head that showed no sign of life, EXPIRED at the head. */
   abandoned: number;
   admitted: number;
 }
 
 /** Waiting tokens read past the free slots per batch, so that abandoned ones are skipped cheaply. */
 const ABANDONED_LOOKAHEAD = 100;
-/** Bounds one tick's work when the head of the line is a long run of abandoned tokens. */
-const MAX_WALKED_PER_TICK = 10_000;
+/**
+ * Bounds one tick's writes: a huge raise of the caps admits this many per tick, steadily,
+ * instead of one tick locking a million rows, timing out and rolling back every time.
+ */
+export const MAX_ROWS_PER_TICK = 2_000;
 
 /**
  * One tick of the admission job, in one transaction under a transaction-level advisory lock:
  * every instance runs it, one at a time does the work, the others skip the tick. Under the
  * lock the counts it reads cannot change behind its back (only payments expire tokens
- * meanwhile, which only frees slots), so the caps hold with any number of instances.
+ * meanwhile, which only frees slots), so the caps hold with any number of instances. When the
+ * line moved, every instance hears it at commit and re-reads its line snapshot.
  */
 @Injectable()
 export class AdmitQueuedTokensUseCase {
@@ -39,59 +46,70 @@ export class AdmitQueuedTokensUseCase {
     private readonly transactions: TransactionRunner,
     private readonly line: QueueLineRepository,
     private readonly settings: QueueSettingsRepository,
+    private readonly changes: LineChanges,
+    private readonly snapshot: LineSnapshotService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}
 
   async execute(): Promise<AdmissionSummary> {
-    return this.transactions.run(async () => {
+    const summary = await this.transactions.run(async () => {
       if (!(await this.line.tryLockAdmission())) {
         return { ran: false, expired: 0, abandoned: 0, admitted: 0 };
       }
       const now = this.clock.now();
-      const expired = await this.line.expireOverdue(now);
+      const expired = await this.line.expireOverdue(now, MAX_ROWS_PER_TICK);
       const stored = await this.settings.load();
       const settings = effectiveSettings(stored, {
         maxActive: this.config.queueMaxActiveTokens,
         admitPerMinute: this.config.queueAdmitPerMinute,
       });
       const windowStart = new Date(now.getTime() - ADMISSION_WINDOW_SECONDS * 1000);
+      const zone = await this.line.zoneMarks();
       let admitted = 0;
       let abandoned = 0;
       if (!settings.paused) {
-        const slots = admissionSlots(
-          settings,
-          await this.line.countActive(now),
-          await this.line.countAdmittedSince(windowStart),
+        const slots = Math.min(
+          MAX_ROWS_PER_TICK,
+          admissionSlots(
+            settings,
+            await this.line.countActive(now),
+            await this.line.countAdmittedSince(windowStart),
+          ),
         );
-        ({ admitted, abandoned } = await this.fillSlots(slots, now));
+        ({ admitted, abandoned } = await this.fillSlots(slots, zone, now));
       }
-      await this.settings.recordObservedRate(await this.line.countAdmittedSince(windowStart), now);
-      return { ran: true, expired, abandoned, admitted };
+      const observed = await this.line.countAdmittedSince(windowStart);
+      await this.settings.recordObservedRate(observed, now);
+      await this.moveZone(zone, observed, settings, now);
+      const summary = { ran: true, expired, abandoned, admitted };
+      if (admitted + abandoned + expired > 0) await this.changes.announce();
+      return summary;
     });
+    if (summary.admitted + summary.abandoned + summary.expired > 0) this.snapshot.invalidate();
+    return summary;
   }
 
-  /** Walks the head of the line in id order: abandoned tokens are dropped, the rest admitted. */
+  /** Walks the head of the line in order: abandoned tokens are dropped, the rest admitted. */
   private async fillSlots(
     slots: number,
+    zone: ZoneMark[],
     now: Date,
   ): Promise<{ admitted: number; abandoned: number }> {
     let admitted = 0;
     let abandoned = 0;
     let walked = 0;
     const expiresAt = activeUntil(now, this.config.queueActiveTtlSeconds);
-    while (admitted < slots && walked < MAX_WALKED_PER_TICK) {
-      const limit = slots - admitted + ABANDONED_LOOKAHEAD;
+    const abandonAfter = this.config.queueAbandonAfterSeconds;
+    while (admitted < slots && walked < MAX_ROWS_PER_TICK) {
+      const limit = Math.min(slots - admitted + ABANDONED_LOOKAHEAD, MAX_ROWS_PER_TICK - walked);
       const head = await this.line.lockHeadOfLine(limit);
       const gone: number[] = [];
       const admit: number[] = [];
       for (const waiting of head) {
         if (admitted + admit.length >= slots) break;
-        if (isAbandoned(waiting.lastSeenAt, now, this.config.queueAbandonAfterSeconds)) {
-          gone.push(waiting.id);
-        } else {
-          admit.push(waiting.id);
-        }
+        if (isAbandonedAtHead(waiting, zone, now, abandonAfter)) gone.push(waiting.id);
+        else admit.push(waiting.id);
       }
       if (gone.length > 0) abandoned += await this.line.expireWaiting(gone, now);
       if (admit.length > 0) admitted += await this.line.admit(admit, now, expiresAt);
@@ -99,5 +117,24 @@ export class AdmitQueuedTokensUseCase {
       if (head.length < limit) break;
     }
     return { admitted, abandoned };
+  }
+
+  /**
+   * Grows the near-head zone (never shrinks it) to the waiters the current rate admits within
+   * the abandonment delay and a half, and forgets marks of keys that all left the line.
+   */
+  private async moveZone(
+    zone: ZoneMark[],
+    observedPerMinute: number,
+    settings: QueueSettings,
+    now: Date,
+  ): Promise<void> {
+    const head = await this.line.headOfLine();
+    if (head === null) return;
+    const size = zoneSize(observedPerMinute, settings, this.config.queueAbandonAfterSeconds);
+    const reach = head + size - 1;
+    const covered = zone.length > 0 ? zone[zone.length - 1].key : null;
+    if (covered === null || reach > covered) await this.line.markZone(now, reach);
+    await this.line.dropZoneMarksBelow(head);
   }
 }

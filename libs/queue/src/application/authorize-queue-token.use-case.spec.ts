@@ -1,3 +1,4 @@
+import { AppConfig } from '@app/common/config/app-config';
 import { FakeClock } from '../../../../test/support/fake-clock';
 import { AuthorizeQueueTokenUseCase } from './authorize-queue-token.use-case';
 import { InMemoryQueue } from './testing/in-memory-queue';
@@ -10,7 +11,13 @@ describe('AuthorizeQueueTokenUseCase', () => {
   beforeEach(() => {
     q = new InMemoryQueue();
     clock = new FakeClock(new Date('2026-01-01T00:00:00.000Z'));
-    authorize = new AuthorizeQueueTokenUseCase(q.tokenRepository, clock);
+    const config = AppConfig.fromRaw({ DATABASE_URL: 'postgres://unit/test' });
+    authorize = new AuthorizeQueueTokenUseCase(
+      q.tokenRepository,
+      clock,
+      q.tokenCache(config),
+      q.snapshotService(config, clock),
+    );
   });
 
   const activeToken = () =>

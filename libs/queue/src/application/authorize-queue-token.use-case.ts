@@ -7,11 +7,14 @@ import {
   TokenInvalidError,
   TokenStillInQueueError,
 } from '../domain/queue-token';
+import { isStillWaiting } from '../domain/waiting-line';
+import { LineSnapshotService } from './line-snapshot.service';
 import { QueueTokenRepository } from './port/out/queue-token.repository';
+import { WaitingTokenCache } from './waiting-token-cache';
 
 /**
  * What a request may do with its token:
- * - ANY: any known token, whatever its status (token_info);
+ * - ANY: any known token, whatever its status (token_info, the live-position stream);
  * - ACTIVE: an IN_PROGRESS token inside its TTL (every other token endpoint);
  * - ACTIVE_OR_PAID: ACTIVE, or a token that has paid, so that a payment retried after a
  *   client time-out gets its original answer although the payment expired the token.
@@ -23,16 +26,32 @@ export class AuthorizeQueueTokenUseCase {
   constructor(
     private readonly tokens: QueueTokenRepository,
     private readonly clock: Clock,
+    private readonly cache: WaitingTokenCache,
+    private readonly line: LineSnapshotService,
   ) {}
 
   async execute(raw: unknown, access: QueueTokenAccess): Promise<QueueToken> {
     if (typeof raw !== 'string' || !TOKEN_FORMAT.test(raw)) throw new TokenInvalidError();
+    if (access === 'ANY') {
+      // A waiting token is answered from what this instance knows: no lookup per poll.
+      const waiting = await this.stillWaiting(raw);
+      if (waiting) return waiting;
+    }
+    // Everything else is checked against the database, every time.
     const token = await this.tokens.findByToken(raw);
     if (!token) throw new TokenInvalidError();
+    this.cache.remember(token);
     if (access === 'ANY') return token;
     if (token.status === 'IN_QUEUE') throw new TokenStillInQueueError();
     if (isActive(token, this.clock.now())) return token;
     if (access === 'ACTIVE_OR_PAID' && (await this.tokens.hasPayment(token.token))) return token;
     throw new TokenInvalidError();
+  }
+
+  private async stillWaiting(raw: string): Promise<QueueToken | null> {
+    const cached = this.cache.get(raw);
+    if (!cached || cached.lineKey === null) return null;
+    const snapshot = await this.line.current();
+    return isStillWaiting(cached.lineKey, snapshot) ? cached : null;
   }
 }

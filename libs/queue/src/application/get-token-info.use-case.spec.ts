@@ -1,3 +1,4 @@
+import { AppConfig } from '@app/common/config/app-config';
 import { FakeClock } from '../../../../test/support/fake-clock';
 import { GetTokenInfoUseCase } from './get-token-info.use-case';
 import { InMemoryQueue } from './testing/in-memory-queue';
@@ -10,12 +11,19 @@ describe('GetTokenInfoUseCase', () => {
   beforeEach(() => {
     q = new InMemoryQueue();
     clock = new FakeClock(new Date('2026-01-01T00:00:00.000Z'));
-    getInfo = new GetTokenInfoUseCase(q.tokenRepository, clock);
+    const config = AppConfig.fromRaw({ DATABASE_URL: 'postgres://unit/test' });
+    getInfo = new GetTokenInfoUseCase(
+      q.tokenRepository,
+      q.snapshotService(config, clock),
+      q.tokenCache(config),
+      config,
+      clock,
+    );
   });
 
   const queued = (userId: string) => q.addToken({ userId, createdAt: clock.now() });
 
-  it('gives a queued token its place and no estimate before any admission', async () => {
+  it('gives a queued token its place and an estimate from the settings before any admission', async () => {
     q.addToken({ userId: 'gone', status: 'EXPIRED' });
     queued('first');
     const me = queued('me');
@@ -23,10 +31,19 @@ describe('GetTokenInfoUseCase', () => {
       userId: 'me',
       status: 'IN_QUEUE',
       position: 2,
-      estimatedWaitSeconds: null,
+      // 100 free slots at 600 a minute: the next tick admits it.
+      estimatedWaitSeconds: 1,
       expiresAt: null,
       seatHold: null,
     });
+  });
+
+  it('answers a waiting token from the snapshot: one read for many polls, no other query', async () => {
+    queued('first');
+    const me = queued('me');
+    for (let i = 0; i < 20; i += 1) await getInfo.execute(me);
+    expect(q.snapshotReads).toBe(1);
+    expect(q.touches).toEqual([]);
   });
 
   it('estimates the wait from the observed admission rate', async () => {
@@ -55,8 +72,13 @@ describe('GetTokenInfoUseCase', () => {
     expect(await getInfo.execute(me)).toMatchObject({ status: 'EXPIRED', expiresAt: null });
   });
 
-  it("returns the token's seat hold", async () => {
-    const me = queued('me');
+  it("returns an admitted token's seat hold, and its last one derived from the log", async () => {
+    const me = q.addToken({
+      userId: 'me',
+      status: 'IN_PROGRESS',
+      activatedAt: clock.now(),
+      expiresAt: new Date(clock.now().getTime() + 120_000),
+    });
     const hold = {
       id: 3,
       performanceSeatId: 9,
@@ -66,17 +88,27 @@ describe('GetTokenInfoUseCase', () => {
     };
     q.seatHolds.set(me.token, hold);
     expect((await getInfo.execute(me)).seatHold).toEqual(hold);
+    // Only the booking log remembers it: the hold lasted the hold TTL, capped at the token's.
+    q.seatHolds.set(me.token, { ...hold, expiresAt: null });
+    expect((await getInfo.execute(me)).seatHold).toEqual({
+      ...hold,
+      expiresAt: new Date(clock.now().getTime() + 120_000),
+    });
   });
 
-  it('refreshes last_seen_at of a live token only when it is a few seconds old', async () => {
-    const me = queued('me');
+  it('writes one sign of life when a waiter is near the head, none further back', async () => {
+    const first = queued('first');
+    const far = queued('far');
+    q.zone = [{ at: clock.now(), key: first.lineKey! }];
     clock.advanceSeconds(3);
-    await getInfo.execute({ ...me });
+    await getInfo.execute({ ...far });
     expect(q.touches).toEqual([]);
-    clock.advanceSeconds(3);
-    await getInfo.execute({ ...me });
-    expect(q.touches).toEqual([me.id]);
-    expect(me.lastSeenAt).toEqual(clock.now());
+    await getInfo.execute({ ...first });
+    expect(q.touches).toEqual([first.id]);
+    expect(first.lastSeenAt).toEqual(clock.now());
+    clock.advanceSeconds(30);
+    await getInfo.execute({ ...first });
+    expect(q.touches).toEqual([first.id]);
   });
 
   it('never writes for an expired token', async () => {

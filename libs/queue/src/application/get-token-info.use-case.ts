@@ -1,12 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { Clock } from '@app/common/domain/clock';
+import { AppConfig } from '@app/common/config/app-config';
+import { addSeconds, Clock } from '@app/common/domain/clock';
+import { isActive, QueueToken, TokenStatus, visibleStatus } from '../domain/queue-token';
 import {
-  estimatedWaitSeconds,
-  needsLastSeenRefresh,
-  positionInLine,
-} from '../domain/admission-policy';
-import { isActive, isLive, QueueToken, TokenStatus, visibleStatus } from '../domain/queue-token';
+  estimateWaitSeconds,
+  LineSnapshot,
+  needsSignOfLife,
+  placeInLine,
+} from '../domain/waiting-line';
+import { LineSnapshotService } from './line-snapshot.service';
 import { QueueTokenRepository, TokenSeatHold } from './port/out/queue-token.repository';
+import { WaitingTokenCache } from './waiting-token-cache';
 
 export interface TokenInfo {
   userId: string;
@@ -18,40 +22,76 @@ export interface TokenInfo {
 }
 
 /**
- * GET /user_queue_tokens/token_info, the endpoint every waiting client polls. Its cost does
- * not grow with the line: the token comes by its unique index (the guard), then one
- * statement reads the head of the line (min(id) over the partial index
- * user_queue_tokens_waiting), the observed rate (one row) and the hold (the partial index on
- * book_info.token): O(log n) lookups, no count over the line, two round trips in all. The
- * last_seen_at write is skipped when it is recent.
+ * GET /user_queue_tokens/token_info, the request every waiting client sends. A waiting token
+ * is answered from this instance's line snapshot (read once per tick for every poll): its
+ * place, the estimate, no hold (a waiting token cannot book). The database is written only
+ * when the token is near the head and owes its one sign of life there. A token that left the
+ * line, or any other, gets its exact, database-checked answer.
  */
 @Injectable()
 export class GetTokenInfoUseCase {
   constructor(
     private readonly tokens: QueueTokenRepository,
+    private readonly line: LineSnapshotService,
+    private readonly cache: WaitingTokenCache,
+    private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}
 
   async execute(token: QueueToken): Promise<TokenInfo> {
     const now = this.clock.now();
-    if (isLive(token) && needsLastSeenRefresh(token.lastSeenAt, now)) {
-      await this.tokens.touch(token.id, now);
+    if (token.status === 'IN_QUEUE' && token.lineKey !== null) {
+      return this.waiting(token, token.lineKey, await this.line.current(), now);
     }
     const status = visibleStatus(token, now);
-    const snapshot = await this.tokens.pollSnapshot(token.token);
-    let position: number | null = null;
-    let wait: number | null = null;
-    if (status === 'IN_QUEUE') {
-      position = positionInLine(token.id, snapshot.headOfLine);
-      wait = estimatedWaitSeconds(position, snapshot.observedAdmissionsPerMinute);
-    }
     return {
       userId: token.userId,
       status,
-      position,
-      estimatedWaitSeconds: wait,
+      position: null,
+      estimatedWaitSeconds: null,
       expiresAt: isActive(token, now) ? token.expiresAt : null,
-      seatHold: snapshot.seatHold,
+      seatHold: await this.seatHold(token),
     };
+  }
+
+  private async waiting(
+    token: QueueToken,
+    lineKey: number,
+    snapshot: LineSnapshot,
+    now: Date,
+  ): Promise<TokenInfo> {
+    const facts = { lineKey, createdAt: token.createdAt, lastSeenAt: token.lastSeenAt };
+    if (needsSignOfLife(facts, snapshot.zone)) {
+      await this.tokens.signOfLife(token.id, now, token.lastSeenAt);
+      this.cache.remember({ ...token, lastSeenAt: now });
+    }
+    // A token that joined an empty line after the snapshot was read: ask for the head, so
+    // that the place is never under the truth.
+    const head = snapshot.head ?? (await this.tokens.headOfLine());
+    const position = placeInLine(lineKey, head);
+    return {
+      userId: token.userId,
+      status: 'IN_QUEUE',
+      position,
+      estimatedWaitSeconds: estimateWaitSeconds(
+        position,
+        snapshot,
+        now,
+        this.config.queueActiveTtlSeconds,
+      ),
+      expiresAt: null,
+      seatHold: null,
+    };
+  }
+
+  /** The current or last hold; when only the log remembers it, its expiry is derived. */
+  private async seatHold(token: QueueToken): Promise<TokenSeatHold | null> {
+    const hold = await this.tokens.findSeatHold(token.token);
+    if (!hold || hold.expiresAt !== null || hold.bookAttemptAt === null) return hold;
+    let expiresAt = addSeconds(hold.bookAttemptAt, this.config.seatHoldTtlSeconds);
+    if (token.expiresAt && token.expiresAt.getTime() < expiresAt.getTime()) {
+      expiresAt = token.expiresAt;
+    }
+    return { ...hold, expiresAt };
   }
 }

@@ -1,3 +1,4 @@
+import { AppConfig } from '@app/common/config/app-config';
 import { FakeClock } from '../../../../test/support/fake-clock';
 import { TOKEN_FORMAT } from '../domain/queue-token';
 import { IssueQueueTokenUseCase } from './issue-queue-token.use-case';
@@ -14,10 +15,16 @@ describe('IssueQueueTokenUseCase', () => {
     q = new InMemoryQueue();
     q.users.add(ALICE).add(BOB);
     clock = new FakeClock(new Date('2026-01-01T00:00:00.000Z'));
-    issue = new IssueQueueTokenUseCase(q.transactions, q.tokenRepository, q.userDirectory, clock);
+    issue = new IssueQueueTokenUseCase(
+      q.transactions,
+      q.tokenRepository,
+      q.userDirectory,
+      q.tokenCache(AppConfig.fromRaw({ DATABASE_URL: 'postgres://unit/test' })),
+      clock,
+    );
   });
 
-  it('issues an IN_QUEUE token at the end of the line, under the user lock', async () => {
+  it('issues an IN_QUEUE token at the end of the line in one step, without the slow path lock', async () => {
     const first = await issue.execute(ALICE);
     const second = await issue.execute(BOB);
     expect(first).toEqual({
@@ -26,7 +33,7 @@ describe('IssueQueueTokenUseCase', () => {
       position: 1,
     });
     expect(second.position).toBe(2);
-    expect(q.lockedUsers).toEqual([ALICE, BOB]);
+    expect(q.lockedUsers).toEqual([]);
     expect(q.tokens[0]).toMatchObject({
       userId: ALICE,
       createdAt: clock.now(),
@@ -42,21 +49,11 @@ describe('IssueQueueTokenUseCase', () => {
     expect(q.tokens).toHaveLength(2);
   });
 
-  it('normalises the user id, so one user has one lock key and one token', async () => {
+  it('normalises the user id, so one user has one token', async () => {
     const lower = await issue.execute(ALICE);
     const upper = await issue.execute(ALICE.toUpperCase());
     expect(upper.token).toBe(lower.token);
-    expect(q.lockedUsers).toEqual([ALICE, ALICE]);
-  });
-
-  it('refreshes last_seen_at when asked again after a while, not on every request', async () => {
-    await issue.execute(ALICE);
-    clock.advanceSeconds(1);
-    await issue.execute(ALICE);
-    expect(q.touches).toEqual([]);
-    clock.advanceSeconds(10);
-    await issue.execute(ALICE);
-    expect(q.tokens[0].lastSeenAt).toEqual(clock.now());
+    expect(q.tokens).toHaveLength(1);
   });
 
   it('returns a live IN_PROGRESS token without a position', async () => {

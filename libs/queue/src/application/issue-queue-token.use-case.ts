@@ -1,15 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionRunner } from '@app/common/application/transaction-runner';
 import { Clock } from '@app/common/domain/clock';
-import { needsLastSeenRefresh, positionInLine } from '../domain/admission-policy';
 import {
+  isActive,
   newTokenValue,
   QueueToken,
   QueueUserNotFoundError,
   TokenStatus,
 } from '../domain/queue-token';
+import { placeInLine } from '../domain/waiting-line';
 import { QueueTokenRepository } from './port/out/queue-token.repository';
 import { UserDirectoryRepository } from './port/out/user-directory.repository';
+import { WaitingTokenCache } from './waiting-token-cache';
 
 export interface IssuedQueueToken {
   token: string;
@@ -20,9 +22,10 @@ export interface IssuedQueueToken {
 
 /**
  * POST /user_queue_tokens: the user's live token, or a new IN_QUEUE one at the end of the
- * line. One live token per user holds under any concurrency: requests of one user are
- * serialised by a transaction-level advisory lock, and the partial unique index
- * user_queue_tokens_one_live_per_user backs it up.
+ * line. The common cases (a new waiter, or one asking again) take one statement. The rare
+ * ones (an unknown user, a live token past its TTL the job has not expired yet, two requests
+ * of one user racing) go through a transaction where requests of one user are serialised by
+ * an advisory lock; the partial unique index user_queue_tokens_one_live_per_user backs both.
  */
 @Injectable()
 export class IssueQueueTokenUseCase {
@@ -30,46 +33,57 @@ export class IssueQueueTokenUseCase {
     private readonly transactions: TransactionRunner,
     private readonly tokens: QueueTokenRepository,
     private readonly users: UserDirectoryRepository,
+    private readonly cache: WaitingTokenCache,
     private readonly clock: Clock,
   ) {}
 
   async execute(rawUserId: string): Promise<IssuedQueueToken> {
     // One spelling per user, so that the advisory lock key is the same for every request.
     const userId = rawUserId.toLowerCase();
-    return this.transactions.run(async () => {
+    const now = this.clock.now();
+    const joined = await this.tokens.joinLine({
+      userId,
+      token: newTokenValue(userId, now),
+      createdAt: now,
+    });
+    if (joined && (joined.token.status === 'IN_QUEUE' || isActive(joined.token, now))) {
+      return this.answer(joined.token, joined.head);
+    }
+    return this.slowPath(userId, now);
+  }
+
+  private async slowPath(userId: string, now: Date): Promise<IssuedQueueToken> {
+    const token = await this.transactions.run(async () => {
       await this.tokens.lockUser(userId);
       if (!(await this.users.exists(userId))) throw new QueueUserNotFoundError();
-      const now = this.clock.now();
       // A token past its TTL is dead even if the job has not run: it must not block a new one.
       await this.tokens.expireOverdueOfUser(userId, now);
-      let token = await this.tokens.findLiveByUser(userId);
-      if (token) {
-        // Asking again is a sign of life, like a poll.
-        if (needsLastSeenRefresh(token.lastSeenAt, now)) await this.tokens.touch(token.id, now);
-      } else {
-        token =
-          (await this.tokens.insertQueued({
-            userId,
-            token: newTokenValue(userId, now),
-            createdAt: now,
-          })) ?? (await this.requireLive(userId));
-      }
-      return {
-        token: token.token,
-        status: token.status,
-        position: await this.positionOf(token),
-      };
+      return (
+        (await this.tokens.findLiveByUser(userId)) ??
+        (await this.tokens.insertQueued({
+          userId,
+          token: newTokenValue(userId, now),
+          createdAt: now,
+        })) ??
+        (await this.requireLive(userId))
+      );
     });
+    return this.answer(token, token.status === 'IN_QUEUE' ? await this.tokens.headOfLine() : null);
+  }
+
+  private answer(token: QueueToken, head: number | null): IssuedQueueToken {
+    this.cache.remember(token);
+    const waiting = token.status === 'IN_QUEUE' && token.lineKey !== null;
+    return {
+      token: token.token,
+      status: token.status,
+      position: waiting ? placeInLine(token.lineKey!, head) : null,
+    };
   }
 
   private async requireLive(userId: string): Promise<QueueToken> {
     const token = await this.tokens.findLiveByUser(userId);
     if (!token) throw new Error(`No live token for user ${userId} after a conflicting insert`);
     return token;
-  }
-
-  private async positionOf(token: QueueToken): Promise<number | null> {
-    if (token.status !== 'IN_QUEUE') return null;
-    return positionInLine(token.id, await this.tokens.headOfLine());
   }
 }

@@ -19,7 +19,13 @@ describe('queue status and settings use cases', () => {
     q = new InMemoryQueue();
     clock = new FakeClock(new Date('2026-01-01T00:00:00.000Z'));
     status = new GetQueueStatusUseCase(q.lineRepository, q.settingsRepository, config, clock);
-    update = new UpdateQueueSettingsUseCase(q.settingsRepository, status, clock);
+    update = new UpdateQueueSettingsUseCase(
+      q.settingsRepository,
+      status,
+      clock,
+      q.lineChanges,
+      q.snapshotService(config, clock),
+    );
   });
 
   it('reports waiting and live active tokens with the environment defaults', async () => {

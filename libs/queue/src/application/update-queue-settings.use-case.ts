@@ -3,6 +3,8 @@ import { Clock } from '@app/common/domain/clock';
 import { InvalidRequestError } from '@app/common/domain/domain-error';
 import { isValidSettingCount, settingCountMessage } from '../domain/admission-policy';
 import { GetQueueStatusUseCase, QueueStatus } from './get-queue-status.use-case';
+import { LineSnapshotService } from './line-snapshot.service';
+import { LineChanges } from './port/out/line-changes';
 import { QueueSettingsPatch, QueueSettingsRepository } from './port/out/queue-settings.repository';
 
 /**
@@ -15,6 +17,8 @@ export class UpdateQueueSettingsUseCase {
     private readonly settings: QueueSettingsRepository,
     private readonly status: GetQueueStatusUseCase,
     private readonly clock: Clock,
+    private readonly changes: LineChanges,
+    private readonly snapshot: LineSnapshotService,
   ) {}
 
   async execute(patch: QueueSettingsPatch): Promise<QueueStatus> {
@@ -32,6 +36,9 @@ export class UpdateQueueSettingsUseCase {
       patch.paused !== undefined
     ) {
       await this.settings.update(patch, this.clock.now());
+      // Estimates depend on the settings: every instance re-reads its snapshot.
+      await this.changes.announce();
+      this.snapshot.invalidate();
     }
     return this.status.execute();
   }

@@ -3,11 +3,7 @@ import {
   activeUntil,
   admissionSlots,
   effectiveSettings,
-  estimatedWaitSeconds,
-  isAbandoned,
   isValidSettingCount,
-  needsLastSeenRefresh,
-  positionInLine,
   settingCountMessage,
 } from './admission-policy';
 
@@ -46,53 +42,9 @@ describe('admission policy', () => {
     });
   });
 
-  describe('positionInLine', () => {
-    it('counts from the head of the line, 1-based', () => {
-      expect(positionInLine(100, 100)).toBe(1);
-      expect(positionInLine(142, 100)).toBe(43);
-    });
-
-    it('is 1 when the token is at or was just taken off the head', () => {
-      expect(positionInLine(5, null)).toBe(1);
-      expect(positionInLine(5, 9)).toBe(1);
-    });
-  });
-
-  describe('estimatedWaitSeconds', () => {
-    it('is the place divided by the observed rate, rounded up', () => {
-      expect(estimatedWaitSeconds(1, 2)).toBe(30);
-      expect(estimatedWaitSeconds(3, 2)).toBe(90);
-      expect(estimatedWaitSeconds(7, 600)).toBe(1);
-      expect(estimatedWaitSeconds(10, 7)).toBe(86);
-    });
-
-    it('is null without an observed rate', () => {
-      expect(estimatedWaitSeconds(3, null)).toBeNull();
-      expect(estimatedWaitSeconds(3, 0)).toBeNull();
-    });
-  });
-
   describe('time rules', () => {
     it('an admitted token lives the TTL from its admission', () => {
       expect(activeUntil(clock.now(), 600).toISOString()).toBe('2026-01-01T00:10:00.000Z');
-    });
-
-    it('a waiter is abandoned once it has not polled for the configured delay', () => {
-      const seen = clock.now();
-      const later = new FakeClock(seen);
-      later.advanceSeconds(119);
-      expect(isAbandoned(seen, later.now(), 120)).toBe(false);
-      later.advanceSeconds(1);
-      expect(isAbandoned(seen, later.now(), 120)).toBe(true);
-    });
-
-    it('last_seen_at is refreshed only when a few seconds old', () => {
-      const seen = clock.now();
-      const later = new FakeClock(seen);
-      later.advanceSeconds(4.999);
-      expect(needsLastSeenRefresh(seen, later.now())).toBe(false);
-      later.advanceSeconds(0.001);
-      expect(needsLastSeenRefresh(seen, later.now())).toBe(true);
     });
   });
 

@@ -53,44 +53,9 @@ export function admissionSlots(
   );
 }
 
-/**
- * 1-based place in line. Every token enters the line IN_QUEUE and leaves it only from the
- * head (admitted, or expired as abandoned), so the ids between the head and this token are all
- * still waiting: the place is a subtraction, not a count over the line. Sequence gaps (a
- * rolled-back insert) can only make it a slight overestimate.
- */
-export function positionInLine(tokenId: number, headId: number | null): number {
-  if (headId === null || headId > tokenId) return 1;
-  return tokenId - headId + 1;
-}
-
-/** Seconds until admission at the rate actually observed; null when no rate is known. */
-export function estimatedWaitSeconds(
-  position: number,
-  observedAdmissionsPerMinute: number | null,
-): number | null {
-  if (!observedAdmissionsPerMinute || observedAdmissionsPerMinute <= 0) return null;
-  return Math.ceil((position * 60) / observedAdmissionsPerMinute);
-}
-
 /** When a token admitted at `activatedAt` stops being valid. */
 export function activeUntil(activatedAt: Date, ttlSeconds: number): Date {
   return new Date(activatedAt.getTime() + ttlSeconds * 1000);
-}
-
-/** A waiter that has not polled for `abandonAfterSeconds` is gone: it must not take a slot. */
-export function isAbandoned(lastSeenAt: Date, now: Date, abandonAfterSeconds: number): boolean {
-  return now.getTime() - lastSeenAt.getTime() >= abandonAfterSeconds * 1000;
-}
-
-/**
- * Polls refresh last_seen_at at most this often per token: abandonment is measured in
- * minutes, so a write on every poll would buy nothing but load.
- */
-export const LAST_SEEN_REFRESH_SECONDS = 5;
-
-export function needsLastSeenRefresh(lastSeenAt: Date, now: Date): boolean {
-  return now.getTime() - lastSeenAt.getTime() >= LAST_SEEN_REFRESH_SECONDS * 1000;
 }
 
 /** Bound on max_active and admit_per_minute (the environment variables' bound too). */

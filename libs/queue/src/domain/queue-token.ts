@@ -12,6 +12,8 @@ export interface QueueToken {
   token: string;
   userId: string;
   status: TokenStatus;
+  /** Its place in the line's order while IN_QUEUE (null: not yet placed). */
+  lineKey: number | null;
   createdAt: Date;
   lastSeenAt: Date;
   activatedAt: Date | null;

@@ -1,6 +1,12 @@
 import { TransactionRunner } from '@app/common/application/transaction-runner';
-import { LAST_SEEN_REFRESH_SECONDS } from '../../domain/admission-policy';
+import { AppConfig } from '@app/common/config/app-config';
+import { Clock } from '@app/common/domain/clock';
 import { QueueToken, TokenStatus } from '../../domain/queue-token';
+import { ACTIVE_EXPIRIES_READ, ZoneMark } from '../../domain/waiting-line';
+import { LineSnapshotService } from '../line-snapshot.service';
+import { LineChanges } from '../port/out/line-changes';
+import { LineSnapshotRepository } from '../port/out/line-snapshot.repository';
+import { WaitingTokenCache } from '../waiting-token-cache';
 import { QueueLineRepository, WaitingToken } from '../port/out/queue-line.repository';
 import {
   QueueSettingsPatch,
@@ -40,15 +46,21 @@ export class InMemoryQueue {
   /** Simulates another instance holding the admission lock. */
   admissionLockedElsewhere = false;
   lockedUsers: string[] = [];
+  /** Ids whose sign of life was written. */
   touches: number[] = [];
+  zone: ZoneMark[] = [];
+  announcements = 0;
+  snapshotReads = 0;
   /** Line reads, to check a tick walks past abandoned tokens in bounded batches. */
   headReads: number[] = [];
   private nextId = 1;
 
   addToken(fields: Partial<StoredToken> & { userId: string }): StoredToken {
     const at = fields.createdAt ?? new Date(0);
+    const id = this.nextId++;
     const token: StoredToken = {
-      id: this.nextId++,
+      id,
+      lineKey: id,
       token: `${this.nextId}`.padStart(32, '0'),
       status: 'IN_QUEUE',
       createdAt: at,
@@ -99,24 +111,26 @@ export class InMemoryQueue {
       if (this.q.tokens.some((t) => t.userId === token.userId && live(t.status))) return null;
       return { ...this.q.addToken({ ...token, createdAt: token.createdAt }) };
     }
-    async touch(id: number, now: Date) {
+    async joinLine(token: NewQueueToken) {
+      const head = this.q.head();
+      const existing = this.q.tokens.find((t) => t.userId === token.userId && live(t.status));
+      if (existing) return { token: { ...existing }, created: false, head };
+      if (!this.q.users.has(token.userId)) return null;
+      const created = this.q.addToken({ ...token, createdAt: token.createdAt });
+      return { token: { ...created }, created: true, head };
+    }
+    async headOfLine() {
+      return this.q.head();
+    }
+    async signOfLife(id: number, now: Date, since: Date) {
       const token = this.q.byId(id);
-      const staleBefore = now.getTime() - LAST_SEEN_REFRESH_SECONDS * 1000;
-      if (live(token.status) && token.lastSeenAt.getTime() <= staleBefore) {
+      if (token.status === 'IN_QUEUE' && token.lastSeenAt.getTime() <= since.getTime()) {
         token.lastSeenAt = now;
         this.q.touches.push(id);
       }
     }
-    async headOfLine() {
-      const waiting = this.q.tokens.filter((token) => token.status === 'IN_QUEUE');
-      return waiting.length === 0 ? null : Math.min(...waiting.map((token) => token.id));
-    }
-    async pollSnapshot(token: string) {
-      return {
-        headOfLine: await this.headOfLine(),
-        observedAdmissionsPerMinute: this.q.settings.observedAdmissionsPerMinute,
-        seatHold: this.q.seatHolds.get(token) ?? null,
-      };
+    async findSeatHold(token: string) {
+      return this.q.seatHolds.get(token) ?? null;
     }
   })(this);
 
@@ -127,9 +141,10 @@ export class InMemoryQueue {
     async tryLockAdmission() {
       return !this.q.admissionLockedElsewhere;
     }
-    async expireOverdue(now: Date) {
+    async expireOverdue(now: Date, limit: number) {
       let count = 0;
       for (const token of this.q.tokens) {
+        if (count >= limit) break;
         if (token.status === 'IN_PROGRESS' && token.expiresAt!.getTime() <= now.getTime()) {
           Object.assign(token, { status: 'EXPIRED', expiredAt: now });
           count += 1;
@@ -154,9 +169,28 @@ export class InMemoryQueue {
       this.q.headReads.push(limit);
       return this.q.tokens
         .filter((token) => token.status === 'IN_QUEUE')
-        .sort((a, b) => a.id - b.id)
+        .sort((a, b) => a.lineKey! - b.lineKey!)
         .slice(0, limit)
-        .map((token) => ({ id: token.id, lastSeenAt: token.lastSeenAt }));
+        .map((token) => ({
+          id: token.id,
+          lineKey: token.lineKey!,
+          createdAt: token.createdAt,
+          lastSeenAt: token.lastSeenAt,
+        }));
+    }
+    async headOfLine() {
+      return this.q.head();
+    }
+    async zoneMarks() {
+      return [...this.q.zone];
+    }
+    async markZone(at: Date, key: number) {
+      const same = this.q.zone.find((mark) => mark.at.getTime() === at.getTime());
+      if (same) same.key = Math.max(same.key, key);
+      else this.q.zone.push({ at, key });
+    }
+    async dropZoneMarksBelow(head: number) {
+      this.q.zone = this.q.zone.filter((mark) => mark.key >= head);
     }
     async expireWaiting(ids: number[], now: Date) {
       let count = 0;
@@ -211,6 +245,61 @@ export class InMemoryQueue {
     }
   })(this);
 
+  readonly lineChanges: LineChanges = new (class extends LineChanges {
+    constructor(private readonly q: InMemoryQueue) {
+      super();
+    }
+    async announce() {
+      this.q.announcements += 1;
+    }
+    subscribe() {}
+  })(this);
+
+  readonly snapshotRepository: LineSnapshotRepository = new (class extends LineSnapshotRepository {
+    constructor(private readonly q: InMemoryQueue) {
+      super();
+    }
+    async read(now: Date) {
+      this.q.snapshotReads += 1;
+      const waiting = this.q.tokens
+        .filter((token) => token.status === 'IN_QUEUE' && token.lineKey !== null)
+        .map((token) => token.lineKey!);
+      const activeExpiries = this.q.tokens
+        .filter(
+          (token) => token.status === 'IN_PROGRESS' && token.expiresAt!.getTime() > now.getTime(),
+        )
+        .map((token) => token.expiresAt!)
+        .sort((a, b) => a.getTime() - b.getTime())
+        .slice(0, ACTIVE_EXPIRIES_READ);
+      return {
+        head: waiting.length === 0 ? null : Math.min(...waiting),
+        tail: waiting.length === 0 ? null : Math.max(...waiting),
+        overrides: {
+          maxActive: this.q.settings.maxActive,
+          admitPerMinute: this.q.settings.admitPerMinute,
+          paused: this.q.settings.paused,
+        },
+        observedAdmissionsPerMinute: this.q.settings.observedAdmissionsPerMinute,
+        activeExpiries,
+        zone: [...this.q.zone],
+      };
+    }
+  })(this);
+
+  /** A snapshot service over this queue; `invalidate()` it after changing the fake by hand. */
+  snapshotService(config: AppConfig, clock: Clock): LineSnapshotService {
+    return new LineSnapshotService(this.snapshotRepository, this.lineChanges, config, clock);
+  }
+
+  tokenCache(config: AppConfig): WaitingTokenCache {
+    return new WaitingTokenCache(config);
+  }
+
+  head(): number | null {
+    const waiting = this.tokens.filter((token) => token.status === 'IN_QUEUE');
+    return waiting.length === 0 ? null : Math.min(...waiting.map((token) => token.lineKey!));
+  }
+
   readonly transactions: TransactionRunner = new (class extends TransactionRunner {
     constructor(private readonly q: InMemoryQueue) {
       super();
@@ -218,11 +307,13 @@ export class InMemoryQueue {
     async run<T>(work: () => Promise<T>): Promise<T> {
       const tokens = this.q.tokens.map((token) => ({ ...token }));
       const settings = { ...this.q.settings };
+      const zone = this.q.zone.map((mark) => ({ ...mark }));
       try {
         return await work();
       } catch (error) {
         this.q.tokens = tokens;
         this.q.settings = settings;
+        this.q.zone = zone;
         throw error;
       }
     }

@@ -6,7 +6,9 @@ import {
   QueueLineRepository,
   WaitingToken,
 } from '../../../application/port/out/queue-line.repository';
+import { ZoneMark } from '../../../domain/waiting-line';
 import { ADMISSION_LOCK } from './queue-advisory-locks';
+import { HEAD_OF_LINE_SQL } from './typeorm-queue-token.repository';
 
 @Injectable()
 export class TypeOrmQueueLineRepository extends QueueLineRepository {
@@ -23,13 +25,16 @@ export class TypeOrmQueueLineRepository extends QueueLineRepository {
     return row.locked;
   }
 
-  async expireOverdue(now: Date): Promise<number> {
+  async expireOverdue(now: Date, limit: number): Promise<number> {
     const rows = await queryRows(
       this.txHost.tx,
       `UPDATE user_queue_tokens SET status = 'EXPIRED', expired_at = $1
-        WHERE status = 'IN_PROGRESS' AND expires_at <= $1
+        WHERE id IN (SELECT id FROM user_queue_tokens
+                      WHERE status = 'IN_PROGRESS' AND expires_at <= $1
+                      ORDER BY expires_at
+                      LIMIT $2)
         RETURNING id`,
-      [now],
+      [now, limit],
     );
     return rows.length;
   }
@@ -55,17 +60,32 @@ export class TypeOrmQueueLineRepository extends QueueLineRepository {
     );
   }
 
+  async headOfLine(): Promise<number | null> {
+    const [row] = await queryRows<{ head: string | null }>(this.txHost.tx, HEAD_OF_LINE_SQL);
+    return row?.head == null ? null : Number(row.head);
+  }
+
   async lockHeadOfLine(limit: number): Promise<WaitingToken[]> {
-    const rows = await queryRows<{ id: string; last_seen_at: Date }>(
+    const rows = await queryRows<{
+      id: string;
+      line_key: string;
+      created_at: Date;
+      last_seen_at: Date;
+    }>(
       this.txHost.tx,
-      `SELECT id, last_seen_at FROM user_queue_tokens
-        WHERE status = 'IN_QUEUE'
-        ORDER BY id
+      `SELECT id, line_key, created_at, last_seen_at FROM user_queue_tokens
+        WHERE status = 'IN_QUEUE' AND line_key IS NOT NULL
+        ORDER BY line_key
         LIMIT $1
         FOR UPDATE`,
       [limit],
     );
-    return rows.map((row) => ({ id: Number(row.id), lastSeenAt: row.last_seen_at }));
+    return rows.map((row) => ({
+      id: Number(row.id),
+      lineKey: Number(row.line_key),
+      createdAt: row.created_at,
+      lastSeenAt: row.last_seen_at,
+    }));
   }
 
   async expireWaiting(ids: number[], now: Date): Promise<number> {
@@ -88,6 +108,27 @@ export class TypeOrmQueueLineRepository extends QueueLineRepository {
       [ids, now, expiresAt],
     );
     return rows.length;
+  }
+
+  async zoneMarks(): Promise<ZoneMark[]> {
+    const rows = await queryRows<{ at: Date; zone_key: string }>(
+      this.txHost.tx,
+      'SELECT at, zone_key FROM queue_zone_marks ORDER BY at',
+    );
+    return rows.map((row) => ({ at: row.at, key: Number(row.zone_key) }));
+  }
+
+  async markZone(at: Date, key: number): Promise<void> {
+    await queryRows(
+      this.txHost.tx,
+      `INSERT INTO queue_zone_marks (at, zone_key) VALUES ($1, $2)
+       ON CONFLICT (at) DO UPDATE SET zone_key = GREATEST(queue_zone_marks.zone_key, EXCLUDED.zone_key)`,
+      [at, key],
+    );
+  }
+
+  async dropZoneMarksBelow(head: number): Promise<void> {
+    await queryRows(this.txHost.tx, 'DELETE FROM queue_zone_marks WHERE zone_key < $1', [head]);
   }
 
   private async count(sql: string, parameters: unknown[] = []): Promise<number> {

@@ -3,11 +3,11 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { queryRows } from '@app/common/adapter/persistence/query-rows';
 import {
+  JoinedLine,
   NewQueueToken,
-  PollSnapshot,
   QueueTokenRepository,
+  TokenSeatHold,
 } from '../../../application/port/out/queue-token.repository';
-import { LAST_SEEN_REFRESH_SECONDS } from '../../../domain/admission-policy';
 import { QueueToken, TokenStatus } from '../../../domain/queue-token';
 import { USER_TOKEN_LOCK_CLASS } from './queue-advisory-locks';
 
@@ -16,6 +16,7 @@ interface TokenRow {
   user_id: string;
   token: string;
   status: TokenStatus;
+  line_key: string | null;
   created_at: Date;
   last_seen_at: Date;
   activated_at: Date | null;
@@ -31,36 +32,48 @@ interface SeatHoldRow {
 }
 
 const TOKEN_COLUMNS =
-  'id, user_id, token, status, created_at, last_seen_at, activated_at, expires_at';
+  'id, user_id, token, status, line_key, created_at, last_seen_at, activated_at, expires_at';
 
 /**
- * The head of the line: min(id) over the partial index user_queue_tokens_waiting, one index
- * probe however long the line is (exported for the plan test).
+ * The head of the line: min(line_key) over the partial index user_queue_tokens_line, one
+ * index probe however long the line is (exported for the plan test).
  */
-export const HEAD_OF_LINE_SQL = `SELECT min(id) AS head FROM user_queue_tokens WHERE status = 'IN_QUEUE'`;
+export const HEAD_OF_LINE_SQL = `SELECT min(line_key) AS head FROM user_queue_tokens WHERE status = 'IN_QUEUE'`;
 
-/** A token's seat hold, through the partial index performance_seat_book_info_by_token. */
-export const SEAT_HOLD_BY_TOKEN_SQL = `SELECT id, performance_seat_id, book_attempt_at, book_success_at, expires_at
-   FROM performance_seat_book_info
-  WHERE token = $1
-  ORDER BY book_attempt_at DESC NULLS LAST, id DESC
-  LIMIT 1`;
+/**
+ * Joining in one statement: the user's live token if there is one, else a new IN_QUEUE token
+ * (when the user exists), with the head of the line as the statement saw it. No row when the
+ * insert lost a race to another request of the same user (the unique index refused it).
+ */
+export const JOIN_LINE_SQL = `WITH live AS (
+       SELECT ${TOKEN_COLUMNS} FROM user_queue_tokens
+        WHERE user_id = $1 AND status IN ('IN_QUEUE', 'IN_PROGRESS')
+     ), fresh AS (
+       INSERT INTO user_queue_tokens (user_id, token, status, created_at, last_seen_at)
+       SELECT $1, $2, 'IN_QUEUE', $3, $3
+        WHERE NOT EXISTS (SELECT 1 FROM live) AND EXISTS (SELECT 1 FROM users WHERE id = $1)
+       ON CONFLICT DO NOTHING
+       RETURNING ${TOKEN_COLUMNS}
+     )
+     SELECT chosen.*, (${HEAD_OF_LINE_SQL}) AS head
+       FROM (SELECT *, true AS created FROM fresh UNION ALL SELECT *, false FROM live) AS chosen`;
 
-/** The head of the line, the observed rate and the token's hold: one statement per poll. */
-export const POLL_SNAPSHOT_SQL = `SELECT (${HEAD_OF_LINE_SQL}) AS head,
-       (SELECT observed_admissions_per_minute FROM queue_settings WHERE id = 1)
-         AS observed_admissions_per_minute,
-       hold.*
-  FROM (SELECT 1) AS one
-  LEFT JOIN LATERAL (${SEAT_HOLD_BY_TOKEN_SQL}) AS hold ON true`;
-
-type Nullable<T> = { [K in keyof T]: T[K] | null };
-
-/** No hold: the LATERAL join yields nulls. */
-interface PollRow extends Nullable<SeatHoldRow> {
-  head: string | null;
-  observed_admissions_per_minute: number | null;
-}
+/**
+ * A token's current hold (the seat's row still carries it), or else its last hold as the
+ * booking log remembers it once the release job cleared the row: the latest first.
+ */
+export const SEAT_HOLD_BY_TOKEN_SQL = `SELECT * FROM (
+       SELECT id, performance_seat_id, book_attempt_at, book_success_at, expires_at, 0 AS source
+         FROM performance_seat_book_info
+        WHERE token = $1
+       UNION ALL
+       SELECT b.id, l.performance_seat_id, l.created_at, NULL, NULL, 1
+         FROM performance_seat_book_logs l
+         JOIN performance_seat_book_info b ON b.performance_seat_id = l.performance_seat_id
+        WHERE l.token = $1 AND l.result = 'HELD'
+     ) AS holds
+     ORDER BY book_attempt_at DESC NULLS LAST, source, id DESC
+     LIMIT 1`;
 
 @Injectable()
 export class TypeOrmQueueTokenRepository extends QueueTokenRepository {
@@ -68,7 +81,7 @@ export class TypeOrmQueueTokenRepository extends QueueTokenRepository {
     super();
   }
 
-  /** Every guarded request starts here: plain SQL, no entity hydration. */
+  /** Plain SQL, no entity hydration: every guarded request may start here. */
   async findByToken(token: string): Promise<QueueToken | null> {
     const [row] = await queryRows<TokenRow>(
       this.txHost.tx,
@@ -79,22 +92,38 @@ export class TypeOrmQueueTokenRepository extends QueueTokenRepository {
   }
 
   async hasPayment(token: string): Promise<boolean> {
-    const rows: unknown[] = await this.txHost.tx.query(
+    const rows = await queryRows(
+      this.txHost.tx,
       'SELECT 1 FROM payments WHERE token = $1 LIMIT 1',
       [token],
     );
     return rows.length > 0;
   }
 
+  async joinLine(token: NewQueueToken): Promise<JoinedLine | null> {
+    const [row] = await queryRows<TokenRow & { created: boolean; head: string | null }>(
+      this.txHost.tx,
+      JOIN_LINE_SQL,
+      [token.userId, token.token, token.createdAt],
+    );
+    if (!row) return null;
+    return {
+      token: fromRow(row),
+      created: row.created,
+      head: row.head === null ? null : Number(row.head),
+    };
+  }
+
   async lockUser(userId: string): Promise<void> {
-    await this.txHost.tx.query('SELECT pg_advisory_xact_lock($1::int, hashtext($2))', [
+    await queryRows(this.txHost.tx, 'SELECT pg_advisory_xact_lock($1::int, hashtext($2))', [
       USER_TOKEN_LOCK_CLASS,
       userId,
     ]);
   }
 
   async expireOverdueOfUser(userId: string, now: Date): Promise<void> {
-    await this.txHost.tx.query(
+    await queryRows(
+      this.txHost.tx,
       `UPDATE user_queue_tokens SET status = 'EXPIRED', expired_at = $2
         WHERE user_id = $1 AND status = 'IN_PROGRESS' AND expires_at <= $2`,
       [userId, now],
@@ -124,35 +153,29 @@ export class TypeOrmQueueTokenRepository extends QueueTokenRepository {
     return rows.length === 0 ? null : fromRow(rows[0]);
   }
 
-  async touch(id: number, now: Date): Promise<void> {
-    const staleBefore = new Date(now.getTime() - LAST_SEEN_REFRESH_SECONDS * 1000);
-    await this.txHost.tx.query(
-      `UPDATE user_queue_tokens SET last_seen_at = $2
-        WHERE id = $1 AND status IN ('IN_QUEUE', 'IN_PROGRESS') AND last_seen_at <= $3`,
-      [id, now, staleBefore],
-    );
-  }
-
   async headOfLine(): Promise<number | null> {
     const [row] = await queryRows<{ head: string | null }>(this.txHost.tx, HEAD_OF_LINE_SQL);
     return row?.head == null ? null : Number(row.head);
   }
 
-  async pollSnapshot(token: string): Promise<PollSnapshot> {
-    const [row] = await queryRows<PollRow>(this.txHost.tx, POLL_SNAPSHOT_SQL, [token]);
+  async signOfLife(id: number, now: Date, since: Date): Promise<void> {
+    await queryRows(
+      this.txHost.tx,
+      `UPDATE user_queue_tokens SET last_seen_at = $2
+        WHERE id = $1 AND status = 'IN_QUEUE' AND last_seen_at <= $3`,
+      [id, now, since],
+    );
+  }
+
+  async findSeatHold(token: string): Promise<TokenSeatHold | null> {
+    const [row] = await queryRows<SeatHoldRow>(this.txHost.tx, SEAT_HOLD_BY_TOKEN_SQL, [token]);
+    if (!row) return null;
     return {
-      headOfLine: row.head === null ? null : Number(row.head),
-      observedAdmissionsPerMinute: row.observed_admissions_per_minute,
-      seatHold:
-        row.id === null || row.performance_seat_id === null
-          ? null
-          : {
-              id: Number(row.id),
-              performanceSeatId: Number(row.performance_seat_id),
-              bookAttemptAt: row.book_attempt_at,
-              bookSuccessAt: row.book_success_at,
-              expiresAt: row.expires_at,
-            },
+      id: Number(row.id),
+      performanceSeatId: Number(row.performance_seat_id),
+      bookAttemptAt: row.book_attempt_at,
+      bookSuccessAt: row.book_success_at,
+      expiresAt: row.expires_at,
     };
   }
 }
@@ -163,6 +186,7 @@ function fromRow(row: TokenRow): QueueToken {
     token: row.token,
     userId: row.user_id,
     status: row.status,
+    lineKey: row.line_key === null ? null : Number(row.line_key),
     createdAt: row.created_at,
     lastSeenAt: row.last_seen_at,
     activatedAt: row.activated_at,

@@ -1,5 +1,9 @@
+import { ZoneMark } from '../../../domain/waiting-line';
+
 export interface WaitingToken {
   id: number;
+  lineKey: number;
+  createdAt: Date;
   lastSeenAt: Date;
 }
 
@@ -10,17 +14,25 @@ export abstract class QueueLineRepository {
    * another instance holds it (that instance is doing this tick's work).
    */
   abstract tryLockAdmission(): Promise<boolean>;
-  /** IN_PROGRESS tokens past their TTL become EXPIRED; answers how many. */
-  abstract expireOverdue(now: Date): Promise<number>;
+  /** Up to `limit` IN_PROGRESS tokens past their TTL become EXPIRED; answers how many. */
+  abstract expireOverdue(now: Date, limit: number): Promise<number>;
   /** IN_PROGRESS tokens still inside their TTL. */
   abstract countActive(now: Date): Promise<number>;
   /** Tokens admitted (activated) after `since`. */
   abstract countAdmittedSince(since: Date): Promise<number>;
   abstract countWaiting(): Promise<number>;
+  /** The smallest line_key waiting, or null when nobody waits. */
+  abstract headOfLine(): Promise<number | null>;
   /** The first `limit` waiting tokens in line order, row-locked for the transaction. */
   abstract lockHeadOfLine(limit: number): Promise<WaitingToken[]>;
   /** Waiting tokens that gave up: EXPIRED without being admitted. */
   abstract expireWaiting(ids: number[], now: Date): Promise<number>;
   /** Waiting tokens become IN_PROGRESS until `expiresAt`; answers how many changed. */
   abstract admit(ids: number[], now: Date, expiresAt: Date): Promise<number>;
+  /** The near-head zone's marks, oldest first. */
+  abstract zoneMarks(): Promise<ZoneMark[]>;
+  /** The zone grew at `at` to cover keys up to `key`. */
+  abstract markZone(at: Date, key: number): Promise<void>;
+  /** Forgets the marks that only cover keys below `head` (all of them gone from the line). */
+  abstract dropZoneMarksBelow(head: number): Promise<void>;
 }

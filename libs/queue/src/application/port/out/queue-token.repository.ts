@@ -1,6 +1,9 @@
 import { QueueToken } from '../../../domain/queue-token';
 
-/** The seat hold a token has (or last had): a row of performance_seat_book_info. */
+/**
+ * The seat hold a token has (or last had). `expiresAt` is null when only the booking log
+ * remembers the hold (the release job cleared the seat's row): the use case derives it.
+ */
 export interface TokenSeatHold {
   id: number;
   performanceSeatId: number;
@@ -9,26 +12,32 @@ export interface TokenSeatHold {
   expiresAt: Date | null;
 }
 
-/** Everything a token_info poll reads besides the token itself, fetched together. */
-export interface PollSnapshot {
-  /** The smallest IN_QUEUE id, or null when nobody waits. */
-  headOfLine: number | null;
-  /** Admissions in the last minute as last recorded by the job; null before any tick. */
-  observedAdmissionsPerMinute: number | null;
-  /** The seat hold carrying this token, the latest attempt first, or null. */
-  seatHold: TokenSeatHold | null;
-}
-
 export interface NewQueueToken {
   userId: string;
   token: string;
   createdAt: Date;
 }
 
+/** What joining the line in one statement gives: the user's live token and the head then. */
+export interface JoinedLine {
+  token: QueueToken;
+  /** True when this call issued it, false when it is the live token the user had. */
+  created: boolean;
+  /** The smallest line_key waiting as the statement saw it (its own row aside), or null. */
+  head: number | null;
+}
+
 export abstract class QueueTokenRepository {
   abstract findByToken(token: string): Promise<QueueToken | null>;
   /** Whether a payment was made with this token (its idempotent retry stays allowed). */
   abstract hasPayment(token: string): Promise<boolean>;
+
+  /**
+   * The fast path of joining, in one statement: the user's live token, or a new IN_QUEUE one.
+   * Null when the slow path must decide: an unknown user, a live token past its TTL that the
+   * job has not expired yet, or a concurrent join of the same user that won the insert.
+   */
+  abstract joinLine(token: NewQueueToken): Promise<JoinedLine | null>;
 
   /**
    * Serialises token issuing for one user until the transaction ends, so that concurrent
@@ -40,16 +49,15 @@ export abstract class QueueTokenRepository {
   abstract findLiveByUser(userId: string): Promise<QueueToken | null>;
   /** Inserts an IN_QUEUE token; null when the user already has a live one (index backstop). */
   abstract insertQueued(token: NewQueueToken): Promise<QueueToken | null>;
-  /**
-   * Refreshes last_seen_at of a live token, unless it was refreshed less than
-   * LAST_SEEN_REFRESH_SECONDS ago (a conditional UPDATE, so racing polls write once).
-   */
-  abstract touch(id: number, now: Date): Promise<void>;
-  /** The id at the head of the line (the smallest IN_QUEUE id), or null when nobody waits. */
+  /** The smallest line_key waiting, or null when nobody waits. */
   abstract headOfLine(): Promise<number | null>;
+
   /**
-   * What a token_info poll needs, in one round trip: the poll is the hottest request while a
-   * sale is queued, and each round trip costs more than the index probes themselves.
+   * Records a waiting token's sign of life (last_seen_at = now), unless it already showed one
+   * after `since`: a conditional UPDATE, so racing polls on several instances write once.
    */
-  abstract pollSnapshot(token: string): Promise<PollSnapshot>;
+  abstract signOfLife(id: number, now: Date, since: Date): Promise<void>;
+
+  /** The token's current or last seat hold, the latest first, or null if it never held one. */
+  abstract findSeatHold(token: string): Promise<TokenSeatHold | null>;
 }

@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { queryRows } from '@app/common/adapter/persistence/query-rows';
+import {
+  LineSnapshotRepository,
+  StoredLineSnapshot,
+} from '../../../application/port/out/line-snapshot.repository';
+import { ACTIVE_EXPIRIES_READ } from '../../../domain/waiting-line';
+
+/**
+ * Everything a waiting token's poll depends on, in one statement: the head and the tail of the
+ * line (one probe each of the partial index user_queue_tokens_line), the settings row, the
+ * active tokens' expiries (at most max_active rows of user_queue_tokens_active) and the few
+ * near-head zone marks. Exported for the plan test.
+ */
+export const LINE_SNAPSHOT_SQL = `SELECT
+       (SELECT min(line_key) FROM user_queue_tokens WHERE status = 'IN_QUEUE') AS head,
+       (SELECT max(line_key) FROM user_queue_tokens WHERE status = 'IN_QUEUE') AS tail,
+       s.max_active, s.admit_per_minute, s.paused, s.observed_admissions_per_minute,
+       ARRAY(SELECT expires_at FROM user_queue_tokens
+              WHERE status = 'IN_PROGRESS' AND expires_at > $1
+              ORDER BY expires_at LIMIT ${ACTIVE_EXPIRIES_READ}) AS active_expiries,
+       ARRAY(SELECT at FROM queue_zone_marks ORDER BY at) AS zone_at,
+       ARRAY(SELECT zone_key FROM queue_zone_marks ORDER BY at) AS zone_key
+  FROM queue_settings s
+ WHERE s.id = 1`;
+
+interface SnapshotRow {
+  head: string | null;
+  tail: string | null;
+  max_active: number | null;
+  admit_per_minute: number | null;
+  paused: boolean;
+  observed_admissions_per_minute: number | null;
+  active_expiries: Date[];
+  zone_at: Date[];
+  zone_key: string[];
+}
+
+@Injectable()
+export class TypeOrmLineSnapshotRepository extends LineSnapshotRepository {
+  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {
+    super();
+  }
+
+  async read(now: Date): Promise<StoredLineSnapshot> {
+    const [row] = await queryRows<SnapshotRow>(this.txHost.tx, LINE_SNAPSHOT_SQL, [now]);
+    return {
+      head: row.head === null ? null : Number(row.head),
+      tail: row.tail === null ? null : Number(row.tail),
+      overrides: {
+        maxActive: row.max_active,
+        admitPerMinute: row.admit_per_minute,
+        paused: row.paused,
+      },
+      observedAdmissionsPerMinute: row.observed_admissions_per_minute,
+      activeExpiries: row.active_expiries,
+      zone: row.zone_at.map((at, i) => ({ at, key: Number(row.zone_key[i]) })),
+    };
+  }
+}

@@ -1,0 +1,140 @@
+import {
+  estimateWaitSeconds,
+  isAbandonedAtHead,
+  isStillWaiting,
+  LineSnapshot,
+  needsSignOfLife,
+  placeInLine,
+  zoneEntry,
+  zoneSize,
+} from './waiting-line';
+
+const t0 = new Date('2026-01-01T00:00:00.000Z');
+const at = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
+const settings = { maxActive: 10, admitPerMinute: 60, paused: false };
+
+function snapshot(overrides: Partial<LineSnapshot> = {}): LineSnapshot {
+  return {
+    readAt: t0,
+    head: 100,
+    tail: 200,
+    settings,
+    observedAdmissionsPerMinute: null,
+    activeExpiries: [],
+    active: 0,
+    zone: [],
+    ...overrides,
+  };
+}
+
+describe('the waiting line', () => {
+  describe('placeInLine', () => {
+    it('counts from the head of the line, 1-based', () => {
+      expect(placeInLine(100, 100)).toBe(1);
+      expect(placeInLine(142, 100)).toBe(43);
+    });
+
+    it('is 1 when nobody is ahead or the token was just taken off the head', () => {
+      expect(placeInLine(5, null)).toBe(1);
+      expect(placeInLine(5, 9)).toBe(1);
+    });
+
+    it('never goes below the truth with a head read earlier (a smaller head)', () => {
+      // Truth: head moved from 100 to 130; the snapshot still says 100.
+      expect(placeInLine(142, 100)).toBeGreaterThanOrEqual(placeInLine(142, 130));
+    });
+  });
+
+  it('treats a key at or past the head as still waiting', () => {
+    expect(isStillWaiting(100, snapshot())).toBe(true);
+    expect(isStillWaiting(500, snapshot())).toBe(true);
+    expect(isStillWaiting(99, snapshot())).toBe(false);
+    expect(isStillWaiting(100, snapshot({ head: null }))).toBe(false);
+  });
+
+  describe('estimateWaitSeconds', () => {
+    it('divides the place by the observed rate, rounded up', () => {
+      const observed = snapshot({ observedAdmissionsPerMinute: 2 });
+      expect(estimateWaitSeconds(1, observed, t0, 600)).toBe(30);
+      expect(estimateWaitSeconds(3, observed, t0, 600)).toBe(90);
+      expect(estimateWaitSeconds(10, snapshot({ observedAdmissionsPerMinute: 7 }), t0, 600)).toBe(
+        86,
+      );
+    });
+
+    it('falls back to the rate cap while slots are free', () => {
+      // 10 free slots at 60 a minute: place 5 is admitted in about 5 s.
+      expect(estimateWaitSeconds(5, snapshot(), t0, 600)).toBe(5);
+    });
+
+    it('falls back to the active tokens expiries when the cap is full', () => {
+      const full = snapshot({
+        active: 10,
+        activeExpiries: Array.from({ length: 10 }, (_, i) => at(60 + i * 10)),
+      });
+      // The 3rd slot frees when the 3rd active token expires, 80 s from now.
+      expect(estimateWaitSeconds(3, full, t0, 600)).toBe(80);
+      // The 13th waiter needs the 3rd slot a second time: one TTL later.
+      expect(estimateWaitSeconds(13, full, t0, 600)).toBe(680);
+    });
+
+    it('is null only while admission is paused or a cap is 0', () => {
+      expect(
+        estimateWaitSeconds(3, snapshot({ settings: { ...settings, paused: true } }), t0, 600),
+      ).toBeNull();
+      expect(
+        estimateWaitSeconds(3, snapshot({ settings: { ...settings, maxActive: 0 } }), t0, 600),
+      ).toBeNull();
+      expect(
+        estimateWaitSeconds(3, snapshot({ settings: { ...settings, admitPerMinute: 0 } }), t0, 600),
+      ).toBeNull();
+    });
+  });
+
+  describe('the near-head zone', () => {
+    const zone = [
+      { at: at(0), key: 150 },
+      { at: at(10), key: 180 },
+    ];
+
+    it('gives each key the time the zone first covered it', () => {
+      expect(zoneEntry(120, zone)).toEqual(at(0));
+      expect(zoneEntry(150, zone)).toEqual(at(0));
+      expect(zoneEntry(151, zone)).toEqual(at(10));
+      expect(zoneEntry(181, zone)).toBeNull();
+    });
+
+    it('asks a waiter for one sign of life once it is in the zone', () => {
+      const waiter = { lineKey: 160, createdAt: at(-500), lastSeenAt: at(-500) };
+      expect(needsSignOfLife(waiter, zone)).toBe(true);
+      expect(needsSignOfLife({ ...waiter, lastSeenAt: at(11) }, zone)).toBe(false);
+      expect(needsSignOfLife({ ...waiter, lineKey: 500 }, zone)).toBe(false);
+    });
+
+    it('counts a waiter that joined inside the zone from its joining', () => {
+      const joinedLate = { lineKey: 120, createdAt: at(30), lastSeenAt: at(30) };
+      expect(needsSignOfLife(joinedLate, zone)).toBe(true);
+      expect(isAbandonedAtHead(joinedLate, zone, at(149), 120)).toBe(false);
+      expect(isAbandonedAtHead(joinedLate, zone, at(150), 120)).toBe(true);
+    });
+
+    it('judges a waiter abandoned only after the delay in the zone without a sign of life', () => {
+      const silent = { lineKey: 160, createdAt: at(-500), lastSeenAt: at(-500) };
+      expect(isAbandonedAtHead(silent, zone, at(129), 120)).toBe(false);
+      expect(isAbandonedAtHead(silent, zone, at(130), 120)).toBe(true);
+      const alive = { ...silent, lastSeenAt: at(15) };
+      expect(isAbandonedAtHead(alive, zone, at(1000), 120)).toBe(false);
+    });
+
+    it('never judges a waiter that reached the head faster than the zone grew', () => {
+      const jumped = { lineKey: 500, createdAt: at(-500), lastSeenAt: at(-500) };
+      expect(isAbandonedAtHead(jumped, zone, at(1000), 120)).toBe(false);
+    });
+
+    it('covers what the rate admits in one and a half abandonment delays', () => {
+      expect(zoneSize(600, settings, 120)).toBe(1800);
+      expect(zoneSize(null, settings, 120)).toBe(100);
+      expect(zoneSize(null, { ...settings, maxActive: 1000, admitPerMinute: 600 }, 120)).toBe(1800);
+    });
+  });
+});

@@ -1,0 +1,165 @@
+import { QueueSettings } from './admission-policy';
+
+/**
+ * The waiting line as one instance knows it, read once per admission tick for every poll
+ * together (and again at once when another instance announces an admission). A waiting
+ * token's poll is answered from it and from the token's own immutable facts, without the
+ * database: its cost does not grow with the number of waiters.
+ */
+export interface LineSnapshot {
+  /** When it was read (the clock's time). */
+  readAt: Date;
+  /** The smallest line_key still waiting, or null when nobody waits. */
+  head: number | null;
+  /** The largest line_key waiting, or null. */
+  tail: number | null;
+  settings: QueueSettings;
+  /** Admissions in the last minute, as the admission job last observed them. */
+  observedAdmissionsPerMinute: number | null;
+  /** When each active token expires, soonest first (at most ACTIVE_EXPIRIES_READ of them). */
+  activeExpiries: Date[];
+  /** How many tokens are active (IN_PROGRESS, inside their TTL). */
+  active: number;
+  /** The near-head zone's history, oldest first: from `at` on, keys up to `key` were in it. */
+  zone: ZoneMark[];
+}
+
+export interface ZoneMark {
+  at: Date;
+  key: number;
+}
+
+/** Active expiries read per snapshot: enough for any estimate a waiter can use. */
+export const ACTIVE_EXPIRIES_READ = 10_000;
+
+/**
+ * Whether a token the snapshot may answer for is still waiting: nobody leaves the line but
+ * from its head, so a key at or past the head is still in line (or was admitted less than a
+ * tick ago, which the contract allows a waiting answer to lag by).
+ */
+export function isStillWaiting(lineKey: number, snapshot: LineSnapshot): boolean {
+  return snapshot.head !== null && lineKey >= snapshot.head;
+}
+
+/**
+ * 1-based place in line. Every token enters the line at its end and leaves it only from the
+ * head, so the keys between the head and this token are all still waiting: the place is a
+ * subtraction, not a count. Sequence gaps and a head read up to a tick ago only make it an
+ * overestimate, never an underestimate.
+ */
+export function placeInLine(lineKey: number, head: number | null): number {
+  if (head === null || head > lineKey) return 1;
+  return lineKey - head + 1;
+}
+
+/**
+ * Seconds until admission. From the admission rate actually observed over the last minute;
+ * when none was observed (the cap is full, or admission just started), from what the
+ * settings and the active tokens' expiry times allow: free slots first, at the rate cap, then
+ * each active token's expiry frees one, and every admitted token holds its slot for at most
+ * the TTL. Null only while admission is paused or max_active / admit_per_minute is 0.
+ */
+export function estimateWaitSeconds(
+  position: number,
+  snapshot: Pick<
+    LineSnapshot,
+    'settings' | 'observedAdmissionsPerMinute' | 'activeExpiries' | 'active'
+  >,
+  now: Date,
+  activeTtlSeconds: number,
+): number | null {
+  const { settings } = snapshot;
+  if (settings.paused || settings.maxActive <= 0 || settings.admitPerMinute <= 0) return null;
+  const observed = snapshot.observedAdmissionsPerMinute ?? 0;
+  if (observed > 0) return Math.max(1, Math.ceil((position * 60) / observed));
+
+  const byRate = (position * 60) / settings.admitPerMinute;
+  const free = Math.max(0, settings.maxActive - snapshot.active);
+  let bySlots = 0;
+  if (position > free) {
+    const needed = position - free;
+    const expiries = snapshot.activeExpiries;
+    if (expiries.length === 0) {
+      bySlots = Math.ceil(needed / settings.maxActive) * activeTtlSeconds;
+    } else {
+      const cycles = Math.floor((needed - 1) / expiries.length);
+      const next = expiries[(needed - 1) % expiries.length];
+      bySlots = Math.max(0, (next.getTime() - now.getTime()) / 1000) + cycles * activeTtlSeconds;
+    }
+  }
+  return Math.max(1, Math.ceil(Math.max(byRate, bySlots)));
+}
+
+/**
+ * When the near-head zone first covered `lineKey`, or null when it never did (the token is
+ * further back, or it reached the head faster than the zone grew).
+ */
+export function zoneEntry(lineKey: number, zone: readonly ZoneMark[]): Date | null {
+  for (const mark of zone) if (mark.key >= lineKey) return mark.at;
+  return null;
+}
+
+/**
+ * The moment from which a waiter is expected to show a sign of life: when it came near the
+ * head, or when it joined if it joined there.
+ */
+function expectedFrom(
+  token: { lineKey: number; createdAt: Date },
+  zone: readonly ZoneMark[],
+): Date | null {
+  const entry = zoneEntry(token.lineKey, zone);
+  if (entry === null) return null;
+  return entry.getTime() >= token.createdAt.getTime() ? entry : token.createdAt;
+}
+
+/**
+ * Whether a poll of this waiter must write its sign of life: it is in the near-head zone and
+ * has not shown one since it came there. One write per waiter, whatever the line's length.
+ */
+export function needsSignOfLife(
+  token: { lineKey: number; createdAt: Date; lastSeenAt: Date },
+  zone: readonly ZoneMark[],
+): boolean {
+  const from = expectedFrom(token, zone);
+  return from !== null && token.lastSeenAt.getTime() <= from.getTime();
+}
+
+/**
+ * A waiter at the head is abandoned when it has been near the head for `abandonAfterSeconds`
+ * without a sign of life since: it must not take a slot. A waiter that reached the head
+ * faster than the zone grew is never judged (it had no chance to show one).
+ */
+export function isAbandonedAtHead(
+  token: { lineKey: number; createdAt: Date; lastSeenAt: Date },
+  zone: readonly ZoneMark[],
+  now: Date,
+  abandonAfterSeconds: number,
+): boolean {
+  const from = expectedFrom(token, zone);
+  if (from === null) return false;
+  return (
+    token.lastSeenAt.getTime() <= from.getTime() &&
+    now.getTime() - from.getTime() >= abandonAfterSeconds * 1000
+  );
+}
+
+/** The fewest waiters the near-head zone covers. */
+export const MIN_ZONE_SIZE = 100;
+
+/**
+ * How many waiters from the head are asked for a sign of life: those that the observed rate
+ * (or the rate cap when nothing was observed) admits within one and a half abandonment
+ * delays, so that an abandoned waiter has been near the head long enough to be judged when it
+ * gets there. Each waiter writes once, so the size costs no extra writes per admission.
+ */
+export function zoneSize(
+  observedAdmissionsPerMinute: number | null,
+  settings: QueueSettings,
+  abandonAfterSeconds: number,
+): number {
+  const perMinute =
+    observedAdmissionsPerMinute && observedAdmissionsPerMinute > 0
+      ? observedAdmissionsPerMinute
+      : Math.min(settings.admitPerMinute, settings.maxActive);
+  return Math.max(MIN_ZONE_SIZE, Math.ceil((1.5 * perMinute * abandonAfterSeconds) / 60));
+}
