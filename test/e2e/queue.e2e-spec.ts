@@ -9,6 +9,7 @@ import {
   newTokenValue,
 } from '../support/fixtures';
 import { AdmitQueuedTokensUseCase } from '@app/queue';
+import { LineSnapshotService } from '@app/queue/application/line-snapshot.service';
 
 interface Joined {
   userId: string;
@@ -51,6 +52,8 @@ describe('queue: tokens, token_info, admission and admin settings', () => {
     );
     // Past every earlier test's admissions, so that no rate window overlaps.
     t.clock.advanceSeconds(3600);
+    // The rows changed behind the app's back: its line snapshot must be read afresh.
+    t.app.get(LineSnapshotService).invalidate();
   });
 
   const admin = { 'x-admin-key': ADMIN_KEY };
@@ -234,7 +237,7 @@ describe('queue: tokens, token_info, admission and admin settings', () => {
   });
 
   describe('GET /user_queue_tokens/token_info', () => {
-    it('describes a queued token: place, no estimate before any admission', async () => {
+    it('describes a queued token: place, and an estimate from the settings before any admission', async () => {
       await join();
       const me = await join();
       const response = await info(me.token);
@@ -243,7 +246,8 @@ describe('queue: tokens, token_info, admission and admin settings', () => {
         user_id: me.userId,
         status: 'IN_QUEUE',
         position: 2,
-        estimated_wait_seconds: null,
+        // 100 free slots at 600 a minute: the next tick admits it.
+        estimated_wait_seconds: 1,
         expires_at: null,
         performance_seat_book_info: null,
       });
@@ -300,6 +304,7 @@ describe('queue: tokens, token_info, admission and admin settings', () => {
 
     it("shows the token's seat hold", async () => {
       const me = await join();
+      await admit.execute();
       const concertId = await insertConcert(t.db);
       const { seatIds } = await insertPerformance(t.db, concertId, {
         at: new Date(t.clock.now().getTime() + 86_400_000),
@@ -326,17 +331,25 @@ describe('queue: tokens, token_info, admission and admin settings', () => {
       });
     });
 
-    it('refreshes last_seen_at at most every few seconds', async () => {
-      const me = await join();
-      const issuedAt = t.clock.now();
+    it('writes one sign of life near the head of the line, and none further back', async () => {
+      const first = await join();
+      const line: Joined[] = [];
+      for (let i = 0; i < 150; i += 1) line.push(await join());
+      await setSettings({ paused: true, max_active: 10 });
+      // The tick marks the zone near the head: 100 waiters at this rate.
+      await admit.execute();
+      const issuedAt = (await rowOf(first.token)).last_seen_at.toISOString();
       t.clock.advanceSeconds(2);
-      await Promise.all(Array.from({ length: 10 }, () => info(me.token)));
-      expect((await rowOf(me.token)).last_seen_at.toISOString()).toBe(issuedAt.toISOString());
-      t.clock.advanceSeconds(4);
+      const far = line[149];
+      await Promise.all(Array.from({ length: 5 }, () => info(far.token)));
+      expect((await rowOf(far.token)).last_seen_at.toISOString()).toBe(issuedAt);
       const polledAt = t.clock.now();
-      const polls = await Promise.all(Array.from({ length: 10 }, () => info(me.token)));
+      const polls = await Promise.all(Array.from({ length: 5 }, () => info(first.token)));
       expect(polls.every((r) => r.status === 200)).toBe(true);
-      expect((await rowOf(me.token)).last_seen_at.toISOString()).toBe(polledAt.toISOString());
+      expect((await rowOf(first.token)).last_seen_at.toISOString()).toBe(polledAt.toISOString());
+      t.clock.advanceSeconds(30);
+      await info(first.token);
+      expect((await rowOf(first.token)).last_seen_at.toISOString()).toBe(polledAt.toISOString());
     });
 
     it.each([
