@@ -64,6 +64,30 @@ describe('operations: JSON logs with a request id', () => {
     expect(completed.map((line) => line.req?.url)).toEqual(['/concerts-that-do-not-exist']);
   });
 
+  it('counts successful token_info polls without a log line, and still logs refused ones', async () => {
+    const userId = await insertUser(t.db);
+    const joined = await call(t.app, 'POST', '/user_queue_tokens', { body: { user_id: userId } });
+    const start = log.lines.length;
+    for (let i = 0; i < 3; i += 1) {
+      const poll = await call(t.app, 'GET', '/user_queue_tokens/token_info', {
+        token: joined.body.token,
+      });
+      expect(poll.status).toBe(200);
+    }
+    const refused = await call(t.app, 'GET', '/user_queue_tokens/token_info', {
+      token: newTokenValue(),
+    });
+    expect(refused.status).toBe(401);
+    const completed = log.since(start).filter((line) => line.msg === 'request completed');
+    expect(completed.map((line) => [line.req?.url, line.res?.statusCode])).toEqual([
+      ['/user_queue_tokens/token_info', 401],
+    ]);
+    const metrics = (await call(t.app, 'GET', '/metrics')).body as string;
+    expect(metrics).toMatch(
+      /http_requests_total\{method="GET",route="\/user_queue_tokens\/token_info",status="200"\} 3/,
+    );
+  });
+
   it('answers x-request-id: a new id, or the caller’s own when it is a plain id', async () => {
     const fresh = await call(t.app, 'GET', '/concerts-that-do-not-exist');
     expect(fresh.headers['x-request-id']).toMatch(

@@ -69,6 +69,18 @@ describe('queue admission with three instances on one database', () => {
       [[...abandonedIds], new Date(clock.now().getTime() - 3_600_000)],
     );
 
+    // The line's head has been near the front for the abandon delay: a paused tick marks the
+    // near-head zone, then the delay passes (abandonment is judged only after it).
+    const pause = (paused: boolean) =>
+      call(t1.app, 'PATCH', '/admin/queue', {
+        headers: { 'x-admin-key': ADMIN_KEY },
+        body: { paused },
+      });
+    expect((await pause(true)).status).toBe(200);
+    expect((await ticks[1].execute()).ran).toBe(true);
+    clock.advanceSeconds(t1.config.queueAbandonAfterSeconds);
+    expect((await pause(false)).status).toBe(200);
+
     const firstActivation = new Map<number, string>();
     let ranTicks = 0;
     for (let round = 0; round < 40; round += 1) {

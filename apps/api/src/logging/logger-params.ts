@@ -15,6 +15,12 @@ export function requestIdFor(header: string | string[] | undefined): string {
 /** Probes scraped every few seconds: their "request completed" lines would drown the rest. */
 const UNLOGGED_PATHS = new Set(['/health', '/metrics']);
 
+/**
+ * A waiting room polls tens of thousands of times a second: successful polls are counted by
+ * /metrics (http_requests_total) instead of logged; refused ones are still logged.
+ */
+const QUIET_WHEN_OK = new Set(['/user_queue_tokens/token_info']);
+
 /** Headers that carry secrets: shown as "[Redacted]" in every log line. */
 export const REDACTED_PATHS = [
   'req.headers["x-reservation-token"]',
@@ -40,6 +46,17 @@ export function loggerParams(config: AppConfig, destination?: DestinationStream)
       // Under Fastify's middleware layer `url` may be rewritten; originalUrl is what was asked.
       ignore: (request: IncomingMessage & { originalUrl?: string }) =>
         UNLOGGED_PATHS.has((request.originalUrl ?? request.url ?? '').split('?')[0]),
+    },
+    customLogLevel: (
+      request: IncomingMessage & { originalUrl?: string },
+      response: { statusCode: number },
+      error?: Error,
+    ) => {
+      if (error || response.statusCode >= 500) return 'error' as const;
+      const path = (request.originalUrl ?? request.url ?? '').split('?')[0];
+      return response.statusCode < 400 && QUIET_WHEN_OK.has(path)
+        ? ('silent' as const)
+        : ('info' as const);
     },
     redact: REDACTED_PATHS,
   };
