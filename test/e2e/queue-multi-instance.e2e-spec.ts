@@ -157,7 +157,15 @@ describe('queue admission with three instances on one database', () => {
     expect(await ticks[1].execute()).toMatchObject({ admitted: 2 });
     expect(
       (await call(t2.app, 'GET', '/admin/queue', { headers: { 'x-admin-key': ADMIN_KEY } })).body,
-    ).toEqual({ waiting: 2, active: 2, max_active: 2, admit_per_minute: 1000, paused: false });
+    ).toEqual({
+      waiting: 2,
+      active: 2,
+      max_active: 2,
+      admit_per_minute: 1000,
+      paused: false,
+      opens_at: null,
+      prequeue: 0,
+    });
     await patch(t2, { max_active: MAX_ACTIVE });
   });
 

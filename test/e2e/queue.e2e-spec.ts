@@ -250,6 +250,7 @@ describe('queue: tokens, token_info, admission and admin settings', () => {
         estimated_wait_seconds: 1,
         expires_at: null,
         performance_seat_book_info: null,
+        opens_at: null,
       });
     });
 
@@ -286,6 +287,7 @@ describe('queue: tokens, token_info, admission and admin settings', () => {
         estimated_wait_seconds: null,
         expires_at: expiresAt.toISOString(),
         performance_seat_book_info: null,
+        opens_at: null,
       });
       const row = await rowOf(me.token);
       expect(row.activated_at?.toISOString()).toBe(admittedAt.toISOString());
@@ -509,7 +511,7 @@ describe('queue: tokens, token_info, admission and admin settings', () => {
         expect(example(operation, '401').example).toEqual({ message: 'Admin key is invalid' });
       }
       expect(adminQueue.patch.requestBody.required).toBe(false);
-      expect(Object.keys(example(adminQueue.patch, '400').examples)).toHaveLength(3);
+      expect(Object.keys(example(adminQueue.patch, '400').examples)).toHaveLength(4);
     });
   });
 
@@ -526,6 +528,8 @@ describe('queue: tokens, token_info, admission and admin settings', () => {
         max_active: t.config.queueMaxActiveTokens,
         admit_per_minute: t.config.queueAdmitPerMinute,
         paused: false,
+        opens_at: null,
+        prequeue: 0,
       });
     });
 
@@ -541,6 +545,8 @@ describe('queue: tokens, token_info, admission and admin settings', () => {
         max_active: 7,
         admit_per_minute: t.config.queueAdmitPerMinute,
         paused: false,
+        opens_at: null,
+        prequeue: 0,
       });
       await setSettings({ admit_per_minute: 0, paused: true });
       const [row] = await t.db.query(

@@ -9,7 +9,7 @@ import {
   effectiveSettings,
   QueueSettings,
 } from '../domain/admission-policy';
-import { isAbandonedAtHead, ZoneMark, zoneSize } from '../domain/waiting-line';
+import { isAbandonedAtHead, isBeforeOpening, ZoneMark, zoneSize } from '../domain/waiting-line';
 import { LineSnapshotService } from './line-snapshot.service';
 import { LineChanges } from './port/out/line-changes';
 import { QueueLineRepository } from './port/out/queue-line.repository';
@@ -23,6 +23,8 @@ export interface AdmissionSummary {
   /** Waiting tokens near the head that showed no sign of life, EXPIRED at the head. */
   abandoned: number;
   admitted: number;
+  /** Pre-queued tokens given their random places at the opening (0 on other ticks). */
+  shuffled?: number;
 }
 
 /** Waiting tokens read past the free slots per batch, so that abandoned ones are skipped cheaply. */
@@ -65,10 +67,13 @@ export class AdmitQueuedTokensUseCase {
         admitPerMinute: this.config.queueAdmitPerMinute,
       });
       const windowStart = new Date(now.getTime() - ADMISSION_WINDOW_SECONDS * 1000);
+      // Before a scheduled opening nobody is admitted, whatever the caps.
+      const closed = isBeforeOpening(stored.opensAt, now);
+      const shuffled = closed ? 0 : await this.placePrequeue(stored.prequeueShuffled);
       const zone = await this.line.zoneMarks();
       let admitted = 0;
       let abandoned = 0;
-      if (!settings.paused) {
+      if (!settings.paused && !closed) {
         const slots = Math.min(
           MAX_ROWS_PER_TICK,
           admissionSlots(
@@ -82,12 +87,33 @@ export class AdmitQueuedTokensUseCase {
       const observed = await this.line.countAdmittedSince(windowStart);
       await this.settings.recordObservedRate(observed, now);
       await this.moveZone(zone, observed, settings, now);
-      const summary = { ran: true, expired, abandoned, admitted };
-      if (admitted + abandoned + expired > 0) await this.changes.announce();
+      const summary: AdmissionSummary = { ran: true, expired, abandoned, admitted };
+      if (shuffled > 0) summary.shuffled = shuffled;
+      if (admitted + abandoned + expired + shuffled > 0) await this.changes.announce();
       return summary;
     });
-    if (summary.admitted + summary.abandoned + summary.expired > 0) this.snapshot.invalidate();
+    const moved = summary.admitted + summary.abandoned + summary.expired + (summary.shuffled ?? 0);
+    if (moved > 0) this.snapshot.invalidate();
     return summary;
+  }
+
+  /**
+   * At the first tick at or after the opening, exactly once (under the admission lock, and
+   * the stored flag flips in the same transaction): the pre-queue is shuffled ahead of
+   * everyone who came later. A token that joined the pre-queue as it was being shuffled is
+   * placed at the end afterwards, as a late arrival.
+   */
+  private async placePrequeue(prequeueShuffled: boolean): Promise<number> {
+    if (!prequeueShuffled) {
+      const shuffled = await this.line.shufflePrequeue();
+      await this.settings.recordPlacement(true);
+      // Keys were reassigned: the near-head zone starts again from the new head.
+      await this.line.clearZone();
+      return shuffled;
+    }
+    const late = await this.line.placeLatePrequeue();
+    if (late > 0) await this.settings.recordPlacement(false);
+    return late;
   }
 
   /** Walks the head of the line in order: abandoned tokens are dropped, the rest admitted. */

@@ -38,9 +38,11 @@ export class AuthorizeQueueTokenUseCase {
       if (waiting) return waiting;
     }
     // Everything else is checked against the database, every time.
+    // The generation before the read: a placement racing the read makes the entry stale.
+    const generation = access === 'ANY' ? (await this.line.current()).generation : -1;
     const token = await this.tokens.findByToken(raw);
     if (!token) throw new TokenInvalidError();
-    this.cache.remember(token);
+    if (access === 'ANY') this.cache.remember(token, generation);
     if (access === 'ANY') return token;
     if (token.status === 'IN_QUEUE') throw new TokenStillInQueueError();
     if (isActive(token, this.clock.now())) return token;
@@ -50,8 +52,13 @@ export class AuthorizeQueueTokenUseCase {
 
   private async stillWaiting(raw: string): Promise<QueueToken | null> {
     const cached = this.cache.get(raw);
-    if (!cached || cached.lineKey === null) return null;
+    if (!cached) return null;
     const snapshot = await this.line.current();
-    return isStillWaiting(cached.lineKey, snapshot) ? cached : null;
+    const { token } = cached;
+    if (token.lineKey === null) {
+      // Pre-queued: still so until the next placement of the pre-queue.
+      return cached.generation === snapshot.generation ? token : null;
+    }
+    return isStillWaiting(token.lineKey, snapshot) ? token : null;
   }
 }

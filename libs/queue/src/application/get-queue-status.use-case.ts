@@ -10,6 +10,10 @@ export interface QueueStatus extends QueueSettings {
   waiting: number;
   /** IN_PROGRESS tokens inside their TTL. */
   active: number;
+  /** The scheduled opening, or null. */
+  opensAt: Date | null;
+  /** Tokens waiting for the opening's shuffle (no place yet). */
+  prequeue: number;
 }
 
 /** GET /admin/queue (and metrics): the line's size and the settings every instance obeys. */
@@ -31,6 +35,8 @@ export class GetQueueStatusUseCase {
       }),
       waiting: await this.line.countWaiting(),
       active: await this.line.countActive(this.clock.now()),
+      opensAt: stored.opensAt,
+      prequeue: await this.line.countPrequeue(),
     };
   }
 }

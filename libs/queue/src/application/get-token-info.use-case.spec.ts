@@ -35,6 +35,7 @@ describe('GetTokenInfoUseCase', () => {
       estimatedWaitSeconds: 1,
       expiresAt: null,
       seatHold: null,
+      opensAt: null,
     });
   });
 

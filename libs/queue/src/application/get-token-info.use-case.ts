@@ -19,6 +19,8 @@ export interface TokenInfo {
   estimatedWaitSeconds: number | null;
   expiresAt: Date | null;
   seatHold: TokenSeatHold | null;
+  /** For a pre-queued token: the scheduled opening it waits for; else null. */
+  opensAt: Date | null;
 }
 
 /**
@@ -40,17 +42,28 @@ export class GetTokenInfoUseCase {
 
   async execute(token: QueueToken): Promise<TokenInfo> {
     const now = this.clock.now();
-    if (token.status === 'IN_QUEUE' && token.lineKey !== null) {
-      return this.waiting(token, token.lineKey, await this.line.current(), now);
+    if (token.status === 'IN_QUEUE') {
+      const snapshot = await this.line.current();
+      if (token.lineKey !== null) return this.waiting(token, token.lineKey, snapshot, now);
+      // Pre-queued for a scheduled opening: no place until the opening shuffles the pre-queue.
+      return {
+        userId: token.userId,
+        status: 'IN_QUEUE',
+        position: null,
+        estimatedWaitSeconds: null,
+        expiresAt: null,
+        seatHold: null,
+        opensAt: snapshot.opensAt,
+      };
     }
-    const status = visibleStatus(token, now);
     return {
       userId: token.userId,
-      status,
+      status: visibleStatus(token, now),
       position: null,
       estimatedWaitSeconds: null,
       expiresAt: isActive(token, now) ? token.expiresAt : null,
       seatHold: await this.seatHold(token),
+      opensAt: null,
     };
   }
 
@@ -63,12 +76,12 @@ export class GetTokenInfoUseCase {
     const facts = { lineKey, createdAt: token.createdAt, lastSeenAt: token.lastSeenAt };
     if (needsSignOfLife(facts, snapshot.zone)) {
       await this.tokens.signOfLife(token.id, now, token.lastSeenAt);
-      this.cache.remember({ ...token, lastSeenAt: now });
+      this.cache.remember({ ...token, lastSeenAt: now }, snapshot.generation);
     }
     // A token that joined an empty line after the snapshot was read: ask for the head, so
     // that the place is never under the truth.
-    const head = snapshot.head ?? (await this.tokens.headOfLine());
-    const position = placeInLine(lineKey, head);
+    const shape = snapshot.head === null ? await this.tokens.lineShape() : snapshot;
+    const position = placeInLine(lineKey, shape);
     return {
       userId: token.userId,
       status: 'IN_QUEUE',
@@ -81,6 +94,7 @@ export class GetTokenInfoUseCase {
       ),
       expiresAt: null,
       seatHold: null,
+      opensAt: null,
     };
   }
 

@@ -15,11 +15,13 @@ describe('IssueQueueTokenUseCase', () => {
     q = new InMemoryQueue();
     q.users.add(ALICE).add(BOB);
     clock = new FakeClock(new Date('2026-01-01T00:00:00.000Z'));
+    const config = AppConfig.fromRaw({ DATABASE_URL: 'postgres://unit/test' });
     issue = new IssueQueueTokenUseCase(
       q.transactions,
       q.tokenRepository,
       q.userDirectory,
-      q.tokenCache(AppConfig.fromRaw({ DATABASE_URL: 'postgres://unit/test' })),
+      q.tokenCache(config),
+      q.snapshotService(config, clock),
       clock,
     );
   });

@@ -8,7 +8,8 @@ import {
   QueueUserNotFoundError,
   TokenStatus,
 } from '../domain/queue-token';
-import { placeInLine } from '../domain/waiting-line';
+import { LineShape, placeInLine } from '../domain/waiting-line';
+import { LineSnapshotService } from './line-snapshot.service';
 import { QueueTokenRepository } from './port/out/queue-token.repository';
 import { UserDirectoryRepository } from './port/out/user-directory.repository';
 import { WaitingTokenCache } from './waiting-token-cache';
@@ -34,6 +35,7 @@ export class IssueQueueTokenUseCase {
     private readonly tokens: QueueTokenRepository,
     private readonly users: UserDirectoryRepository,
     private readonly cache: WaitingTokenCache,
+    private readonly line: LineSnapshotService,
     private readonly clock: Clock,
   ) {}
 
@@ -41,18 +43,20 @@ export class IssueQueueTokenUseCase {
     // One spelling per user, so that the advisory lock key is the same for every request.
     const userId = rawUserId.toLowerCase();
     const now = this.clock.now();
+    // The generation the new token is cached under: read before the token is.
+    const { generation } = await this.line.current();
     const joined = await this.tokens.joinLine({
       userId,
       token: newTokenValue(userId, now),
       createdAt: now,
     });
     if (joined && (joined.token.status === 'IN_QUEUE' || isActive(joined.token, now))) {
-      return this.answer(joined.token, joined.head);
+      return this.answer(joined.token, joined.shape, generation);
     }
-    return this.slowPath(userId, now);
+    return this.slowPath(userId, now, generation);
   }
 
-  private async slowPath(userId: string, now: Date): Promise<IssuedQueueToken> {
+  private async slowPath(userId: string, now: Date, generation: number): Promise<IssuedQueueToken> {
     const token = await this.transactions.run(async () => {
       await this.tokens.lockUser(userId);
       if (!(await this.users.exists(userId))) throw new QueueUserNotFoundError();
@@ -68,16 +72,21 @@ export class IssueQueueTokenUseCase {
         (await this.requireLive(userId))
       );
     });
-    return this.answer(token, token.status === 'IN_QUEUE' ? await this.tokens.headOfLine() : null);
+    const shape: LineShape =
+      token.status === 'IN_QUEUE' && token.lineKey !== null
+        ? await this.tokens.lineShape()
+        : { head: null, negTail: null, posHead: null };
+    return this.answer(token, shape, generation);
   }
 
-  private answer(token: QueueToken, head: number | null): IssuedQueueToken {
-    this.cache.remember(token);
-    const waiting = token.status === 'IN_QUEUE' && token.lineKey !== null;
+  /** A pre-queued token (no key yet) has no place until the opening: position null. */
+  private answer(token: QueueToken, shape: LineShape, generation: number): IssuedQueueToken {
+    this.cache.remember(token, generation);
+    const placed = token.status === 'IN_QUEUE' && token.lineKey !== null;
     return {
       token: token.token,
       status: token.status,
-      position: waiting ? placeInLine(token.lineKey!, head) : null,
+      position: placed ? placeInLine(token.lineKey!, shape) : null,
     };
   }
 

@@ -75,7 +75,11 @@ export class LineSnapshotService implements OnModuleInit {
       const snapshot: LineSnapshot = {
         readAt: now,
         head: stored.head,
+        negTail: stored.negTail,
+        posHead: stored.posHead,
         tail: stored.tail,
+        opensAt: stored.opensAt,
+        generation: stored.generation,
         settings: effectiveSettings(stored.overrides, {
           maxActive: this.config.queueMaxActiveTokens,
           admitPerMinute: this.config.queueAdmitPerMinute,

@@ -25,6 +25,8 @@ describe('queue status and settings use cases', () => {
       clock,
       q.lineChanges,
       q.snapshotService(config, clock),
+      q.transactions,
+      q.lineRepository,
     );
   });
 
@@ -44,6 +46,8 @@ describe('queue status and settings use cases', () => {
       maxActive: 100,
       admitPerMinute: 600,
       paused: false,
+      opensAt: null,
+      prequeue: 0,
     });
   });
 

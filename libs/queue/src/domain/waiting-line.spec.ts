@@ -1,6 +1,7 @@
 import {
   estimateWaitSeconds,
   isAbandonedAtHead,
+  isBeforeOpening,
   isStillWaiting,
   LineSnapshot,
   needsSignOfLife,
@@ -17,7 +18,11 @@ function snapshot(overrides: Partial<LineSnapshot> = {}): LineSnapshot {
   return {
     readAt: t0,
     head: 100,
+    negTail: null,
+    posHead: 100,
     tail: 200,
+    opensAt: null,
+    generation: 0,
     settings,
     observedAdmissionsPerMinute: null,
     activeExpiries: [],
@@ -29,20 +34,40 @@ function snapshot(overrides: Partial<LineSnapshot> = {}): LineSnapshot {
 
 describe('the waiting line', () => {
   describe('placeInLine', () => {
+    const run = (head: number | null) => ({ head, negTail: null, posHead: head });
+
     it('counts from the head of the line, 1-based', () => {
-      expect(placeInLine(100, 100)).toBe(1);
-      expect(placeInLine(142, 100)).toBe(43);
+      expect(placeInLine(100, run(100))).toBe(1);
+      expect(placeInLine(142, run(100))).toBe(43);
     });
 
     it('is 1 when nobody is ahead or the token was just taken off the head', () => {
-      expect(placeInLine(5, null)).toBe(1);
-      expect(placeInLine(5, 9)).toBe(1);
+      expect(placeInLine(5, run(null))).toBe(1);
+      expect(placeInLine(5, run(9))).toBe(1);
     });
 
     it('never goes below the truth with a head read earlier (a smaller head)', () => {
       // Truth: head moved from 100 to 130; the snapshot still says 100.
-      expect(placeInLine(142, 100)).toBeGreaterThanOrEqual(placeInLine(142, 130));
+      expect(placeInLine(142, run(100))).toBeGreaterThanOrEqual(placeInLine(142, run(130)));
     });
+
+    it('counts the rest of a shuffled block ahead of the later arrivals', () => {
+      // The shuffled pre-queue holds keys -1000..-1, 400 of them left; arrivals from 5001.
+      const shape = { head: -400, negTail: -1, posHead: 5001 };
+      expect(placeInLine(-400, shape)).toBe(1);
+      expect(placeInLine(-1, shape)).toBe(400);
+      expect(placeInLine(5001, shape)).toBe(401);
+      expect(placeInLine(5010, shape)).toBe(410);
+      // Once the block is gone, the later arrivals count from their own head.
+      expect(placeInLine(5010, { head: 5001, negTail: null, posHead: 5001 })).toBe(10);
+    });
+  });
+
+  it('is closed before a scheduled opening and open at it', () => {
+    expect(isBeforeOpening(null, t0)).toBe(false);
+    expect(isBeforeOpening(at(1), t0)).toBe(true);
+    expect(isBeforeOpening(t0, t0)).toBe(false);
+    expect(isBeforeOpening(at(-1), t0)).toBe(false);
   });
 
   it('treats a key at or past the head as still waiting', () => {

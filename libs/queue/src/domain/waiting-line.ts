@@ -6,14 +6,16 @@ import { QueueSettings } from './admission-policy';
  * token's poll is answered from it and from the token's own immutable facts, without the
  * database: its cost does not grow with the number of waiters.
  */
-export interface LineSnapshot {
+export interface LineSnapshot extends LineShape {
   /** When it was read (the clock's time). */
   readAt: Date;
-  /** The smallest line_key still waiting, or null when nobody waits. */
-  head: number | null;
   /** The largest line_key waiting, or null. */
   tail: number | null;
   settings: QueueSettings;
+  /** The scheduled opening, or null: before it, new tokens wait in the pre-queue. */
+  opensAt: Date | null;
+  /** Counts the times pre-queued tokens were given places: cached pre-queue tokens moved. */
+  generation: number;
   /** Admissions in the last minute, as the admission job last observed them. */
   observedAdmissionsPerMinute: number | null;
   /** When each active token expires, soonest first (at most ACTIVE_EXPIRIES_READ of them). */
@@ -27,6 +29,20 @@ export interface LineSnapshot {
 export interface ZoneMark {
   at: Date;
   key: number;
+}
+
+/**
+ * Where the waiting keys are. Keys come from a sequence (positive, in arrival order), except
+ * the shuffled pre-queue of a scheduled opening, which takes a block of negative keys ahead of
+ * everyone: two dense runs, each left only from its head.
+ */
+export interface LineShape {
+  /** The smallest line_key still waiting, or null when nobody waits. */
+  head: number | null;
+  /** The largest negative key waiting (the end of the shuffled block), or null. */
+  negTail: number | null;
+  /** The smallest positive key waiting, or null. */
+  posHead: number | null;
 }
 
 /** Active expiries read per snapshot: enough for any estimate a waiter can use. */
@@ -47,9 +63,18 @@ export function isStillWaiting(lineKey: number, snapshot: LineSnapshot): boolean
  * subtraction, not a count. Sequence gaps and a head read up to a tick ago only make it an
  * overestimate, never an underestimate.
  */
-export function placeInLine(lineKey: number, head: number | null): number {
+export function placeInLine(lineKey: number, shape: LineShape): number {
+  const { head, negTail, posHead } = shape;
   if (head === null || head > lineKey) return 1;
-  return lineKey - head + 1;
+  if (lineKey < 0 || negTail === null || head > 0) return lineKey - head + 1;
+  // Behind the shuffled block: all of it that is left, then this run up to the key.
+  const ahead = negTail - head + 1;
+  return ahead + (posHead === null || posHead > lineKey ? 1 : lineKey - posHead + 1);
+}
+
+/** Whether the line is closed for a scheduled opening still ahead. */
+export function isBeforeOpening(opensAt: Date | null, now: Date): boolean {
+  return opensAt !== null && opensAt.getTime() > now.getTime();
 }
 
 /**

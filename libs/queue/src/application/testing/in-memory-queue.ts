@@ -2,7 +2,7 @@ import { TransactionRunner } from '@app/common/application/transaction-runner';
 import { AppConfig } from '@app/common/config/app-config';
 import { Clock } from '@app/common/domain/clock';
 import { QueueToken, TokenStatus } from '../../domain/queue-token';
-import { ACTIVE_EXPIRIES_READ, ZoneMark } from '../../domain/waiting-line';
+import { ACTIVE_EXPIRIES_READ, LineShape, ZoneMark } from '../../domain/waiting-line';
 import { LineSnapshotService } from '../line-snapshot.service';
 import { LineChanges } from '../port/out/line-changes';
 import { LineSnapshotRepository } from '../port/out/line-snapshot.repository';
@@ -37,7 +37,10 @@ export class InMemoryQueue {
     admitPerMinute: null,
     paused: false,
     observedAdmissionsPerMinute: null,
+    opensAt: null,
+    prequeueShuffled: true,
   };
+  generation = 0;
   settingsUpdatedAt: Date | null = null;
   observedAt: Date | null = null;
   users = new Set<string>();
@@ -112,15 +115,17 @@ export class InMemoryQueue {
       return { ...this.q.addToken({ ...token, createdAt: token.createdAt }) };
     }
     async joinLine(token: NewQueueToken) {
-      const head = this.q.head();
+      const head = this.q.shape();
       const existing = this.q.tokens.find((t) => t.userId === token.userId && live(t.status));
-      if (existing) return { token: { ...existing }, created: false, head };
+      if (existing) return { token: { ...existing }, created: false, shape: head };
       if (!this.q.users.has(token.userId)) return null;
       const created = this.q.addToken({ ...token, createdAt: token.createdAt });
-      return { token: { ...created }, created: true, head };
+      const opensAt = this.q.settings.opensAt;
+      if (opensAt && opensAt.getTime() > token.createdAt.getTime()) created.lineKey = null;
+      return { token: { ...created }, created: true, shape: head };
     }
-    async headOfLine() {
-      return this.q.head();
+    async lineShape() {
+      return this.q.shape();
     }
     async signOfLife(id: number, now: Date, since: Date) {
       const token = this.q.byId(id);
@@ -181,6 +186,33 @@ export class InMemoryQueue {
     async headOfLine() {
       return this.q.head();
     }
+    async countPrequeue() {
+      return this.q.tokens.filter((t) => t.status === 'IN_QUEUE' && t.lineKey === null).length;
+    }
+    async moveWaitingToPrequeue() {
+      const moving = this.q.tokens.filter((t) => t.status === 'IN_QUEUE' && t.lineKey !== null);
+      for (const token of moving) token.lineKey = null;
+      return moving.length;
+    }
+    async shufflePrequeue() {
+      const pre = this.q.tokens.filter((t) => t.status === 'IN_QUEUE' && t.lineKey === null);
+      const order = pre.map((token) => ({ token, draw: this.q.random() }));
+      order.sort((a, b) => a.draw - b.draw);
+      const negatives = this.q.tokens
+        .filter((t) => t.status === 'IN_QUEUE' && t.lineKey !== null && t.lineKey < 0)
+        .map((t) => t.lineKey!);
+      const first = Math.min(0, ...negatives) - pre.length;
+      order.forEach(({ token }, place) => (token.lineKey = first + place));
+      return pre.length;
+    }
+    async placeLatePrequeue() {
+      const late = this.q.tokens.filter((t) => t.status === 'IN_QUEUE' && t.lineKey === null);
+      for (const token of late) token.lineKey = this.q.nextKey();
+      return late.length;
+    }
+    async clearZone() {
+      this.q.zone = [];
+    }
     async zoneMarks() {
       return [...this.q.zone];
     }
@@ -227,8 +259,16 @@ export class InMemoryQueue {
         if (patch.maxActive !== undefined) next.maxActive = patch.maxActive;
         if (patch.admitPerMinute !== undefined) next.admitPerMinute = patch.admitPerMinute;
         if (patch.paused !== undefined) next.paused = patch.paused;
+        if (patch.opensAt !== undefined) next.opensAt = patch.opensAt;
         this.q.settings = next;
         this.q.settingsUpdatedAt = now;
+      }
+      async awaitShuffle() {
+        this.q.settings = { ...this.q.settings, prequeueShuffled: false };
+      }
+      async recordPlacement(shuffled: boolean) {
+        this.q.generation += 1;
+        if (shuffled) this.q.settings = { ...this.q.settings, prequeueShuffled: true };
       }
       async recordObservedRate(admissionsPerMinute: number, now: Date) {
         this.q.settings = { ...this.q.settings, observedAdmissionsPerMinute: admissionsPerMinute };
@@ -272,8 +312,10 @@ export class InMemoryQueue {
         .sort((a, b) => a.getTime() - b.getTime())
         .slice(0, ACTIVE_EXPIRIES_READ);
       return {
-        head: waiting.length === 0 ? null : Math.min(...waiting),
+        ...this.q.shape(),
         tail: waiting.length === 0 ? null : Math.max(...waiting),
+        opensAt: this.q.settings.opensAt,
+        generation: this.q.generation,
         overrides: {
           maxActive: this.q.settings.maxActive,
           admitPerMinute: this.q.settings.admitPerMinute,
@@ -296,8 +338,27 @@ export class InMemoryQueue {
   }
 
   head(): number | null {
-    const waiting = this.tokens.filter((token) => token.status === 'IN_QUEUE');
-    return waiting.length === 0 ? null : Math.min(...waiting.map((token) => token.lineKey!));
+    return this.shape().head;
+  }
+
+  shape(): LineShape {
+    const keys = this.tokens
+      .filter((token) => token.status === 'IN_QUEUE' && token.lineKey !== null)
+      .map((token) => token.lineKey!);
+    const negatives = keys.filter((key) => key < 0);
+    const positives = keys.filter((key) => key > 0);
+    return {
+      head: keys.length === 0 ? null : Math.min(...keys),
+      negTail: negatives.length === 0 ? null : Math.max(...negatives),
+      posHead: positives.length === 0 ? null : Math.min(...positives),
+    };
+  }
+
+  /** The shuffle's draws: Math.random unless a test seeds its own. */
+  random: () => number = Math.random;
+
+  nextKey(): number {
+    return this.nextId++;
   }
 
   readonly transactions: TransactionRunner = new (class extends TransactionRunner {

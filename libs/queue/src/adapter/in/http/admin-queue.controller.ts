@@ -13,7 +13,11 @@ import { ADMIN_KEY_SCHEME } from '@app/common/adapter/http/api-security';
 import { ErrorResponseDto } from '@app/common/adapter/http/error-response.dto';
 import { GetQueueStatusUseCase, QueueStatus } from '../../../application/get-queue-status.use-case';
 import { UpdateQueueSettingsUseCase } from '../../../application/update-queue-settings.use-case';
-import { QueueStatusDto, UpdateQueueSettingsRequestDto } from './dto/queue-settings.dto';
+import {
+  parseOpeningTime,
+  QueueStatusDto,
+  UpdateQueueSettingsRequestDto,
+} from './dto/queue-settings.dto';
 
 const STATUS_EXAMPLE = {
   waiting: 1234,
@@ -21,6 +25,8 @@ const STATUS_EXAMPLE = {
   max_active: 100,
   admit_per_minute: 600,
   paused: false,
+  opens_at: null,
+  prequeue: 0,
 };
 
 @ApiTags('admin')
@@ -62,6 +68,10 @@ export class AdminQueueController {
         value: { message: 'max_active must be a non-negative integer (at most 1000000)' },
       },
       'bad paused': { summary: 'Not a boolean', value: { message: 'paused must be a boolean' } },
+      'bad opens_at': {
+        summary: 'Not an ISO 8601 date-time with an offset',
+        value: { message: 'opens_at must be an ISO 8601 date-time with an offset, or null' },
+      },
       'unknown field': {
         summary: 'A field the endpoint does not take',
         value: { message: 'property waiting should not exist' },
@@ -74,6 +84,12 @@ export class AdminQueueController {
         maxActive: body.max_active,
         admitPerMinute: body.admit_per_minute,
         paused: body.paused,
+        opensAt:
+          body.opens_at === undefined
+            ? undefined
+            : body.opens_at === null
+              ? null
+              : parseOpeningTime(body.opens_at),
       }),
     );
   }
@@ -86,5 +102,7 @@ function toStatusDto(status: QueueStatus): QueueStatusDto {
     max_active: status.maxActive,
     admit_per_minute: status.admitPerMinute,
     paused: status.paused,
+    opens_at: status.opensAt ? status.opensAt.toISOString() : null,
+    prequeue: status.prequeue,
   };
 }

@@ -67,6 +67,7 @@ export class QueueTokensController {
       estimated_wait_seconds: 84,
       expires_at: null,
       performance_seat_book_info: null,
+      opens_at: null,
     },
   })
   @ApiUnauthorizedResponse({
@@ -94,6 +95,7 @@ function toTokenInfoDto(info: TokenInfo): TokenInfoDto {
       book_success_at: iso(hold.bookSuccessAt),
       expires_at: iso(hold.expiresAt),
     },
+    opens_at: iso(info.opensAt),
   };
 }
 

@@ -7,6 +7,7 @@ import {
   StoredLineSnapshot,
 } from '../../../application/port/out/line-snapshot.repository';
 import { ACTIVE_EXPIRIES_READ } from '../../../domain/waiting-line';
+import { LINE_SHAPE_COLUMNS, shapeOf } from './typeorm-queue-token.repository';
 
 /**
  * Everything a waiting token's poll depends on, in one statement: the head and the tail of the
@@ -14,10 +15,10 @@ import { ACTIVE_EXPIRIES_READ } from '../../../domain/waiting-line';
  * active tokens' expiries (at most max_active rows of user_queue_tokens_active) and the few
  * near-head zone marks. Exported for the plan test.
  */
-export const LINE_SNAPSHOT_SQL = `SELECT
-       (SELECT min(line_key) FROM user_queue_tokens WHERE status = 'IN_QUEUE') AS head,
+export const LINE_SNAPSHOT_SQL = `SELECT ${LINE_SHAPE_COLUMNS},
        (SELECT max(line_key) FROM user_queue_tokens WHERE status = 'IN_QUEUE') AS tail,
        s.max_active, s.admit_per_minute, s.paused, s.observed_admissions_per_minute,
+       s.opens_at, s.line_generation,
        ARRAY(SELECT expires_at FROM user_queue_tokens
               WHERE status = 'IN_PROGRESS' AND expires_at > $1
               ORDER BY expires_at LIMIT ${ACTIVE_EXPIRIES_READ}) AS active_expiries,
@@ -28,7 +29,11 @@ export const LINE_SNAPSHOT_SQL = `SELECT
 
 interface SnapshotRow {
   head: string | null;
+  neg_tail: string | null;
+  pos_head: string | null;
   tail: string | null;
+  opens_at: Date | null;
+  line_generation: number;
   max_active: number | null;
   admit_per_minute: number | null;
   paused: boolean;
@@ -47,8 +52,10 @@ export class TypeOrmLineSnapshotRepository extends LineSnapshotRepository {
   async read(now: Date): Promise<StoredLineSnapshot> {
     const [row] = await queryRows<SnapshotRow>(this.txHost.tx, LINE_SNAPSHOT_SQL, [now]);
     return {
-      head: row.head === null ? null : Number(row.head),
+      ...shapeOf(row),
       tail: row.tail === null ? null : Number(row.tail),
+      opensAt: row.opens_at,
+      generation: row.line_generation,
       overrides: {
         maxActive: row.max_active,
         admitPerMinute: row.admit_per_minute,

@@ -110,6 +110,65 @@ export class TypeOrmQueueLineRepository extends QueueLineRepository {
     return rows.length;
   }
 
+  async countPrequeue(): Promise<number> {
+    return this.count(
+      `SELECT count(*)::int AS count FROM user_queue_tokens
+        WHERE status = 'IN_QUEUE' AND line_key IS NULL`,
+    );
+  }
+
+  async moveWaitingToPrequeue(): Promise<number> {
+    const rows = await queryRows(
+      this.txHost.tx,
+      `UPDATE user_queue_tokens SET line_key = NULL
+        WHERE status = 'IN_QUEUE' AND line_key IS NOT NULL
+        RETURNING id`,
+    );
+    return rows.length;
+  }
+
+  async shufflePrequeue(): Promise<number> {
+    // A million rows may take longer than the pool's statement timeout: this one may.
+    await queryRows(this.txHost.tx, "SET LOCAL statement_timeout = '5min'");
+    // gen_random_uuid() draws from PostgreSQL's strong random source: a uniformly random
+    // order, owing nothing to arrival. The block ends just before any key waiting already.
+    const rows = await queryRows(
+      this.txHost.tx,
+      `WITH pre AS (
+         SELECT id, row_number() OVER (ORDER BY gen_random_uuid()) AS place
+           FROM user_queue_tokens
+          WHERE status = 'IN_QUEUE' AND line_key IS NULL
+       ), base AS (
+         SELECT LEAST(0, COALESCE((SELECT min(line_key) FROM user_queue_tokens
+                                    WHERE status = 'IN_QUEUE' AND line_key < 0), 0))
+                - (SELECT count(*) FROM pre) AS first_key
+       )
+       UPDATE user_queue_tokens t SET line_key = base.first_key + pre.place - 1
+         FROM pre, base
+        WHERE t.id = pre.id
+       RETURNING t.id`,
+    );
+    await queryRows(this.txHost.tx, 'SET LOCAL statement_timeout = DEFAULT');
+    return rows.length;
+  }
+
+  async placeLatePrequeue(): Promise<number> {
+    const rows = await queryRows(
+      this.txHost.tx,
+      `UPDATE user_queue_tokens t SET line_key = nextval('user_queue_tokens_line_key_seq')
+         FROM (SELECT id FROM user_queue_tokens
+                WHERE status = 'IN_QUEUE' AND line_key IS NULL
+                ORDER BY id) AS late
+        WHERE t.id = late.id
+       RETURNING t.id`,
+    );
+    return rows.length;
+  }
+
+  async clearZone(): Promise<void> {
+    await queryRows(this.txHost.tx, 'DELETE FROM queue_zone_marks');
+  }
+
   async zoneMarks(): Promise<ZoneMark[]> {
     const rows = await queryRows<{ at: Date; zone_key: string }>(
       this.txHost.tx,

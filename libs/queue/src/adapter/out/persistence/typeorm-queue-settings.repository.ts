@@ -13,6 +13,8 @@ interface SettingsRow {
   admit_per_minute: number | null;
   paused: boolean;
   observed_admissions_per_minute: number | null;
+  opens_at: Date | null;
+  prequeue_shuffled: boolean;
 }
 
 /** The single row id = 1 of queue_settings (created by the migration). */
@@ -25,7 +27,8 @@ export class TypeOrmQueueSettingsRepository extends QueueSettingsRepository {
   async load(): Promise<StoredQueueSettings> {
     const [row] = await queryRows<SettingsRow>(
       this.txHost.tx,
-      `SELECT max_active, admit_per_minute, paused, observed_admissions_per_minute
+      `SELECT max_active, admit_per_minute, paused, observed_admissions_per_minute, opens_at,
+              prequeue_shuffled
          FROM queue_settings WHERE id = 1`,
     );
     return {
@@ -33,6 +36,8 @@ export class TypeOrmQueueSettingsRepository extends QueueSettingsRepository {
       admitPerMinute: row?.admit_per_minute ?? null,
       paused: row?.paused ?? false,
       observedAdmissionsPerMinute: row?.observed_admissions_per_minute ?? null,
+      opensAt: row?.opens_at ?? null,
+      prequeueShuffled: row?.prequeue_shuffled ?? true,
     };
   }
 
@@ -47,14 +52,35 @@ export class TypeOrmQueueSettingsRepository extends QueueSettingsRepository {
     if (patch.maxActive !== undefined) set('max_active', patch.maxActive);
     if (patch.admitPerMinute !== undefined) set('admit_per_minute', patch.admitPerMinute);
     if (patch.paused !== undefined) set('paused', patch.paused);
-    await this.txHost.tx.query(
+    if (patch.opensAt !== undefined) set('opens_at', patch.opensAt);
+    await queryRows(
+      this.txHost.tx,
       `UPDATE queue_settings SET ${[...sets, 'updated_at = $1'].join(', ')} WHERE id = 1`,
       values,
     );
   }
 
+  async awaitShuffle(): Promise<void> {
+    await queryRows(
+      this.txHost.tx,
+      'UPDATE queue_settings SET prequeue_shuffled = false WHERE id = 1',
+    );
+  }
+
+  async recordPlacement(shuffled: boolean): Promise<void> {
+    await queryRows(
+      this.txHost.tx,
+      `UPDATE queue_settings
+          SET line_generation = line_generation + 1,
+              prequeue_shuffled = prequeue_shuffled OR $1
+        WHERE id = 1`,
+      [shuffled],
+    );
+  }
+
   async recordObservedRate(admissionsPerMinute: number, now: Date): Promise<void> {
-    await this.txHost.tx.query(
+    await queryRows(
+      this.txHost.tx,
       `UPDATE queue_settings SET observed_admissions_per_minute = $1, observed_at = $2
         WHERE id = 1`,
       [admissionsPerMinute, now],

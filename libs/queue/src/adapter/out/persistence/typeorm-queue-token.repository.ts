@@ -9,6 +9,7 @@ import {
   TokenSeatHold,
 } from '../../../application/port/out/queue-token.repository';
 import { QueueToken, TokenStatus } from '../../../domain/queue-token';
+import { LineShape } from '../../../domain/waiting-line';
 import { USER_TOKEN_LOCK_CLASS } from './queue-advisory-locks';
 
 interface TokenRow {
@@ -40,6 +41,17 @@ const TOKEN_COLUMNS =
  */
 export const HEAD_OF_LINE_SQL = `SELECT min(line_key) AS head FROM user_queue_tokens WHERE status = 'IN_QUEUE'`;
 
+/** The line's shape as columns head, neg_tail, pos_head: three probes of the same index. */
+export const LINE_SHAPE_COLUMNS = `(${HEAD_OF_LINE_SQL}) AS head,
+       (SELECT max(line_key) FROM user_queue_tokens
+         WHERE status = 'IN_QUEUE' AND line_key < 0) AS neg_tail,
+       (SELECT min(line_key) FROM user_queue_tokens
+         WHERE status = 'IN_QUEUE' AND line_key > 0) AS pos_head`;
+
+/** A new waiter's key: none while a scheduled opening is ahead (the pre-queue), else the next. */
+const NEW_LINE_KEY = `CASE WHEN (SELECT opens_at FROM queue_settings WHERE id = 1) > $3 THEN NULL
+            ELSE nextval('user_queue_tokens_line_key_seq') END`;
+
 /**
  * Joining in one statement: the user's live token if there is one, else a new IN_QUEUE token
  * (when the user exists), with the head of the line as the statement saw it. No row when the
@@ -49,13 +61,13 @@ export const JOIN_LINE_SQL = `WITH live AS (
        SELECT ${TOKEN_COLUMNS} FROM user_queue_tokens
         WHERE user_id = $1 AND status IN ('IN_QUEUE', 'IN_PROGRESS')
      ), fresh AS (
-       INSERT INTO user_queue_tokens (user_id, token, status, created_at, last_seen_at)
-       SELECT $1, $2, 'IN_QUEUE', $3, $3
+       INSERT INTO user_queue_tokens (user_id, token, status, created_at, last_seen_at, line_key)
+       SELECT $1, $2, 'IN_QUEUE', $3, $3, ${NEW_LINE_KEY}
         WHERE NOT EXISTS (SELECT 1 FROM live) AND EXISTS (SELECT 1 FROM users WHERE id = $1)
        ON CONFLICT DO NOTHING
        RETURNING ${TOKEN_COLUMNS}
      )
-     SELECT chosen.*, (${HEAD_OF_LINE_SQL}) AS head
+     SELECT chosen.*, ${LINE_SHAPE_COLUMNS}
        FROM (SELECT *, true AS created FROM fresh UNION ALL SELECT *, false FROM live) AS chosen`;
 
 /**
@@ -101,17 +113,13 @@ export class TypeOrmQueueTokenRepository extends QueueTokenRepository {
   }
 
   async joinLine(token: NewQueueToken): Promise<JoinedLine | null> {
-    const [row] = await queryRows<TokenRow & { created: boolean; head: string | null }>(
+    const [row] = await queryRows<TokenRow & ShapeRow & { created: boolean }>(
       this.txHost.tx,
       JOIN_LINE_SQL,
       [token.userId, token.token, token.createdAt],
     );
     if (!row) return null;
-    return {
-      token: fromRow(row),
-      created: row.created,
-      head: row.head === null ? null : Number(row.head),
-    };
+    return { token: fromRow(row), created: row.created, shape: shapeOf(row) };
   }
 
   async lockUser(userId: string): Promise<void> {
@@ -144,8 +152,8 @@ export class TypeOrmQueueTokenRepository extends QueueTokenRepository {
     // DO NOTHING: the partial unique index refuses a second live token of the user.
     const rows = await queryRows<TokenRow>(
       this.txHost.tx,
-      `INSERT INTO user_queue_tokens (user_id, token, status, created_at, last_seen_at)
-       VALUES ($1, $2, 'IN_QUEUE', $3, $3)
+      `INSERT INTO user_queue_tokens (user_id, token, status, created_at, last_seen_at, line_key)
+       VALUES ($1, $2, 'IN_QUEUE', $3, $3, ${NEW_LINE_KEY})
        ON CONFLICT DO NOTHING
        RETURNING ${TOKEN_COLUMNS}`,
       [token.userId, token.token, token.createdAt],
@@ -153,9 +161,9 @@ export class TypeOrmQueueTokenRepository extends QueueTokenRepository {
     return rows.length === 0 ? null : fromRow(rows[0]);
   }
 
-  async headOfLine(): Promise<number | null> {
-    const [row] = await queryRows<{ head: string | null }>(this.txHost.tx, HEAD_OF_LINE_SQL);
-    return row?.head == null ? null : Number(row.head);
+  async lineShape(): Promise<LineShape> {
+    const [row] = await queryRows<ShapeRow>(this.txHost.tx, `SELECT ${LINE_SHAPE_COLUMNS}`);
+    return shapeOf(row);
   }
 
   async signOfLife(id: number, now: Date, since: Date): Promise<void> {
@@ -178,6 +186,18 @@ export class TypeOrmQueueTokenRepository extends QueueTokenRepository {
       expiresAt: row.expires_at,
     };
   }
+}
+
+interface ShapeRow {
+  head: string | null;
+  neg_tail: string | null;
+  pos_head: string | null;
+}
+
+const keyOf = (value: string | null) => (value === null ? null : Number(value));
+
+export function shapeOf(row: ShapeRow): LineShape {
+  return { head: keyOf(row.head), negTail: keyOf(row.neg_tail), posHead: keyOf(row.pos_head) };
 }
 
 function fromRow(row: TokenRow): QueueToken {

@@ -1,10 +1,11 @@
 import { QueueSettingsOverrides } from '../../../domain/admission-policy';
-import { ZoneMark } from '../../../domain/waiting-line';
+import { LineShape, ZoneMark } from '../../../domain/waiting-line';
 
 /** One read of everything a waiting token's poll depends on, taken in one statement. */
-export interface StoredLineSnapshot {
-  head: number | null;
+export interface StoredLineSnapshot extends LineShape {
   tail: number | null;
+  opensAt: Date | null;
+  generation: number;
   overrides: QueueSettingsOverrides;
   observedAdmissionsPerMinute: number | null;
   /** Expiry times of the active tokens, soonest first, at most ACTIVE_EXPIRIES_READ. */

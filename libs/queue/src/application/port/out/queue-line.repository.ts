@@ -29,6 +29,19 @@ export abstract class QueueLineRepository {
   abstract expireWaiting(ids: number[], now: Date): Promise<number>;
   /** Waiting tokens become IN_PROGRESS until `expiresAt`; answers how many changed. */
   abstract admit(ids: number[], now: Date, expiresAt: Date): Promise<number>;
+  /** Waiting tokens with no place yet (the pre-queue of a scheduled opening). */
+  abstract countPrequeue(): Promise<number>;
+  /** A future opening closes the line: every waiting token goes back to the pre-queue. */
+  abstract moveWaitingToPrequeue(): Promise<number>;
+  /**
+   * The opening: every pre-queued token gets a place in a uniformly random order (from a
+   * CSPRNG), in a block of keys ahead of every other waiting token. Answers how many.
+   */
+  abstract shufflePrequeue(): Promise<number>;
+  /** Tokens that joined the pre-queue just as it was shuffled: placed at the end, in order. */
+  abstract placeLatePrequeue(): Promise<number>;
+  /** Forgets the near-head zone (the keys were reassigned). */
+  abstract clearZone(): Promise<void>;
   /** The near-head zone's marks, oldest first. */
   abstract zoneMarks(): Promise<ZoneMark[]>;
   /** The zone grew at `at` to cover keys up to `key`. */

@@ -1,4 +1,5 @@
 import { QueueToken } from '../../../domain/queue-token';
+import { LineShape } from '../../../domain/waiting-line';
 
 /**
  * The seat hold a token has (or last had). `expiresAt` is null when only the booking log
@@ -23,8 +24,8 @@ export interface JoinedLine {
   token: QueueToken;
   /** True when this call issued it, false when it is the live token the user had. */
   created: boolean;
-  /** The smallest line_key waiting as the statement saw it (its own row aside), or null. */
-  head: number | null;
+  /** The waiting keys as the statement saw them (its own new row aside). */
+  shape: LineShape;
 }
 
 export abstract class QueueTokenRepository {
@@ -33,7 +34,8 @@ export abstract class QueueTokenRepository {
   abstract hasPayment(token: string): Promise<boolean>;
 
   /**
-   * The fast path of joining, in one statement: the user's live token, or a new IN_QUEUE one.
+   * The fast path of joining, in one statement: the user's live token, or a new IN_QUEUE one
+   * (with no key while a scheduled opening is ahead: it waits in the pre-queue).
    * Null when the slow path must decide: an unknown user, a live token past its TTL that the
    * job has not expired yet, or a concurrent join of the same user that won the insert.
    */
@@ -49,8 +51,8 @@ export abstract class QueueTokenRepository {
   abstract findLiveByUser(userId: string): Promise<QueueToken | null>;
   /** Inserts an IN_QUEUE token; null when the user already has a live one (index backstop). */
   abstract insertQueued(token: NewQueueToken): Promise<QueueToken | null>;
-  /** The smallest line_key waiting, or null when nobody waits. */
-  abstract headOfLine(): Promise<number | null>;
+  /** Where the waiting keys are (the head, the shuffled block's end, the sequence's head). */
+  abstract lineShape(): Promise<LineShape>;
 
   /**
    * Records a waiting token's sign of life (last_seen_at = now), unless it already showed one

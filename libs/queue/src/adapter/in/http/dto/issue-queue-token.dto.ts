@@ -21,7 +21,8 @@ export class IssuedQueueTokenDto {
     type: Number,
     nullable: true,
     example: 42,
-    description: '1-based place in line while IN_QUEUE, else null.',
+    description:
+      '1-based place in line while IN_QUEUE, else null; null too while a scheduled opening is ahead (the token waits in the pre-queue).',
   })
   position: number | null;
 }

@@ -59,6 +59,47 @@ export class UpdateQueueSettingsRequestDto {
   @ValidateIf((_object: unknown, value: unknown) => value !== undefined)
   @IsBoolean({ message: 'paused must be a boolean' })
   paused?: boolean;
+
+  @ApiProperty({
+    required: false,
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    example: '2026-12-01T10:00:00+09:00',
+    description:
+      'A scheduled opening (ISO 8601 with an offset). Until then the line is closed: new tokens (and everyone waiting now) wait in a pre-queue with no position, and nobody is admitted. At the first admission tick at or after it, the pre-queue is shuffled into a uniformly random order ahead of everyone who arrives later. null or a past time: the line is open.',
+  })
+  @IsOptional()
+  @IsOpeningTime()
+  opens_at?: string | null;
+}
+
+/** An ISO 8601 date-time with an explicit offset (Z or ±hh:mm), a real calendar instant. */
+const OPENING_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+export function parseOpeningTime(value: unknown): Date | null {
+  if (typeof value !== 'string' || !OPENING_TIME.test(value)) return null;
+  const at = new Date(value);
+  if (Number.isNaN(at.getTime())) return null;
+  // new Date() rolls 2026-02-30 over to March: refuse dates that are not on the calendar.
+  const [year, month, day] = value.slice(0, 10).split('-').map(Number);
+  const offsetMatch = /(Z|[+-]\d{2}:\d{2})$/.exec(value)!;
+  const local = new Date(Date.UTC(year, month - 1, day));
+  if (local.getUTCMonth() !== month - 1 || local.getUTCDate() !== day || !offsetMatch) return null;
+  return at;
+}
+
+function IsOpeningTime(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isOpeningTime',
+      validator: {
+        validate: (value: unknown) => parseOpeningTime(value) !== null,
+        defaultMessage: () => 'opens_at must be an ISO 8601 date-time with an offset, or null',
+      },
+    },
+    options,
+  );
 }
 
 export class QueueStatusDto {
@@ -76,4 +117,19 @@ export class QueueStatusDto {
 
   @ApiProperty({ example: false })
   paused: boolean;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    example: null,
+    description: 'The scheduled opening as stored (UTC), or null.',
+  })
+  opens_at: string | null;
+
+  @ApiProperty({
+    example: 0,
+    description: 'Tokens in the pre-queue: waiting for the opening, with no position yet.',
+  })
+  prequeue: number;
 }

@@ -32,7 +32,8 @@ export class TokenInfoDto {
     type: Number,
     nullable: true,
     example: 42,
-    description: '1-based place in line while IN_QUEUE, else null.',
+    description:
+      '1-based place in line while IN_QUEUE, else null; also null while the token waits in the pre-queue of a scheduled opening. Never under the truth; may lag the admission job by a tick.',
   })
   position: number | null;
 
@@ -41,7 +42,7 @@ export class TokenInfoDto {
     nullable: true,
     example: 84,
     description:
-      'While IN_QUEUE: position / admissions observed over the last minute, in seconds; null when no admission was observed (or not queued).',
+      'While IN_QUEUE: seconds until admission, from the admissions observed over the last minute, or (none observed) from what the settings and the active tokens expiry times allow. null when not queued, in the pre-queue, or while admission is paused or max_active is 0.',
   })
   estimated_wait_seconds: number | null;
 
@@ -59,4 +60,14 @@ export class TokenInfoDto {
     description: "This token's current or last seat hold, or null.",
   })
   performance_seat_book_info: SeatBookInfoDto | null;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    example: null,
+    description:
+      'While the token waits in the pre-queue of a scheduled opening: the opening (its position and estimate are null until the opening shuffles the pre-queue). Else null.',
+  })
+  opens_at: string | null;
 }
