@@ -150,3 +150,104 @@ describe('AdmitQueuedTokensUseCase', () => {
     expect(statuses()).toEqual(['IN_QUEUE', 'IN_QUEUE']);
   });
 });
+
+describe('AdmitQueuedTokensUseCase with a scheduled opening', () => {
+  const config = AppConfig.fromRaw({
+    DATABASE_URL: 'postgres://unit/test',
+    QUEUE_MAX_ACTIVE_TOKENS: '10',
+    QUEUE_ADMIT_PER_MINUTE: '100',
+  });
+  let q: InMemoryQueue;
+  let clock: FakeClock;
+  let admit: AdmitQueuedTokensUseCase;
+  const inSeconds = (seconds: number) => new Date(clock.now().getTime() + seconds * 1000);
+
+  beforeEach(() => {
+    q = new InMemoryQueue();
+    clock = new FakeClock(new Date('2026-01-01T00:00:00.000Z'));
+    admit = new AdmitQueuedTokensUseCase(
+      q.transactions,
+      q.lineRepository,
+      q.settingsRepository,
+      q.lineChanges,
+      q.snapshotService(config, clock),
+      config,
+      clock,
+    );
+  });
+
+  /** Pre-queued tokens, as joins before the opening write them: no key. */
+  const prequeued = (count: number) =>
+    Array.from({ length: count }, (_, i) =>
+      q.addToken({ userId: `p${i}`, createdAt: clock.now(), lineKey: null }),
+    );
+
+  function scheduleOpening(at: Date): void {
+    q.settings = { ...q.settings, opensAt: at, prequeueShuffled: false };
+  }
+
+  it('admits nobody before the opening, whatever the caps', async () => {
+    scheduleOpening(inSeconds(60));
+    prequeued(3);
+    clock.advanceSeconds(59);
+    expect(await admit.execute()).toEqual({ ran: true, expired: 0, abandoned: 0, admitted: 0 });
+    expect(q.tokens.every((token) => token.lineKey === null)).toBe(true);
+  });
+
+  it('shuffles at the first tick at the opening, then admits from the shuffled order', async () => {
+    scheduleOpening(inSeconds(60));
+    const pre = prequeued(5);
+    // The shuffle's draws: the last arrival first, and so on.
+    const draws = [5, 4, 3, 2, 1];
+    q.random = () => draws.shift()!;
+    clock.advanceSeconds(60);
+    expect(await admit.execute()).toMatchObject({ ran: true, shuffled: 5, admitted: 5 });
+    expect(pre.map((token) => token.lineKey)).toEqual([-1, -2, -3, -4, -5]);
+    expect(q.settings.prequeueShuffled).toBe(true);
+    expect(q.generation).toBe(1);
+    expect(q.announcements).toBe(1);
+  });
+
+  it('shuffles once: a later tick leaves the places alone', async () => {
+    scheduleOpening(inSeconds(60));
+    prequeued(4);
+    q.settings.paused = true;
+    clock.advanceSeconds(61);
+    await admit.execute();
+    const keys = q.tokens.map((token) => token.lineKey);
+    clock.advanceSeconds(1);
+    expect(await admit.execute()).not.toHaveProperty('shuffled');
+    expect(q.tokens.map((token) => token.lineKey)).toEqual(keys);
+  });
+
+  it('follows a change of opens_at made before it passes', async () => {
+    scheduleOpening(inSeconds(60));
+    prequeued(2);
+    q.settings = { ...q.settings, opensAt: inSeconds(120) };
+    clock.advanceSeconds(90);
+    expect(await admit.execute()).toMatchObject({ admitted: 0 });
+    expect(q.tokens.every((token) => token.lineKey === null)).toBe(true);
+    clock.advanceSeconds(30);
+    expect(await admit.execute()).toMatchObject({ shuffled: 2, admitted: 2 });
+  });
+
+  it('opens at the next tick when opens_at is cleared or moved into the past', async () => {
+    scheduleOpening(inSeconds(600));
+    prequeued(2);
+    q.settings = { ...q.settings, opensAt: null };
+    expect(await admit.execute()).toMatchObject({ shuffled: 2, admitted: 2 });
+  });
+
+  it('places late pre-queue arrivals after the shuffle at the end, in order', async () => {
+    scheduleOpening(inSeconds(10));
+    prequeued(2);
+    q.settings.paused = true;
+    clock.advanceSeconds(10);
+    await admit.execute();
+    const late = prequeued(2);
+    expect(await admit.execute()).toMatchObject({ shuffled: 2 });
+    expect(late[0].lineKey!).toBeGreaterThan(0);
+    expect(late[1].lineKey!).toBeGreaterThan(late[0].lineKey!);
+    expect(q.generation).toBe(2);
+  });
+});
