@@ -61,6 +61,9 @@ const PARAMETER_VALUES = [
   '-1',
   '1.5',
   '1e308',
+  '1e-7',
+  '5e-324',
+  '1e21',
   '18446744073709551616',
   '9007199254740993',
   '99999999999999999999999',
@@ -129,6 +132,30 @@ const FIELD_VALUES = [
   '"<script>alert(1)</script>"',
   '"00000000-0000-0000-0000-000000000000"',
   '"١٢٣"',
+];
+
+/**
+ * Numbers in exponent form and other spellings, tried on every number field of every
+ * operation as raw JSON text: JSON.stringify writes a number in one shortest form only
+ * (0.0000001 as 1e-7, 1E-7 never, -0 as 0, 1e2 as 100). JavaScript prints tiny and huge
+ * numbers in exponent form, which broke a digit-counting validator (a 500).
+ */
+const EXPONENT_VALUES = [
+  '1e-7',
+  '1E-7',
+  '-1e-7',
+  '0.0000001',
+  '1.5e-7',
+  '5e-324',
+  '-5e-324',
+  '1e21',
+  '-1e21',
+  '1.5e+21',
+  '1e-2',
+  '1e2',
+  '-0',
+  '-0.0',
+  '0e0',
 ];
 
 /** Garbage credentials (a queued token and no header at all are added per operation). */
@@ -434,7 +461,8 @@ describe('bad input from the OpenAPI document: never a 5xx, never a stack, nothi
       for (const [name, raw] of Object.entries(properties)) {
         const schema = resolve(document, raw as Schema);
         const required = operation.body.required.includes(name);
-        for (const literal of FIELD_VALUES) {
+        const numeric = schema.type === 'number' || schema.type === 'integer';
+        for (const literal of [...FIELD_VALUES, ...(numeric ? EXPONENT_VALUES : [])]) {
           const payload = JSON.stringify({ ...valid, [name]: '__HOSTILE__' }).replace(
             '"__HOSTILE__"',
             literal,
@@ -784,6 +812,10 @@ function fieldMightAccept(schema: Schema, required: boolean, literal: string): b
       if (schema.multipleOf !== undefined) {
         const ratio = value / schema.multipleOf;
         if (Math.abs(ratio - Math.round(ratio)) > 1e-9) return false;
+        // 5e-324 / 0.01 is within any tolerance of 0: count the decimals of the text instead.
+        const step = literalDecimals(String(schema.multipleOf));
+        const decimals = literalDecimals(literal.trim());
+        if (step !== undefined && decimals !== undefined && decimals > step) return false;
       }
       return true;
     }
@@ -800,4 +832,12 @@ function fieldMightAccept(schema: Schema, required: boolean, literal: string): b
     default:
       return true;
   }
+}
+
+/** Digits after the point of a JSON number literal, exponent included (1e-7 → 7), exactly. */
+function literalDecimals(literal: string): number | undefined {
+  const match = /^-?\d+(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(literal);
+  if (!match) return undefined;
+  const fraction = (match[1] ?? '').replace(/0+$/, '');
+  return Math.max(0, fraction.length - Number(match[2] ?? 0));
 }

@@ -572,18 +572,14 @@ describe('admin catalog', () => {
       [
         'a price with 3 decimals',
         { ...valid, price: 1.005 },
-        'price must be a number with at most 2 decimal places',
+        'price must have at most 2 decimal places',
       ],
       [
         'a price above 10,000,000',
         { ...valid, price: 10_000_000.01 },
         'price must not be greater than 10000000',
       ],
-      [
-        'a price as a string',
-        { ...valid, price: '10' },
-        'price must be a number with at most 2 decimal places',
-      ],
+      ['a price as a string', { ...valid, price: '10' }, 'price must be a number'],
       ['unknown fields', { ...valid, concert_id: 1 }, 'property concert_id should not exist'],
     ])('answers 400 for %s and writes nothing', async (_name, body, message) => {
       const concertId = await insertConcert(t.db);

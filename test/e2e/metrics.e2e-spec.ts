@@ -33,7 +33,12 @@ function sample(
   return undefined;
 }
 
+/** The database gauges are read at most once per SCHEDULER_INTERVAL_MS (50 ms here). */
+const GAUGE_INTERVAL_MS = 50;
+
+/** A scrape that sees the database as it is now: it waits out the gauges' interval first. */
 async function scrape(t: TestApp): Promise<string> {
+  await new Promise((resolve) => setTimeout(resolve, GAUGE_INTERVAL_MS + 10));
   const response = await call(t.app, 'GET', '/metrics');
   expect(response.status).toBe(200);
   expect(typeof response.body).toBe('string');
@@ -54,7 +59,7 @@ describe('GET /metrics', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ env: { SCHEDULER_INTERVAL_MS: String(GAUGE_INTERVAL_MS) } });
   });
   afterAll(async () => {
     await t.close();

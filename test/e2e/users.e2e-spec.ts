@@ -86,7 +86,7 @@ describe('users: balances and admin', () => {
         /amount must not be greater than 10000000/,
       ],
       ['a huge amount', '{"amount": 1e308}', /amount must not be greater than 10000000/],
-      ['amount null', '{"amount": null}', /amount is required/],
+      ['amount null', '{"amount": null}', /^amount must be a number$/],
       ['no amount', '{}', /amount is required/],
       ['no body', undefined, /amount is required/],
       [

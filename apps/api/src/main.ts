@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import path from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
@@ -25,7 +26,13 @@ async function bootstrap(): Promise<void> {
       dataDir,
       port: env.EMBEDDED_POSTGRES_PORT,
       database: 'concert_ticketing',
+      log: (line) => {
+        if (line.startsWith('the postgres user cannot reach')) say(line);
+      },
     });
+    if (embedded.dataDir !== path.resolve(dataDir)) {
+      say(`The embedded PostgreSQL's data lives in ${embedded.dataDir}`);
+    }
     process.env.DATABASE_URL = embedded.url;
   }
   const databaseUrl = process.env.DATABASE_URL as string;

@@ -1,9 +1,13 @@
+import { AppConfig } from '@app/common/config/app-config';
 import { MetricsRegistry } from './metrics-registry';
-import { TicketingGauges } from './ticketing-gauges';
+import { SCRAPE_WAIT_MS, TicketingGauges } from './ticketing-gauges';
 import { TicketingSnapshot, TicketingSnapshotReader } from './ticketing-snapshot.reader';
 
 class FakeReader {
   reads = 0;
+  running = 0;
+  maxRunning = 0;
+  delayMs = 0;
   next: TicketingSnapshot | Error = {
     queueWaiting: 3,
     queueActive: 2,
@@ -13,10 +17,20 @@ class FakeReader {
 
   async read(): Promise<TicketingSnapshot> {
     this.reads += 1;
-    if (this.next instanceof Error) throw this.next;
-    return this.next;
+    this.running += 1;
+    this.maxRunning = Math.max(this.maxRunning, this.running);
+    try {
+      if (this.delayMs > 0) await sleep(this.delayMs);
+      if (this.next instanceof Error) throw this.next;
+      return this.next;
+    } finally {
+      this.running -= 1;
+    }
   }
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const INTERVAL_MS = 200;
 
 describe('TicketingGauges', () => {
   let metrics: MetricsRegistry;
@@ -25,11 +39,15 @@ describe('TicketingGauges', () => {
   beforeEach(() => {
     metrics = new MetricsRegistry();
     reader = new FakeReader();
-    new TicketingGauges(metrics, reader as unknown as TicketingSnapshotReader);
+    const config = AppConfig.fromRaw({
+      DATABASE_URL: 'postgres://unused/unused',
+      SCHEDULER_INTERVAL_MS: String(INTERVAL_MS),
+    });
+    new TicketingGauges(metrics, reader as unknown as TicketingSnapshotReader, config);
   });
   afterEach(() => metrics.onModuleDestroy());
 
-  it('reads the database once per scrape and publishes the four gauges', async () => {
+  it('publishes the four gauges from one read, and reads again only after the interval', async () => {
     const text = await metrics.render();
     expect(reader.reads).toBe(1);
     expect(text).toMatch(/^ticketing_queue_waiting 3$/m);
@@ -37,18 +55,58 @@ describe('TicketingGauges', () => {
     expect(text).toMatch(/^ticketing_seat_holds_live 1$/m);
     expect(text).toMatch(/^ticketing_payments_total 7$/m);
     expect(text).toMatch(/^ticketing_database_up 1$/m);
-
     reader.next = { queueWaiting: 0, queueActive: 0, seatHoldsLive: 0, payments: 8 };
+    // Within the interval: the same values, no read.
+    expect(await metrics.render()).toMatch(/^ticketing_payments_total 7$/m);
+    expect(reader.reads).toBe(1);
+    await sleep(INTERVAL_MS + 20);
     expect(await metrics.render()).toMatch(/^ticketing_payments_total 8$/m);
     expect(reader.reads).toBe(2);
+  });
+
+  it('shares one read between 100 concurrent scrapes', async () => {
+    reader.delayMs = 50;
+    const texts = await Promise.all(Array.from({ length: 100 }, () => metrics.render()));
+    expect(reader.reads).toBe(1);
+    for (const text of texts) expect(text).toMatch(/^ticketing_payments_total 7$/m);
+  });
+
+  it('reads at most once per interval under scrapes in a tight loop', async () => {
+    const started = Date.now();
+    let scrapes = 0;
+    while (Date.now() - started < 3 * INTERVAL_MS) {
+      await Promise.all(Array.from({ length: 20 }, () => metrics.render()));
+      scrapes += 20;
+    }
+    expect(scrapes).toBeGreaterThan(100);
+    expect(reader.reads).toBeLessThanOrEqual(4);
+    expect(reader.maxRunning).toBe(1);
+  });
+
+  it('answers a scrape in time while a slow read runs, without starting a second read', async () => {
+    reader.delayMs = SCRAPE_WAIT_MS + 500;
+    const started = Date.now();
+    const first = await metrics.render();
+    expect(Date.now() - started).toBeLessThan(SCRAPE_WAIT_MS + 400);
+    expect(first).toMatch(/^ticketing_database_up 0$/m);
+    expect(first).not.toMatch(/^ticketing_queue_waiting /m);
+    // The read is still running: the next scrape waits for it instead of reading again.
+    const second = await metrics.render();
+    expect(reader.reads).toBe(1);
+    expect(reader.maxRunning).toBe(1);
+    expect(second).toMatch(/^ticketing_database_up 1$/m);
   });
 
   it('leaves the gauges without a sample when the database fails, and says so', async () => {
     await metrics.render();
     reader.next = new Error('connect ECONNREFUSED');
+    await sleep(INTERVAL_MS + 20);
     const text = await metrics.render();
     expect(text).not.toMatch(/^ticketing_queue_waiting /m);
     expect(text).not.toMatch(/^ticketing_payments_total /m);
     expect(text).toMatch(/^ticketing_database_up 0$/m);
+    // A failure is remembered for the interval too: a down database is not hammered.
+    await metrics.render();
+    expect(reader.reads).toBe(2);
   });
 });

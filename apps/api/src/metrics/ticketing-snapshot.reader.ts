@@ -9,13 +9,21 @@ export interface TicketingSnapshot {
   payments: number;
 }
 
-/** A scrape must answer even when PostgreSQL does not; past this, the gauges are left out. */
-const SNAPSHOT_TIMEOUT_MS = 1000;
+/**
+ * How long PostgreSQL may run the snapshot statement before it cancels it (statement_timeout,
+ * set for this transaction only): a slow or blocked count never outlives its scrape.
+ */
+export const SNAPSHOT_STATEMENT_TIMEOUT_MS = 1000;
+
+/** Marks the statement in pg_stat_activity and in the logs. */
+export const SNAPSHOT_SQL_TAG = '/* ticketing_metrics_snapshot */';
 
 /**
- * The business gauges, read at scrape time in one statement. Each count runs on a partial
- * index (waiting, active, open holds) or a primary key, so a scrape stays cheap with 100,000
- * tokens in line.
+ * The business gauges, read in one statement on one pool connection, inside a transaction
+ * whose `SET LOCAL statement_timeout` makes PostgreSQL itself cancel the statement past
+ * SNAPSHOT_STATEMENT_TIMEOUT_MS (a timer in Node would leave it running and its connection
+ * taken). Each count runs on a partial index (waiting, active, open holds) or a primary key.
+ * Called at most once per interval by TicketingGauges, never once per scrape.
  */
 @Injectable()
 export class TicketingSnapshotReader {
@@ -25,36 +33,31 @@ export class TicketingSnapshotReader {
   ) {}
 
   async read(): Promise<TicketingSnapshot> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error('metrics snapshot timed out')),
-        SNAPSHOT_TIMEOUT_MS,
-      );
-    });
+    const runner = this.dataSource.createQueryRunner();
     try {
-      return await Promise.race([this.query(), timeout]);
+      await runner.connect();
+      await runner.startTransaction();
+      await runner.query(`SET LOCAL statement_timeout = ${SNAPSHOT_STATEMENT_TIMEOUT_MS}`);
+      const [row] = (await runner.query(
+        `${SNAPSHOT_SQL_TAG} SELECT
+           (SELECT count(*) FROM user_queue_tokens WHERE status = 'IN_QUEUE')::int AS waiting,
+           (SELECT count(*) FROM user_queue_tokens
+             WHERE status = 'IN_PROGRESS' AND expires_at > $1)::int AS active,
+           (SELECT count(*) FROM performance_seat_book_info
+             WHERE token IS NOT NULL AND book_success_at IS NULL AND expires_at > $1)::int AS holds,
+           (SELECT count(*) FROM payments)::int AS payments`,
+        [this.clock.now()],
+      )) as { waiting: number; active: number; holds: number; payments: number }[];
+      await runner.commitTransaction();
+      return {
+        queueWaiting: row.waiting,
+        queueActive: row.active,
+        seatHoldsLive: row.holds,
+        payments: row.payments,
+      };
     } finally {
-      clearTimeout(timer);
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      await runner.release().catch(() => undefined);
     }
-  }
-
-  private async query(): Promise<TicketingSnapshot> {
-    const [row] = (await this.dataSource.query(
-      `SELECT
-         (SELECT count(*) FROM user_queue_tokens WHERE status = 'IN_QUEUE')::int AS waiting,
-         (SELECT count(*) FROM user_queue_tokens
-           WHERE status = 'IN_PROGRESS' AND expires_at > $1)::int AS active,
-         (SELECT count(*) FROM performance_seat_book_info
-           WHERE token IS NOT NULL AND book_success_at IS NULL AND expires_at > $1)::int AS holds,
-         (SELECT count(*) FROM payments)::int AS payments`,
-      [this.clock.now()],
-    )) as { waiting: number; active: number; holds: number; payments: number }[];
-    return {
-      queueWaiting: row.waiting,
-      queueActive: row.active,
-      seatHoldsLive: row.holds,
-      payments: row.payments,
-    };
   }
 }

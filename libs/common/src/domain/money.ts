@@ -14,7 +14,10 @@ export class Money {
 
   /** Parses "12", "12.5", "-3.25" (a numeric column, or a validated request number). */
   static parse(value: string | number): Money {
-    const text = typeof value === 'number' ? Money.numberToPlainString(value) : value.trim();
+    const text = typeof value === 'number' ? plainDecimalText(value) : value.trim();
+    if (text === undefined) {
+      throw new RangeError(`Not a finite amount: ${value}`);
+    }
     const match = /^(-)?(\d+)(?:\.(\d{1,2})0*)?$/.exec(text);
     if (!match) {
       throw new RangeError(`Not a decimal with at most 2 fraction digits: ${text}`);
@@ -22,15 +25,6 @@ export class Money {
     const [, sign, whole, fraction = ''] = match;
     const cents = BigInt(whole) * 100n + BigInt(fraction.padEnd(2, '0'));
     return new Money(sign ? -cents : cents);
-  }
-
-  private static numberToPlainString(value: number): string {
-    if (!Number.isFinite(value)) {
-      throw new RangeError(`Not a finite amount: ${value}`);
-    }
-    // toFixed(2) would round 1.234 silently; a value with more digits must fail the regex.
-    const text = String(value);
-    return text.includes('e') ? value.toFixed(20).replace(/0+$/, '').replace(/\.$/, '') : text;
   }
 
   plus(other: Money): Money {
@@ -74,4 +68,38 @@ export class Money {
   toJSON(): number {
     return Number(this.toString());
   }
+}
+
+/**
+ * The plain decimal text of a finite number (no exponent, no sign for -0), taken from its
+ * shortest round-trip form String(n): 1e-7 → "0.0000001", 1e21 → "1000000000000000000000",
+ * -0 → "0". Exactly the digits JSON.parse read, without any float arithmetic. Undefined for
+ * NaN and ±Infinity.
+ */
+export function plainDecimalText(value: number): string | undefined {
+  if (!Number.isFinite(value)) return undefined;
+  const negative = value < 0;
+  const match = /^(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(String(Math.abs(value)));
+  if (!match) return undefined;
+  const [, whole, fraction = '', exponentText = '0'] = match;
+  const exponent = Number(exponentText);
+  const digits = whole + fraction;
+  // Position of the decimal point within `digits`.
+  const point = whole.length + exponent;
+  let integerPart: string;
+  let fractionPart: string;
+  if (point <= 0) {
+    integerPart = '0';
+    fractionPart = '0'.repeat(-point) + digits;
+  } else if (point >= digits.length) {
+    integerPart = digits + '0'.repeat(point - digits.length);
+    fractionPart = '';
+  } else {
+    integerPart = digits.slice(0, point);
+    fractionPart = digits.slice(point);
+  }
+  integerPart = integerPart.replace(/^0+(?=\d)/, '');
+  fractionPart = fractionPart.replace(/0+$/, '');
+  const text = fractionPart === '' ? integerPart : `${integerPart}.${fractionPart}`;
+  return negative && text !== '0' ? `-${text}` : text;
 }

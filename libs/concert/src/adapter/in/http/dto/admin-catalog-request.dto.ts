@@ -1,9 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { IsMoney } from '@app/common/adapter/http/is-money.decorator';
 import {
   IsDefined,
   IsInt,
   IsISO8601,
-  IsNumber,
   IsString,
   Matches,
   Max,
@@ -52,12 +52,6 @@ export class CreatePerformanceRequestDto {
     multipleOf: 0.01,
     description: 'Price of every seat: at least 0, at most 2 decimals, at most 10,000,000.',
   })
-  @IsDefined({ message: 'price is required' })
-  @IsNumber(
-    { allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 },
-    { message: 'price must be a number with at most 2 decimal places' },
-  )
-  @Min(0, { message: 'price must not be negative' })
-  @Max(10_000_000, { message: 'price must not be greater than 10000000' })
+  @IsMoney({ min: 0, max: 10_000_000 })
   price: number;
 }

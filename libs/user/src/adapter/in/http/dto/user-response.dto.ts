@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsNumber, IsOptional, Max, Min } from 'class-validator';
+import { IsMoney } from '@app/common/adapter/http/is-money.decorator';
 
 export class ChargeResponseDto {
   @ApiProperty({ example: true })
@@ -58,16 +58,11 @@ export class CreateUserRequestDto {
     required: false,
     example: 500.0,
     minimum: 0,
+    maximum: 999_999_999_999.99,
     multipleOf: 0.01,
     description: 'Opening balance, default 0; recorded in the ledger as a charge.',
   })
-  @IsOptional()
-  @IsNumber(
-    { allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 },
-    { message: 'balance must be a number with at most 2 decimal places' },
-  )
-  @Min(0, { message: 'balance must not be negative' })
-  @Max(999_999_999_999.99, { message: 'balance must not be greater than 999999999999.99' })
+  @IsMoney({ min: 0, max: 999_999_999_999.99, optional: true })
   balance?: number;
 }
 
