@@ -21,7 +21,8 @@ export interface SeatHolder {
 }
 
 /**
- * Holds a seat for a queue token for SEAT_HOLD_TTL_SECONDS. Every check that matters is
+ * Holds a seat for a queue token for SEAT_HOLD_TTL_SECONDS, but never past the token's own
+ * expiry. Every check that matters is
  * settled by the database inside one transaction: a per-user advisory lock (one hold per
  * user) and one conditional UPDATE on the seat's book-info row (one hold per seat).
  */
@@ -35,10 +36,18 @@ export class BookSeatUseCase {
     private readonly config: AppConfig,
   ) {}
 
-  async execute(performanceSeatId: number, holder: SeatHolder): Promise<SeatHold> {
+  /** `tokenExpiresAt`: when the holder's (active) token expires; the hold ends then at the latest. */
+  async execute(
+    performanceSeatId: number,
+    holder: SeatHolder,
+    tokenExpiresAt: Date,
+  ): Promise<SeatHold> {
     const now = this.clock.now();
+    const expiresAt = holdExpiry(now, this.config.seatHoldTtlSeconds, tokenExpiresAt);
     try {
-      return await this.transactions.run(() => this.hold(performanceSeatId, holder, now));
+      return await this.transactions.run(() =>
+        this.hold(performanceSeatId, holder, now, expiresAt),
+      );
     } catch (error) {
       if (!isBookingRefusal(error)) throw error;
       // The transaction has rolled back; the refused attempt is still recorded, on its own.
@@ -47,7 +56,12 @@ export class BookSeatUseCase {
     }
   }
 
-  private async hold(seatId: number, holder: SeatHolder, now: Date): Promise<SeatHold> {
+  private async hold(
+    seatId: number,
+    holder: SeatHolder,
+    now: Date,
+    expiresAt: Date,
+  ): Promise<SeatHold> {
     const seat = await this.holds.findSeat(seatId);
     // Not logged: the log's foreign key needs an existing seat.
     if (!seat) throw new PerformanceSeatNotFoundError();
@@ -62,12 +76,7 @@ export class BookSeatUseCase {
       throw new UserHasReservationError();
     }
 
-    const won = await this.holds.tryHold(
-      seatId,
-      holder,
-      now,
-      holdExpiry(now, this.config.seatHoldTtlSeconds),
-    );
+    const won = await this.holds.tryHold(seatId, holder, now, expiresAt);
     if (won) {
       await this.logs.append({ performanceSeatId: seatId, ...holder, result: 'HELD', at: now });
       return won;
