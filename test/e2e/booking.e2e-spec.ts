@@ -473,6 +473,38 @@ describe('booking: POST /performance_seats/{id}/book', () => {
       expect((await holdOf(seatId)).token).toBeNull();
     });
 
+    it('waits for a payment that is expiring the token, then answers 401 and holds nothing', async () => {
+      const [seatId] = await seats();
+      const buyer = await insertBuyer(t.db, t.clock.now());
+      // What the payment's transaction does last, left uncommitted on another connection.
+      const payment = t.db.createQueryRunner();
+      await payment.connect();
+      try {
+        await payment.startTransaction();
+        await payment.query(
+          `UPDATE user_queue_tokens SET status = 'EXPIRED', expired_at = now() WHERE token = $1`,
+          [buyer.token],
+        );
+        let settled = false;
+        const booking = book(seatId, buyer.token).finally(() => {
+          settled = true;
+        });
+        // The guard still sees the committed IN_PROGRESS row; the booking then waits on the row.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(settled).toBe(false);
+        await payment.commitTransaction();
+
+        const response = await booking;
+        expect(response.status).toBe(401);
+        expect(response.body).toEqual({ message: 'Token is invalid' });
+        expect((await holdOf(seatId)).token).toBeNull();
+        expect(await logsOf(seatId)).toEqual([]);
+      } finally {
+        if (payment.isTransactionActive) await payment.rollbackTransaction();
+        await payment.release();
+      }
+    });
+
     it('answers 403 Token is still in queue to a queued token', async () => {
       const [seatId] = await seats();
       const userId = await insertUser(t.db);

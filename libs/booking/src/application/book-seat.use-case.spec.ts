@@ -2,6 +2,7 @@ import { TransactionRunner } from '@app/common/application/transaction-runner';
 import { AppConfig } from '@app/common/config/app-config';
 import { Clock } from '@app/common/domain/clock';
 import {
+  BookingTokenInvalidError,
   PerformanceSeatNotFoundError,
   PerformanceStartedError,
   SeatAlreadyBookedError,
@@ -11,6 +12,7 @@ import {
 import { SeatHold, SeatHoldState } from '../domain/seat-hold';
 import { BookSeatUseCase } from './book-seat.use-case';
 import { BookAttempt, BookLogRepository } from './port/out/book-log.repository';
+import { BookingTokenRepository } from './port/out/booking-token.repository';
 import { BookableSeat, SeatHoldRepository } from './port/out/seat-hold.repository';
 
 const NOW = new Date('2026-11-26T12:00:00.000Z');
@@ -110,6 +112,20 @@ class FakeBookLogRepository extends BookLogRepository {
   }
 }
 
+/** The token table as the booking transaction sees it: the tokens still active. */
+class FakeBookingTokenRepository extends BookingTokenRepository {
+  active = new Set<string>([TOKEN, OTHER_TOKEN]);
+
+  constructor(private readonly calls: string[]) {
+    super();
+  }
+
+  async lockIfActive(token: string) {
+    this.calls.push('lockIfActive');
+    return this.active.has(token);
+  }
+}
+
 const empty = (id: number): SeatHoldState => ({
   performanceSeatId: id,
   token: null,
@@ -122,6 +138,7 @@ const empty = (id: number): SeatHoldState => ({
 describe('BookSeatUseCase', () => {
   let store: Store;
   let holds: FakeSeatHoldRepository;
+  let tokens: FakeBookingTokenRepository;
   let useCase: BookSeatUseCase;
   const buyer = { token: TOKEN, userId: 'user-1' };
 
@@ -143,10 +160,12 @@ describe('BookSeatUseCase', () => {
   beforeEach(() => {
     store = { seats: new Map(), holds: new Map(), logs: [] };
     holds = new FakeSeatHoldRepository(store);
+    tokens = new FakeBookingTokenRepository(holds.calls);
     useCase = new BookSeatUseCase(
       new FakeTransactionRunner(store),
       holds,
       new FakeBookLogRepository(store),
+      tokens,
       new FixedClock(),
       AppConfig.fromRaw({ DATABASE_URL: 'postgres://x/y', SEAT_HOLD_TTL_SECONDS: '300' }),
     );
@@ -174,7 +193,32 @@ describe('BookSeatUseCase', () => {
 
   it('takes the per-user lock before looking at the user holds and taking the seat', async () => {
     await useCase.execute(1, buyer, TOKEN_EXPIRES_AT);
-    expect(holds.calls).toEqual(['findSeat', 'lockUser user-1', 'findLiveHoldsOfUser', 'tryHold']);
+    expect(holds.calls).toEqual([
+      'findSeat',
+      'lockUser user-1',
+      'findLiveHoldsOfUser',
+      'tryHold',
+      'lockIfActive',
+    ]);
+  });
+
+  it('re-checks the token after taking the seat: a token expired meanwhile gets no hold', async () => {
+    tokens.active.delete(TOKEN);
+    await expect(useCase.execute(1, buyer, TOKEN_EXPIRES_AT)).rejects.toBeInstanceOf(
+      BookingTokenInvalidError,
+    );
+    expect(store.holds.get(1)?.token).toBeNull();
+    // Like the guard's 401, not a booking attempt: nothing is logged.
+    expect(store.logs).toEqual([]);
+  });
+
+  it('re-checks the token on a repeat of its live hold too', async () => {
+    setHold(1, { ...buyer, bookAttemptAt: at(-60), expiresAt: at(240) });
+    tokens.active.delete(TOKEN);
+    await expect(useCase.execute(1, buyer, TOKEN_EXPIRES_AT)).rejects.toBeInstanceOf(
+      BookingTokenInvalidError,
+    );
+    expect(store.logs).toEqual([]);
   });
 
   it('answers a missing seat with PerformanceSeatNotFoundError and logs nothing', async () => {

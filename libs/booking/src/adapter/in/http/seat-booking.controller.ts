@@ -59,6 +59,9 @@ export class SeatBookingController {
       '- Booking the same seat again with the same token while the hold is live returns the',
       '  same hold (same `book_attempt_at` and `expires_at`; it is not extended).',
       '- A user holds at most one seat at a time; a seat has at most one live hold.',
+      '- A hold is only created by a token still active when the hold commits: a booking that',
+      "  races the same token's payment either commits before it or gets",
+      '  `401 Token is invalid`.',
       '- A hold past its `expires_at` is free at once, even before the release job clears it.',
       '- Every attempt on an existing seat, won or lost, is appended to',
       '  `performance_seat_book_logs` (`HELD`, `ALREADY_HELD`, `SEAT_ALREADY_BOOKED`,',
@@ -92,7 +95,8 @@ export class SeatBookingController {
   })
   @ApiUnauthorizedResponse({
     type: ErrorResponseDto,
-    description: 'No token, an unknown token, or an expired one.',
+    description:
+      'No token, an unknown token, or an expired one (or past its TTL), including a token that a payment of its own expired while this booking was in flight.',
     example: { message: 'Token is invalid' },
   })
   @ApiForbiddenResponse({
