@@ -213,7 +213,7 @@ describe('POST /performance_seats/{id}/pay', () => {
       }
     });
 
-    it('answers 400 Seat is not held by this token when the paid token tries another seat', async () => {
+    it('answers 401 Token is invalid when the paid token tries another seat, changing nothing', async () => {
       const buyer = await buyerHolding();
       expect((await pay(buyer.seatId, buyer.token)).status).toBe(200);
       const other = buyer.seatId + 1;
@@ -221,9 +221,42 @@ describe('POST /performance_seats/{id}/pay', () => {
 
       const response = await pay(other, buyer.token);
 
-      expect(response.status).toBe(400);
-      expect(response.body).toEqual({ message: 'Seat is not held by this token' });
+      expect(response.status).toBe(401);
+      expect(response.body).toEqual({ message: 'Token is invalid' });
       expect(await stateOf(t.db, buyer.userId, other, buyer.token)).toEqual(before);
+    });
+
+    it('answers 401 Token is invalid when the paid token tries a seat that does not exist', async () => {
+      const buyer = await buyerHolding();
+      expect((await pay(buyer.seatId, buyer.token)).status).toBe(200);
+      const response = await pay(999_999_999, buyer.token);
+      expect(response.status).toBe(401);
+      expect(response.body).toEqual({ message: 'Token is invalid' });
+    });
+
+    it("refuses the paid token on another seat without waiting for that seat's row locks", async () => {
+      const buyer = await buyerHolding();
+      expect((await pay(buyer.seatId, buyer.token)).status).toBe(200);
+      const other = buyer.seatId + 1;
+      // Someone else's payment is in the middle of its transaction on the other seat.
+      const busy = t.db.createQueryRunner();
+      await busy.connect();
+      try {
+        await busy.startTransaction();
+        await busy.query(
+          'SELECT 1 FROM performance_seat_book_info WHERE performance_seat_id = $1 FOR UPDATE',
+          [other],
+        );
+        const response = await Promise.race([
+          pay(other, buyer.token),
+          new Promise<'blocked'>((resolve) => setTimeout(() => resolve('blocked'), 2000)),
+        ]);
+        expect(response).not.toBe('blocked');
+        expect(response).toMatchObject({ status: 401, body: { message: 'Token is invalid' } });
+      } finally {
+        await busy.rollbackTransaction();
+        await busy.release();
+      }
     });
 
     it('ends the queue session: the paid token is refused where an active token is needed', async () => {

@@ -258,9 +258,10 @@ describe('PayForSeatUseCase', () => {
       });
     });
 
-    it('locks the seat before anything else and debits before writing anything', async () => {
+    it('looks for an earlier payment, locks the seat and debits before writing anything', async () => {
       await pay.execute(SEAT, alice);
       expect(world.calls).toEqual([
+        'payments.findByToken',
         'seats.lockForPayment',
         'payments.findByToken',
         'balances.debit',
@@ -323,18 +324,21 @@ describe('PayForSeatUseCase', () => {
     });
   });
 
-  it('answers Seat is not held by this token when the token paid for another seat', async () => {
+  it('answers Token is invalid, before locking anything, when the token paid for another seat', async () => {
     addSeat(SEAT, holdFor(alice));
     addSeat(11);
     await pay.execute(SEAT, alice);
     const after = snapshot();
-    await expect(pay.execute(11, alice)).rejects.toBeInstanceOf(SeatNotHeldByTokenError);
+    world.calls.length = 0;
+    await expect(pay.execute(11, alice)).rejects.toBeInstanceOf(PayingTokenInvalidError);
+    await expect(pay.execute(999, alice)).rejects.toBeInstanceOf(PayingTokenInvalidError);
     expect(world.state).toEqual(after);
+    expect(world.calls).toEqual(['payments.findByToken', 'payments.findByToken']);
   });
 
   it('answers Performance seat not found for an unknown seat', async () => {
     await expect(pay.execute(999, alice)).rejects.toBeInstanceOf(PerformanceSeatNotFoundError);
-    expect(world.calls).toEqual(['seats.lockForPayment']);
+    expect(world.calls).toEqual(['payments.findByToken', 'seats.lockForPayment']);
   });
 
   it('answers Seat is already booked when someone else paid for it', async () => {

@@ -35,14 +35,19 @@ export class PayForSeatUseCase {
 
   async execute(seatId: number, payer: Payer): Promise<PaidSeat> {
     return this.transactions.run(async () => {
+      // A token that has paid is spent: apart from the retry of its own payment it is invalid
+      // like any expired token, and is told so before it takes (or waits for) any row lock.
+      const earlier = await this.payments.findByToken(payer.token);
+      if (earlier && earlier.seatId !== seatId) throw new PayingTokenInvalidError();
+
       const seat = await this.seats.lockForPayment(seatId);
       if (!seat) throw new PerformanceSeatNotFoundError();
 
-      // Idempotency first: a retry (even concurrent: it waited on the seat lock) gets the
-      // original answer and pays nothing.
-      const previous = await this.payments.findByToken(payer.token);
+      // Idempotency first: a retry gets the original answer and pays nothing. Read again under
+      // the seat lock: a first payment of this token may have committed while we waited.
+      const previous = earlier ?? (await this.payments.findByToken(payer.token));
       if (previous) {
-        if (previous.seatId !== seat.id) throw new SeatNotHeldByTokenError();
+        if (previous.seatId !== seat.id) throw new PayingTokenInvalidError();
         return paidSeat(seat, previous.userId);
       }
 

@@ -44,7 +44,10 @@ export class OtherUserBookingError extends ConflictError {
   }
 }
 
-/** The token stopped being active between the guard and the payment's transaction. */
+/**
+ * The token stopped being active between the guard and the payment's transaction, or it has
+ * paid already (for another seat: only its own payment's retry is answered).
+ */
 export class PayingTokenInvalidError extends UnauthorizedError {
   constructor() {
     super('Token is invalid');
