@@ -347,6 +347,62 @@ describe('POST /performance_seats/{id}/pay', () => {
     });
   });
 
+  describe('400 Performance has already started', () => {
+    /** A buyer holding a seat of a performance that starts in a minute (the hold outlives it). */
+    async function buyerHoldingBeforeStart() {
+      const startsAt = new Date(t.clock.now().getTime() + 60_000);
+      const { seatIds } = await insertPerformance(t.db, concertId, {
+        at: startsAt,
+        seats: 2,
+        price: '120.50',
+      });
+      const buyer = await insertBuyer(t.db, t.clock.now(), '500.00');
+      const holdExpiresAt = await insertHold(t.db, seatIds[0], buyer, t.clock.now());
+      return { ...buyer, seatId: seatIds[0], startsAt, holdExpiresAt };
+    }
+
+    afterEach(() => t.clock.set(new Date()));
+
+    it('for a hold taken before the start and paid after it: nothing changes', async () => {
+      const buyer = await buyerHoldingBeforeStart();
+      t.clock.advanceSeconds(61);
+      expect(t.clock.now().getTime()).toBeLessThan(buyer.holdExpiresAt.getTime());
+      const before = await stateOf(t.db, buyer.userId, buyer.seatId, buyer.token);
+
+      const response = await pay(buyer.seatId, buyer.token);
+
+      expect(response.status).toBe(400);
+      expect(response.body).toEqual({ message: 'Performance has already started' });
+      const after = await stateOf(t.db, buyer.userId, buyer.seatId, buyer.token);
+      expect(after).toEqual(before);
+      expect(after).toMatchObject({
+        balance: '500.00',
+        payments: 0,
+        seat: { booked: false, user_id: null },
+        hold: { token: buyer.token, book_success_at: null },
+        token: { status: 'IN_PROGRESS', expired_at: null },
+      });
+    });
+
+    it('at the very instant the performance starts', async () => {
+      const buyer = await buyerHoldingBeforeStart();
+      t.clock.set(buyer.startsAt);
+      const response = await pay(buyer.seatId, buyer.token);
+      expect(response.status).toBe(400);
+      expect(response.body).toEqual({ message: 'Performance has already started' });
+    });
+
+    it('still answers the retry of a payment made before the start with its 200', async () => {
+      const buyer = await buyerHoldingBeforeStart();
+      const first = await pay(buyer.seatId, buyer.token);
+      expect(first.status).toBe(200);
+      t.clock.advanceSeconds(61);
+      const retry = await pay(buyer.seatId, buyer.token);
+      expect(retry.status).toBe(200);
+      expect(retry.body).toEqual(first.body);
+    });
+  });
+
   it('answers 400 Seat is already booked when someone else paid for it', async () => {
     const first = await buyerHolding();
     expect((await pay(first.seatId, first.token)).status).toBe(200);

@@ -6,6 +6,7 @@ import {
   OtherUserBookingError,
   PayingTokenInvalidError,
   PerformanceSeatNotFoundError,
+  PerformanceStartedError,
   QueueExpiredError,
   SeatAlreadyBookedError,
   SeatNotHeldByTokenError,
@@ -197,6 +198,7 @@ describe('PayForSeatUseCase', () => {
       seatNumber: id + 100,
       price: PRICE,
       booked,
+      performanceDatetime: later(86_400),
       hold: { token: null, userId: null, expiresAt: null, bookSuccessAt: null, ...hold },
     });
   }
@@ -307,6 +309,21 @@ describe('PayForSeatUseCase', () => {
       world.state.balances.set('alice', PRICE);
       await pay.execute(SEAT, alice);
       expect(world.state.balances.get('alice')).toEqual(Money.ZERO);
+    });
+
+    it('answers Performance has already started once the performance began, changing nothing', async () => {
+      world.state.seats.get(SEAT)!.performanceDatetime = later(60);
+      clock.current = later(60);
+      const before = snapshot();
+      await expect(pay.execute(SEAT, alice)).rejects.toBeInstanceOf(PerformanceStartedError);
+      expect(world.state).toEqual(before);
+    });
+
+    it('answers the retry of a payment made before the start after it with the same answer', async () => {
+      world.state.seats.get(SEAT)!.performanceDatetime = later(60);
+      const first = await pay.execute(SEAT, alice);
+      clock.current = later(61);
+      await expect(pay.execute(SEAT, alice)).resolves.toEqual(first);
     });
 
     it('rolls everything back when the token stopped being active meanwhile', async () => {

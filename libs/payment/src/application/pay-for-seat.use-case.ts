@@ -6,11 +6,19 @@ import {
   OtherUserBookingError,
   PayingTokenInvalidError,
   PerformanceSeatNotFoundError,
+  PerformanceStartedError,
   QueueExpiredError,
   SeatAlreadyBookedError,
   SeatNotHeldByTokenError,
 } from '../domain/payment-errors';
-import { holdStanding, isSold, PaidSeat, paidSeat, Payer } from '../domain/seat-payment';
+import {
+  hasStarted,
+  holdStanding,
+  isSold,
+  PaidSeat,
+  paidSeat,
+  Payer,
+} from '../domain/seat-payment';
 import { BuyerBalanceRepository } from './port/out/buyer-balance.repository';
 import { PayableSeatRepository } from './port/out/payable-seat.repository';
 import { PayingTokenRepository } from './port/out/paying-token.repository';
@@ -53,6 +61,8 @@ export class PayForSeatUseCase {
 
       if (isSold(seat)) throw new SeatAlreadyBookedError();
       const now = this.clock.now();
+      // A hold taken just before the start may outlive it; the seat can no longer be paid for.
+      if (hasStarted(seat, now)) throw new PerformanceStartedError();
       switch (holdStanding(seat, payer.token, now)) {
         case 'OTHERS_LIVE':
           throw new OtherUserBookingError();

@@ -32,6 +32,13 @@ export class SeatAlreadyBookedError extends InvalidRequestError {
   }
 }
 
+/** A hold taken before the start, paid for after it. */
+export class PerformanceStartedError extends InvalidRequestError {
+  constructor() {
+    super('Performance has already started');
+  }
+}
+
 export class InsufficientBalanceError extends ForbiddenError {
   constructor() {
     super('Insufficient balance');

@@ -58,11 +58,16 @@ export class PaymentController {
   })
   @ApiBadRequestResponse({
     type: ErrorResponseDto,
-    description: 'The seat cannot be paid for with this token, or the id is malformed.',
+    description:
+      'The seat cannot be paid for with this token, the performance has started (nothing changes), or the id is malformed.',
     examples: {
       queueExpired: example(
         "This token's hold on the seat lapsed (past SEAT_HOLD_TTL_SECONDS)",
         'Queue expired',
+      ),
+      performanceStarted: example(
+        'The performance has started (the hold was taken before the start): nothing changes',
+        'Performance has already started',
       ),
       notHeld: example('This token never held the seat', 'Seat is not held by this token'),
       alreadyBooked: example('Someone else paid for the seat', 'Seat is already booked'),
