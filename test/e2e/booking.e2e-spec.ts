@@ -162,6 +162,63 @@ describe('booking: POST /performance_seats/{id}/book', () => {
     }
   });
 
+  describe("capped at the token's expiry", () => {
+    it('ends the hold when the token ends, not SEAT_HOLD_TTL_SECONDS later', async () => {
+      const [seatId] = await seats();
+      const userId = await insertUser(t.db);
+      const admittedAt = t.clock.now();
+      // QUEUE_ACTIVE_TTL_SECONDS=20: the token dies 20 s after admission; it books at 15 s.
+      const token = await insertActiveToken(t.db, userId, admittedAt, 20);
+      const tokenExpiresAt = new Date(admittedAt.getTime() + 20_000);
+      t.clock.advanceSeconds(15);
+      const now = t.clock.now();
+
+      const response = await book(seatId, token);
+
+      expect(response.status).toBe(201);
+      expect(response.body).toEqual({
+        performance_seat_id: seatId,
+        book_attempt_at: now.toISOString(),
+        expires_at: tokenExpiresAt.toISOString(),
+      });
+      expect((await holdOf(seatId)).expires_at).toEqual(tokenExpiresAt);
+    });
+
+    it('keeps the full SEAT_HOLD_TTL_SECONDS when the token outlives it', async () => {
+      const [seatId] = await seats();
+      const userId = await insertUser(t.db);
+      const token = await insertActiveToken(t.db, userId, t.clock.now(), HOLD_TTL + 1);
+      const response = await book(seatId, token);
+      expect(response.status).toBe(201);
+      expect(response.body.expires_at).toBe(
+        new Date(t.clock.now().getTime() + HOLD_TTL * 1000).toISOString(),
+      );
+    });
+
+    it("lets the user's next token book once the first token's TTL has passed", async () => {
+      const [seatA, seatB] = await seats();
+      const userId = await insertUser(t.db);
+      const first = await insertActiveToken(t.db, userId, t.clock.now(), 20);
+      t.clock.advanceSeconds(15);
+      expect((await book(seatA, first)).status).toBe(201);
+
+      t.clock.advanceSeconds(5); // the first token's TTL is over; the job expires it
+      await t.db.query(
+        `UPDATE user_queue_tokens SET status = 'EXPIRED', expired_at = $2 WHERE token = $1`,
+        [first, t.clock.now()],
+      );
+      const next = await insertActiveToken(t.db, userId, t.clock.now(), 20);
+
+      const response = await book(seatB, next);
+
+      expect(response.status).toBe(201);
+      expect((await holdOf(seatB)).token).toBe(next);
+      // And the seat the dead token held is free for anyone.
+      const other = await insertBuyer(t.db, t.clock.now());
+      expect((await book(seatA, other.token)).status).toBe(201);
+    });
+  });
+
   it('treats a lapsed hold as free at once, before any job runs', async () => {
     const [seatId] = await seats();
     const first = await insertBuyer(t.db, t.clock.now());
@@ -414,6 +471,38 @@ describe('booking: POST /performance_seats/{id}/book', () => {
       expect(response.status).toBe(401);
       expect(response.body).toEqual({ message: 'Token is invalid' });
       expect((await holdOf(seatId)).token).toBeNull();
+    });
+
+    it('waits for a payment that is expiring the token, then answers 401 and holds nothing', async () => {
+      const [seatId] = await seats();
+      const buyer = await insertBuyer(t.db, t.clock.now());
+      // What the payment's transaction does last, left uncommitted on another connection.
+      const payment = t.db.createQueryRunner();
+      await payment.connect();
+      try {
+        await payment.startTransaction();
+        await payment.query(
+          `UPDATE user_queue_tokens SET status = 'EXPIRED', expired_at = now() WHERE token = $1`,
+          [buyer.token],
+        );
+        let settled = false;
+        const booking = book(seatId, buyer.token).finally(() => {
+          settled = true;
+        });
+        // The guard still sees the committed IN_PROGRESS row; the booking then waits on the row.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(settled).toBe(false);
+        await payment.commitTransaction();
+
+        const response = await booking;
+        expect(response.status).toBe(401);
+        expect(response.body).toEqual({ message: 'Token is invalid' });
+        expect((await holdOf(seatId)).token).toBeNull();
+        expect(await logsOf(seatId)).toEqual([]);
+      } finally {
+        if (payment.isTransactionActive) await payment.rollbackTransaction();
+        await payment.release();
+      }
     });
 
     it('answers 403 Token is still in queue to a queued token', async () => {

@@ -105,6 +105,25 @@ describe('payment under concurrency', () => {
     expect(token.status).toBe('EXPIRED');
   });
 
+  it('ten concurrent retries of a payment that succeeded all answer its 200, charging nothing more', async () => {
+    const buyer = await buyerHolding('500.00', '100.00');
+    const first = await pay(t, buyer.seatId, buyer.token);
+    expect(first.status).toBe(200);
+
+    const retries = await Promise.all(
+      Array.from({ length: 10 }, () => pay(t, buyer.seatId, buyer.token)),
+    );
+
+    expect(retries.map((r) => r.status)).toEqual(Array(10).fill(200));
+    for (const retry of retries) expect(retry.body).toEqual(first.body);
+    expect(await ledgerOf(t.db, buyer.userId)).toEqual({
+      balance: '400.00',
+      ledger_sum: '400.00',
+      payment_rows: 1,
+      payments: 1,
+    });
+  });
+
   it('one token paying for two seats at once pays for one of them only', async () => {
     const seatIds = await newSeats(2);
     const buyer = await insertBuyer(t.db, t.clock.now(), '500.00');
@@ -121,8 +140,10 @@ describe('payment under concurrency', () => {
       if (seatIds[i % 2] === paidSeat) {
         expect(response.status).toBe(200);
       } else {
-        expect(response.status).toBe(400);
-        expect(response.body).toEqual({ message: 'Seat is not held by this token' });
+        // Whether it saw the winner's payment before or after its own seat lock: the token
+        // is spent, and a spent token is invalid everywhere but on its own payment's retry.
+        expect(response.status).toBe(401);
+        expect(response.body).toEqual({ message: 'Token is invalid' });
       }
     }
     expect(await ledgerOf(t.db, buyer.userId)).toMatchObject({

@@ -213,7 +213,7 @@ describe('POST /performance_seats/{id}/pay', () => {
       }
     });
 
-    it('answers 400 Seat is not held by this token when the paid token tries another seat', async () => {
+    it('answers 401 Token is invalid when the paid token tries another seat, changing nothing', async () => {
       const buyer = await buyerHolding();
       expect((await pay(buyer.seatId, buyer.token)).status).toBe(200);
       const other = buyer.seatId + 1;
@@ -221,9 +221,42 @@ describe('POST /performance_seats/{id}/pay', () => {
 
       const response = await pay(other, buyer.token);
 
-      expect(response.status).toBe(400);
-      expect(response.body).toEqual({ message: 'Seat is not held by this token' });
+      expect(response.status).toBe(401);
+      expect(response.body).toEqual({ message: 'Token is invalid' });
       expect(await stateOf(t.db, buyer.userId, other, buyer.token)).toEqual(before);
+    });
+
+    it('answers 401 Token is invalid when the paid token tries a seat that does not exist', async () => {
+      const buyer = await buyerHolding();
+      expect((await pay(buyer.seatId, buyer.token)).status).toBe(200);
+      const response = await pay(999_999_999, buyer.token);
+      expect(response.status).toBe(401);
+      expect(response.body).toEqual({ message: 'Token is invalid' });
+    });
+
+    it("refuses the paid token on another seat without waiting for that seat's row locks", async () => {
+      const buyer = await buyerHolding();
+      expect((await pay(buyer.seatId, buyer.token)).status).toBe(200);
+      const other = buyer.seatId + 1;
+      // Someone else's payment is in the middle of its transaction on the other seat.
+      const busy = t.db.createQueryRunner();
+      await busy.connect();
+      try {
+        await busy.startTransaction();
+        await busy.query(
+          'SELECT 1 FROM performance_seat_book_info WHERE performance_seat_id = $1 FOR UPDATE',
+          [other],
+        );
+        const response = await Promise.race([
+          pay(other, buyer.token),
+          new Promise<'blocked'>((resolve) => setTimeout(() => resolve('blocked'), 2000)),
+        ]);
+        expect(response).not.toBe('blocked');
+        expect(response).toMatchObject({ status: 401, body: { message: 'Token is invalid' } });
+      } finally {
+        await busy.rollbackTransaction();
+        await busy.release();
+      }
     });
 
     it('ends the queue session: the paid token is refused where an active token is needed', async () => {
@@ -311,6 +344,62 @@ describe('POST /performance_seats/{id}/pay', () => {
       const response = await pay(seatIds[0], buyer.token);
       expect(response.status).toBe(400);
       expect(response.body).toEqual({ message: 'Seat is not held by this token' });
+    });
+  });
+
+  describe('400 Performance has already started', () => {
+    /** A buyer holding a seat of a performance that starts in a minute (the hold outlives it). */
+    async function buyerHoldingBeforeStart() {
+      const startsAt = new Date(t.clock.now().getTime() + 60_000);
+      const { seatIds } = await insertPerformance(t.db, concertId, {
+        at: startsAt,
+        seats: 2,
+        price: '120.50',
+      });
+      const buyer = await insertBuyer(t.db, t.clock.now(), '500.00');
+      const holdExpiresAt = await insertHold(t.db, seatIds[0], buyer, t.clock.now());
+      return { ...buyer, seatId: seatIds[0], startsAt, holdExpiresAt };
+    }
+
+    afterEach(() => t.clock.set(new Date()));
+
+    it('for a hold taken before the start and paid after it: nothing changes', async () => {
+      const buyer = await buyerHoldingBeforeStart();
+      t.clock.advanceSeconds(61);
+      expect(t.clock.now().getTime()).toBeLessThan(buyer.holdExpiresAt.getTime());
+      const before = await stateOf(t.db, buyer.userId, buyer.seatId, buyer.token);
+
+      const response = await pay(buyer.seatId, buyer.token);
+
+      expect(response.status).toBe(400);
+      expect(response.body).toEqual({ message: 'Performance has already started' });
+      const after = await stateOf(t.db, buyer.userId, buyer.seatId, buyer.token);
+      expect(after).toEqual(before);
+      expect(after).toMatchObject({
+        balance: '500.00',
+        payments: 0,
+        seat: { booked: false, user_id: null },
+        hold: { token: buyer.token, book_success_at: null },
+        token: { status: 'IN_PROGRESS', expired_at: null },
+      });
+    });
+
+    it('at the very instant the performance starts', async () => {
+      const buyer = await buyerHoldingBeforeStart();
+      t.clock.set(buyer.startsAt);
+      const response = await pay(buyer.seatId, buyer.token);
+      expect(response.status).toBe(400);
+      expect(response.body).toEqual({ message: 'Performance has already started' });
+    });
+
+    it('still answers the retry of a payment made before the start with its 200', async () => {
+      const buyer = await buyerHoldingBeforeStart();
+      const first = await pay(buyer.seatId, buyer.token);
+      expect(first.status).toBe(200);
+      t.clock.advanceSeconds(61);
+      const retry = await pay(buyer.seatId, buyer.token);
+      expect(retry.status).toBe(200);
+      expect(retry.body).toEqual(first.body);
     });
   });
 

@@ -2,11 +2,13 @@ import { Module } from '@nestjs/common';
 import { QueueModule } from '@app/queue/queue.module';
 import { BookSeatUseCase } from './application/book-seat.use-case';
 import { BookLogRepository } from './application/port/out/book-log.repository';
+import { BookingTokenRepository } from './application/port/out/booking-token.repository';
 import { SeatHoldRepository } from './application/port/out/seat-hold.repository';
 import { ReleaseLapsedHoldsUseCase } from './application/release-lapsed-holds.use-case';
 import { SeatBookingController } from './adapter/in/http/seat-booking.controller';
 import { HoldReleaseJob } from './adapter/in/schedule/hold-release.job';
 import { TypeOrmBookLogRepository } from './adapter/out/persistence/typeorm-book-log.repository';
+import { TypeOrmBookingTokenRepository } from './adapter/out/persistence/typeorm-booking-token.repository';
 import { TypeOrmSeatHoldRepository } from './adapter/out/persistence/typeorm-seat-hold.repository';
 
 /** Seat holds: booking a seat for a queue token, and releasing lapsed holds. */
@@ -19,6 +21,7 @@ import { TypeOrmSeatHoldRepository } from './adapter/out/persistence/typeorm-sea
     HoldReleaseJob,
     { provide: SeatHoldRepository, useClass: TypeOrmSeatHoldRepository },
     { provide: BookLogRepository, useClass: TypeOrmBookLogRepository },
+    { provide: BookingTokenRepository, useClass: TypeOrmBookingTokenRepository },
   ],
   exports: [ReleaseLapsedHoldsUseCase],
 })

@@ -2,6 +2,7 @@ import { TransactionRunner } from '@app/common/application/transaction-runner';
 import { AppConfig } from '@app/common/config/app-config';
 import { Clock } from '@app/common/domain/clock';
 import {
+  BookingTokenInvalidError,
   PerformanceSeatNotFoundError,
   PerformanceStartedError,
   SeatAlreadyBookedError,
@@ -11,12 +12,15 @@ import {
 import { SeatHold, SeatHoldState } from '../domain/seat-hold';
 import { BookSeatUseCase } from './book-seat.use-case';
 import { BookAttempt, BookLogRepository } from './port/out/book-log.repository';
+import { BookingTokenRepository } from './port/out/booking-token.repository';
 import { BookableSeat, SeatHoldRepository } from './port/out/seat-hold.repository';
 
 const NOW = new Date('2026-11-26T12:00:00.000Z');
 const at = (seconds: number) => new Date(NOW.getTime() + seconds * 1000);
 const TOKEN = 'a'.repeat(32);
 const OTHER_TOKEN = 'b'.repeat(32);
+/** The buyer's token outlives any hold unless a test says otherwise. */
+const TOKEN_EXPIRES_AT = at(600);
 
 class FixedClock extends Clock {
   now(): Date {
@@ -108,6 +112,20 @@ class FakeBookLogRepository extends BookLogRepository {
   }
 }
 
+/** The token table as the booking transaction sees it: the tokens still active. */
+class FakeBookingTokenRepository extends BookingTokenRepository {
+  active = new Set<string>([TOKEN, OTHER_TOKEN]);
+
+  constructor(private readonly calls: string[]) {
+    super();
+  }
+
+  async lockIfActive(token: string) {
+    this.calls.push('lockIfActive');
+    return this.active.has(token);
+  }
+}
+
 const empty = (id: number): SeatHoldState => ({
   performanceSeatId: id,
   token: null,
@@ -120,6 +138,7 @@ const empty = (id: number): SeatHoldState => ({
 describe('BookSeatUseCase', () => {
   let store: Store;
   let holds: FakeSeatHoldRepository;
+  let tokens: FakeBookingTokenRepository;
   let useCase: BookSeatUseCase;
   const buyer = { token: TOKEN, userId: 'user-1' };
 
@@ -141,10 +160,12 @@ describe('BookSeatUseCase', () => {
   beforeEach(() => {
     store = { seats: new Map(), holds: new Map(), logs: [] };
     holds = new FakeSeatHoldRepository(store);
+    tokens = new FakeBookingTokenRepository(holds.calls);
     useCase = new BookSeatUseCase(
       new FakeTransactionRunner(store),
       holds,
       new FakeBookLogRepository(store),
+      tokens,
       new FixedClock(),
       AppConfig.fromRaw({ DATABASE_URL: 'postgres://x/y', SEAT_HOLD_TTL_SECONDS: '300' }),
     );
@@ -153,7 +174,7 @@ describe('BookSeatUseCase', () => {
   });
 
   it('holds a free seat for SEAT_HOLD_TTL_SECONDS and logs HELD', async () => {
-    const hold = await useCase.execute(1, buyer);
+    const hold = await useCase.execute(1, buyer, TOKEN_EXPIRES_AT);
     expect(hold).toEqual({
       performanceSeatId: 1,
       ...buyer,
@@ -164,19 +185,54 @@ describe('BookSeatUseCase', () => {
     expect(store.logs).toEqual([{ performanceSeatId: 1, ...buyer, result: 'HELD', at: NOW }]);
   });
 
+  it("caps the hold at the token's expiry when the token ends first", async () => {
+    const hold = await useCase.execute(1, buyer, at(20));
+    expect(hold.expiresAt).toEqual(at(20));
+    expect(store.holds.get(1)).toMatchObject({ token: TOKEN, expiresAt: at(20) });
+  });
+
   it('takes the per-user lock before looking at the user holds and taking the seat', async () => {
-    await useCase.execute(1, buyer);
-    expect(holds.calls).toEqual(['findSeat', 'lockUser user-1', 'findLiveHoldsOfUser', 'tryHold']);
+    await useCase.execute(1, buyer, TOKEN_EXPIRES_AT);
+    expect(holds.calls).toEqual([
+      'findSeat',
+      'lockUser user-1',
+      'findLiveHoldsOfUser',
+      'tryHold',
+      'lockIfActive',
+    ]);
+  });
+
+  it('re-checks the token after taking the seat: a token expired meanwhile gets no hold', async () => {
+    tokens.active.delete(TOKEN);
+    await expect(useCase.execute(1, buyer, TOKEN_EXPIRES_AT)).rejects.toBeInstanceOf(
+      BookingTokenInvalidError,
+    );
+    expect(store.holds.get(1)?.token).toBeNull();
+    // Like the guard's 401, not a booking attempt: nothing is logged.
+    expect(store.logs).toEqual([]);
+  });
+
+  it('re-checks the token on a repeat of its live hold too', async () => {
+    setHold(1, { ...buyer, bookAttemptAt: at(-60), expiresAt: at(240) });
+    tokens.active.delete(TOKEN);
+    await expect(useCase.execute(1, buyer, TOKEN_EXPIRES_AT)).rejects.toBeInstanceOf(
+      BookingTokenInvalidError,
+    );
+    expect(store.logs).toEqual([]);
   });
 
   it('answers a missing seat with PerformanceSeatNotFoundError and logs nothing', async () => {
-    await expect(useCase.execute(99, buyer)).rejects.toBeInstanceOf(PerformanceSeatNotFoundError);
+    await expect(useCase.execute(99, buyer, TOKEN_EXPIRES_AT)).rejects.toBeInstanceOf(
+      PerformanceSeatNotFoundError,
+    );
     expect(store.logs).toEqual([]);
   });
 
   it('refuses a paid seat, logging SEAT_ALREADY_BOOKED outside the rolled-back work', async () => {
     addSeat(3, { booked: true });
-    await expect(useCase.execute(3, buyer)).rejects.toBeInstanceOf(SeatAlreadyBookedError);
+    await expect(useCase.execute(3, buyer, TOKEN_EXPIRES_AT)).rejects.toBeInstanceOf(
+      SeatAlreadyBookedError,
+    );
     expect(store.logs).toEqual([
       { performanceSeatId: 3, ...buyer, result: 'SEAT_ALREADY_BOOKED', at: NOW },
     ]);
@@ -188,31 +244,41 @@ describe('BookSeatUseCase', () => {
     ['exactly now', 0],
   ])('refuses a performance starting %s', async (_name, startsIn) => {
     addSeat(3, { startsIn });
-    await expect(useCase.execute(3, buyer)).rejects.toBeInstanceOf(PerformanceStartedError);
+    await expect(useCase.execute(3, buyer, TOKEN_EXPIRES_AT)).rejects.toBeInstanceOf(
+      PerformanceStartedError,
+    );
     expect(results()).toEqual(['PERFORMANCE_STARTED']);
   });
 
   it('refuses a second seat while the user holds one, live', async () => {
     setHold(2, { ...buyer, bookAttemptAt: at(-10), expiresAt: at(290) });
-    await expect(useCase.execute(1, buyer)).rejects.toBeInstanceOf(UserHasReservationError);
+    await expect(useCase.execute(1, buyer, TOKEN_EXPIRES_AT)).rejects.toBeInstanceOf(
+      UserHasReservationError,
+    );
     expect(store.holds.get(1)?.token).toBeNull();
     expect(results()).toEqual(['USER_HAS_RESERVATION']);
   });
 
   it('counts the hold of an older token of the user, even on this very seat', async () => {
     setHold(1, { token: OTHER_TOKEN, userId: buyer.userId, bookAttemptAt: NOW, expiresAt: at(5) });
-    await expect(useCase.execute(1, buyer)).rejects.toBeInstanceOf(UserHasReservationError);
-    await expect(useCase.execute(2, buyer)).rejects.toBeInstanceOf(UserHasReservationError);
+    await expect(useCase.execute(1, buyer, TOKEN_EXPIRES_AT)).rejects.toBeInstanceOf(
+      UserHasReservationError,
+    );
+    await expect(useCase.execute(2, buyer, TOKEN_EXPIRES_AT)).rejects.toBeInstanceOf(
+      UserHasReservationError,
+    );
   });
 
   it("ignores the user's lapsed hold elsewhere", async () => {
     setHold(2, { ...buyer, bookAttemptAt: at(-300), expiresAt: NOW });
-    await expect(useCase.execute(1, buyer)).resolves.toMatchObject({ performanceSeatId: 1 });
+    await expect(useCase.execute(1, buyer, TOKEN_EXPIRES_AT)).resolves.toMatchObject({
+      performanceSeatId: 1,
+    });
   });
 
   it('answers a repeat by the same token with the same hold, not extended, logged ALREADY_HELD', async () => {
     setHold(1, { ...buyer, bookAttemptAt: at(-60), expiresAt: at(240) });
-    const hold = await useCase.execute(1, buyer);
+    const hold = await useCase.execute(1, buyer, TOKEN_EXPIRES_AT);
     expect(hold).toEqual({
       performanceSeatId: 1,
       ...buyer,
@@ -225,14 +291,16 @@ describe('BookSeatUseCase', () => {
 
   it('refuses a seat another token holds, live', async () => {
     setHold(1, { token: OTHER_TOKEN, userId: 'user-2', bookAttemptAt: NOW, expiresAt: at(1) });
-    await expect(useCase.execute(1, buyer)).rejects.toBeInstanceOf(SeatHeldByOtherError);
+    await expect(useCase.execute(1, buyer, TOKEN_EXPIRES_AT)).rejects.toBeInstanceOf(
+      SeatHeldByOtherError,
+    );
     expect(store.holds.get(1)?.token).toBe(OTHER_TOKEN);
     expect(results()).toEqual(['SEAT_HELD_BY_OTHER']);
   });
 
   it('takes a seat whose hold has lapsed, even if nothing has cleared it', async () => {
     setHold(1, { token: OTHER_TOKEN, userId: 'user-2', bookAttemptAt: at(-300), expiresAt: NOW });
-    const hold = await useCase.execute(1, buyer);
+    const hold = await useCase.execute(1, buyer, TOKEN_EXPIRES_AT);
     expect(hold.token).toBe(TOKEN);
     expect(results()).toEqual(['HELD']);
   });
@@ -246,13 +314,15 @@ describe('BookSeatUseCase', () => {
       expiresAt: at(9),
       bookSuccessAt: NOW,
     });
-    await expect(useCase.execute(1, buyer)).rejects.toBeInstanceOf(SeatAlreadyBookedError);
+    await expect(useCase.execute(1, buyer, TOKEN_EXPIRES_AT)).rejects.toBeInstanceOf(
+      SeatAlreadyBookedError,
+    );
     expect(results()).toEqual(['SEAT_ALREADY_BOOKED']);
   });
 
   it('lets an unexpected error through without logging an attempt', async () => {
     holds.tryHold = () => Promise.reject(new Error('connection lost'));
-    await expect(useCase.execute(1, buyer)).rejects.toThrow('connection lost');
+    await expect(useCase.execute(1, buyer, TOKEN_EXPIRES_AT)).rejects.toThrow('connection lost');
     expect(store.logs).toEqual([]);
   });
 });

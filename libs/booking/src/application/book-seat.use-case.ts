@@ -3,6 +3,7 @@ import { TransactionRunner } from '@app/common/application/transaction-runner';
 import { AppConfig } from '@app/common/config/app-config';
 import { Clock } from '@app/common/domain/clock';
 import {
+  BookingTokenInvalidError,
   isBookingRefusal,
   PerformanceSeatNotFoundError,
   PerformanceStartedError,
@@ -12,6 +13,7 @@ import {
 } from '../domain/booking-errors';
 import { holdExpiry, isSold, liveHoldOf, SeatHold } from '../domain/seat-hold';
 import { BookLogRepository } from './port/out/book-log.repository';
+import { BookingTokenRepository } from './port/out/booking-token.repository';
 import { SeatHoldRepository } from './port/out/seat-hold.repository';
 
 /** Who is booking: the queue token the request carried, and its user. */
@@ -21,9 +23,11 @@ export interface SeatHolder {
 }
 
 /**
- * Holds a seat for a queue token for SEAT_HOLD_TTL_SECONDS. Every check that matters is
+ * Holds a seat for a queue token for SEAT_HOLD_TTL_SECONDS, but never past the token's own
+ * expiry. Every check that matters is
  * settled by the database inside one transaction: a per-user advisory lock (one hold per
- * user) and one conditional UPDATE on the seat's book-info row (one hold per seat).
+ * user), one conditional UPDATE on the seat's book-info row (one hold per seat), and a share
+ * lock on the token's row (a hold is only created by a token still active when it commits).
  */
 @Injectable()
 export class BookSeatUseCase {
@@ -31,14 +35,23 @@ export class BookSeatUseCase {
     private readonly transactions: TransactionRunner,
     private readonly holds: SeatHoldRepository,
     private readonly logs: BookLogRepository,
+    private readonly tokens: BookingTokenRepository,
     private readonly clock: Clock,
     private readonly config: AppConfig,
   ) {}
 
-  async execute(performanceSeatId: number, holder: SeatHolder): Promise<SeatHold> {
+  /** `tokenExpiresAt`: when the holder's (active) token expires; the hold ends then at the latest. */
+  async execute(
+    performanceSeatId: number,
+    holder: SeatHolder,
+    tokenExpiresAt: Date,
+  ): Promise<SeatHold> {
     const now = this.clock.now();
+    const expiresAt = holdExpiry(now, this.config.seatHoldTtlSeconds, tokenExpiresAt);
     try {
-      return await this.transactions.run(() => this.hold(performanceSeatId, holder, now));
+      return await this.transactions.run(() =>
+        this.hold(performanceSeatId, holder, now, expiresAt),
+      );
     } catch (error) {
       if (!isBookingRefusal(error)) throw error;
       // The transaction has rolled back; the refused attempt is still recorded, on its own.
@@ -47,7 +60,12 @@ export class BookSeatUseCase {
     }
   }
 
-  private async hold(seatId: number, holder: SeatHolder, now: Date): Promise<SeatHold> {
+  private async hold(
+    seatId: number,
+    holder: SeatHolder,
+    now: Date,
+    expiresAt: Date,
+  ): Promise<SeatHold> {
     const seat = await this.holds.findSeat(seatId);
     // Not logged: the log's foreign key needs an existing seat.
     if (!seat) throw new PerformanceSeatNotFoundError();
@@ -62,13 +80,9 @@ export class BookSeatUseCase {
       throw new UserHasReservationError();
     }
 
-    const won = await this.holds.tryHold(
-      seatId,
-      holder,
-      now,
-      holdExpiry(now, this.config.seatHoldTtlSeconds),
-    );
+    const won = await this.holds.tryHold(seatId, holder, now, expiresAt);
     if (won) {
+      await this.assertTokenActive(holder.token, now);
       await this.logs.append({ performanceSeatId: seatId, ...holder, result: 'HELD', at: now });
       return won;
     }
@@ -78,6 +92,7 @@ export class BookSeatUseCase {
     const live = state ? liveHoldOf(state, now) : null;
     if (live && live.token === holder.token) {
       // A repeat: the same hold, neither renewed nor extended.
+      await this.assertTokenActive(holder.token, now);
       await this.logs.append({
         performanceSeatId: seatId,
         ...holder,
@@ -87,5 +102,15 @@ export class BookSeatUseCase {
       return live;
     }
     throw new SeatHeldByOtherError();
+  }
+
+  /**
+   * The guard checked the token before this transaction; a payment by the same token may have
+   * expired it since. Re-checked under a share lock on the token's row, taken after the seat's
+   * row lock (the payment's order: book-info row, then token row), so that the payment either
+   * commits before this check (401) or waits for the booking to commit.
+   */
+  private async assertTokenActive(token: string, now: Date): Promise<void> {
+    if (!(await this.tokens.lockIfActive(token, now))) throw new BookingTokenInvalidError();
   }
 }

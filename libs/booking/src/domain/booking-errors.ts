@@ -1,9 +1,24 @@
-import { ConflictError, InvalidRequestError, NotFoundError } from '@app/common/domain/domain-error';
+import {
+  ConflictError,
+  InvalidRequestError,
+  NotFoundError,
+  UnauthorizedError,
+} from '@app/common/domain/domain-error';
 import { BookAttemptResult } from './book-attempt-result';
 
 export class PerformanceSeatNotFoundError extends NotFoundError {
   constructor() {
     super('Performance seat not found');
+  }
+}
+
+/**
+ * The token stopped being active between the guard and the booking's commit (its payment of
+ * another seat expired it): answered like the guard's 401, and not logged either.
+ */
+export class BookingTokenInvalidError extends UnauthorizedError {
+  constructor() {
+    super('Token is invalid');
   }
 }
 

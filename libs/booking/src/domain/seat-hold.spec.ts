@@ -47,7 +47,9 @@ describe('seat hold', () => {
     expect(liveHoldOf(held({ expiresAt: at(-1) }), now)).toBeNull();
   });
 
-  it('expires TTL seconds after it is taken', () => {
-    expect(holdExpiry(now, 300)).toEqual(at(300));
+  it('expires TTL seconds after it is taken, or when its token expires if that is sooner', () => {
+    expect(holdExpiry(now, 300, at(600))).toEqual(at(300));
+    expect(holdExpiry(now, 300, at(300))).toEqual(at(300));
+    expect(holdExpiry(now, 300, at(20))).toEqual(at(20));
   });
 });

@@ -39,9 +39,13 @@ export function isSold(state: Pick<SeatHoldState, 'bookSuccessAt'>): boolean {
   return state.bookSuccessAt !== null;
 }
 
-/** When a hold taken at `now` lapses. */
-export function holdExpiry(now: Date, ttlSeconds: number): Date {
-  return addSeconds(now, ttlSeconds);
+/**
+ * When a hold taken at `now` lapses: after `ttlSeconds`, but never past the expiry of the token
+ * that took it (a hold cannot outlive the token that must pay for it).
+ */
+export function holdExpiry(now: Date, ttlSeconds: number, tokenExpiresAt: Date): Date {
+  const full = addSeconds(now, ttlSeconds);
+  return full.getTime() <= tokenExpiresAt.getTime() ? full : new Date(tokenExpiresAt.getTime());
 }
 
 /** The live hold in a state, or null when there is none. */

@@ -6,6 +6,7 @@ import {
   OtherUserBookingError,
   PayingTokenInvalidError,
   PerformanceSeatNotFoundError,
+  PerformanceStartedError,
   QueueExpiredError,
   SeatAlreadyBookedError,
   SeatNotHeldByTokenError,
@@ -197,6 +198,7 @@ describe('PayForSeatUseCase', () => {
       seatNumber: id + 100,
       price: PRICE,
       booked,
+      performanceDatetime: later(86_400),
       hold: { token: null, userId: null, expiresAt: null, bookSuccessAt: null, ...hold },
     });
   }
@@ -258,9 +260,10 @@ describe('PayForSeatUseCase', () => {
       });
     });
 
-    it('locks the seat before anything else and debits before writing anything', async () => {
+    it('looks for an earlier payment, locks the seat and debits before writing anything', async () => {
       await pay.execute(SEAT, alice);
       expect(world.calls).toEqual([
+        'payments.findByToken',
         'seats.lockForPayment',
         'payments.findByToken',
         'balances.debit',
@@ -308,6 +311,21 @@ describe('PayForSeatUseCase', () => {
       expect(world.state.balances.get('alice')).toEqual(Money.ZERO);
     });
 
+    it('answers Performance has already started once the performance began, changing nothing', async () => {
+      world.state.seats.get(SEAT)!.performanceDatetime = later(60);
+      clock.current = later(60);
+      const before = snapshot();
+      await expect(pay.execute(SEAT, alice)).rejects.toBeInstanceOf(PerformanceStartedError);
+      expect(world.state).toEqual(before);
+    });
+
+    it('answers the retry of a payment made before the start after it with the same answer', async () => {
+      world.state.seats.get(SEAT)!.performanceDatetime = later(60);
+      const first = await pay.execute(SEAT, alice);
+      clock.current = later(61);
+      await expect(pay.execute(SEAT, alice)).resolves.toEqual(first);
+    });
+
     it('rolls everything back when the token stopped being active meanwhile', async () => {
       world.state.tokens.get(1)!.expiresAt = NOW;
       const before = snapshot();
@@ -323,18 +341,21 @@ describe('PayForSeatUseCase', () => {
     });
   });
 
-  it('answers Seat is not held by this token when the token paid for another seat', async () => {
+  it('answers Token is invalid, before locking anything, when the token paid for another seat', async () => {
     addSeat(SEAT, holdFor(alice));
     addSeat(11);
     await pay.execute(SEAT, alice);
     const after = snapshot();
-    await expect(pay.execute(11, alice)).rejects.toBeInstanceOf(SeatNotHeldByTokenError);
+    world.calls.length = 0;
+    await expect(pay.execute(11, alice)).rejects.toBeInstanceOf(PayingTokenInvalidError);
+    await expect(pay.execute(999, alice)).rejects.toBeInstanceOf(PayingTokenInvalidError);
     expect(world.state).toEqual(after);
+    expect(world.calls).toEqual(['payments.findByToken', 'payments.findByToken']);
   });
 
   it('answers Performance seat not found for an unknown seat', async () => {
     await expect(pay.execute(999, alice)).rejects.toBeInstanceOf(PerformanceSeatNotFoundError);
-    expect(world.calls).toEqual(['seats.lockForPayment']);
+    expect(world.calls).toEqual(['payments.findByToken', 'seats.lockForPayment']);
   });
 
   it('answers Seat is already booked when someone else paid for it', async () => {

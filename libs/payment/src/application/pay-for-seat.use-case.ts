@@ -6,11 +6,19 @@ import {
   OtherUserBookingError,
   PayingTokenInvalidError,
   PerformanceSeatNotFoundError,
+  PerformanceStartedError,
   QueueExpiredError,
   SeatAlreadyBookedError,
   SeatNotHeldByTokenError,
 } from '../domain/payment-errors';
-import { holdStanding, isSold, PaidSeat, paidSeat, Payer } from '../domain/seat-payment';
+import {
+  hasStarted,
+  holdStanding,
+  isSold,
+  PaidSeat,
+  paidSeat,
+  Payer,
+} from '../domain/seat-payment';
 import { BuyerBalanceRepository } from './port/out/buyer-balance.repository';
 import { PayableSeatRepository } from './port/out/payable-seat.repository';
 import { PayingTokenRepository } from './port/out/paying-token.repository';
@@ -35,19 +43,26 @@ export class PayForSeatUseCase {
 
   async execute(seatId: number, payer: Payer): Promise<PaidSeat> {
     return this.transactions.run(async () => {
+      // A token that has paid is spent: apart from the retry of its own payment it is invalid
+      // like any expired token, and is told so before it takes (or waits for) any row lock.
+      const earlier = await this.payments.findByToken(payer.token);
+      if (earlier && earlier.seatId !== seatId) throw new PayingTokenInvalidError();
+
       const seat = await this.seats.lockForPayment(seatId);
       if (!seat) throw new PerformanceSeatNotFoundError();
 
-      // Idempotency first: a retry (even concurrent: it waited on the seat lock) gets the
-      // original answer and pays nothing.
-      const previous = await this.payments.findByToken(payer.token);
+      // Idempotency first: a retry gets the original answer and pays nothing. Read again under
+      // the seat lock: a first payment of this token may have committed while we waited.
+      const previous = earlier ?? (await this.payments.findByToken(payer.token));
       if (previous) {
-        if (previous.seatId !== seat.id) throw new SeatNotHeldByTokenError();
+        if (previous.seatId !== seat.id) throw new PayingTokenInvalidError();
         return paidSeat(seat, previous.userId);
       }
 
       if (isSold(seat)) throw new SeatAlreadyBookedError();
       const now = this.clock.now();
+      // A hold taken just before the start may outlive it; the seat can no longer be paid for.
+      if (hasStarted(seat, now)) throw new PerformanceStartedError();
       switch (holdStanding(seat, payer.token, now)) {
         case 'OTHERS_LIVE':
           throw new OtherUserBookingError();

@@ -32,6 +32,13 @@ export class SeatAlreadyBookedError extends InvalidRequestError {
   }
 }
 
+/** A hold taken before the start, paid for after it. */
+export class PerformanceStartedError extends InvalidRequestError {
+  constructor() {
+    super('Performance has already started');
+  }
+}
+
 export class InsufficientBalanceError extends ForbiddenError {
   constructor() {
     super('Insufficient balance');
@@ -44,7 +51,10 @@ export class OtherUserBookingError extends ConflictError {
   }
 }
 
-/** The token stopped being active between the guard and the payment's transaction. */
+/**
+ * The token stopped being active between the guard and the payment's transaction, or it has
+ * paid already (for another seat: only its own payment's retry is answered).
+ */
 export class PayingTokenInvalidError extends UnauthorizedError {
   constructor() {
     super('Token is invalid');

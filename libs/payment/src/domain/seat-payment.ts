@@ -15,6 +15,8 @@ export interface PayableSeat {
   seatNumber: number;
   price: Money;
   booked: boolean;
+  /** When the seat's performance starts: nothing can be paid for from then on. */
+  performanceDatetime: Date;
   hold: SeatHold;
 }
 
@@ -54,6 +56,11 @@ export function paidSeat(seat: PayableSeat, userId: string): PaidSeat {
 /** Sold: the seat row says so, or its book-info row recorded a success. */
 export function isSold(seat: PayableSeat): boolean {
   return seat.booked || seat.hold.bookSuccessAt !== null;
+}
+
+/** A performance starting exactly now has started, as booking counts it. */
+export function hasStarted(seat: Pick<PayableSeat, 'performanceDatetime'>, now: Date): boolean {
+  return seat.performanceDatetime.getTime() <= now.getTime();
 }
 
 /**

@@ -48,14 +48,20 @@ export class SeatBookingController {
   @Post(':id/book')
   @HttpCode(201)
   @ApiOperation({
-    summary: 'Hold a seat for this token for SEAT_HOLD_TTL_SECONDS',
+    summary: "Hold a seat for this token for SEAT_HOLD_TTL_SECONDS, never past the token's expiry",
     description: [
       'No body. Holds the seat for the token in `X-Reservation-Token` (an active one) until',
       '`expires_at`; pay with `POST /performance_seats/{id}/pay` before then.',
       '',
+      "- `expires_at` is `SEAT_HOLD_TTL_SECONDS` after the booking, or the token's own",
+      '  `expires_at` (see `GET /user_queue_tokens/token_info`) if that comes first: a hold',
+      '  cannot outlive the token that must pay for it.',
       '- Booking the same seat again with the same token while the hold is live returns the',
       '  same hold (same `book_attempt_at` and `expires_at`; it is not extended).',
       '- A user holds at most one seat at a time; a seat has at most one live hold.',
+      '- A hold is only created by a token still active when the hold commits: a booking that',
+      "  races the same token's payment either commits before it or gets",
+      '  `401 Token is invalid`.',
       '- A hold past its `expires_at` is free at once, even before the release job clears it.',
       '- Every attempt on an existing seat, won or lost, is appended to',
       '  `performance_seat_book_logs` (`HELD`, `ALREADY_HELD`, `SEAT_ALREADY_BOOKED`,',
@@ -71,7 +77,8 @@ export class SeatBookingController {
   })
   @ApiCreatedResponse({
     type: SeatHoldResponseDto,
-    description: 'The seat is held for this token (a new hold, or the same one again).',
+    description:
+      "The seat is held for this token (a new hold, or the same one again) until `expires_at`: SEAT_HOLD_TTL_SECONDS after `book_attempt_at`, or the token's expiry if sooner.",
     example: {
       performance_seat_id: 57,
       book_attempt_at: '2026-11-26T12:00:00.000Z',
@@ -88,7 +95,8 @@ export class SeatBookingController {
   })
   @ApiUnauthorizedResponse({
     type: ErrorResponseDto,
-    description: 'No token, an unknown token, or an expired one.',
+    description:
+      'No token, an unknown token, or an expired one (or past its TTL), including a token that a payment of its own expired while this booking was in flight.',
     example: { message: 'Token is invalid' },
   })
   @ApiForbiddenResponse({
@@ -112,7 +120,12 @@ export class SeatBookingController {
     @Param('id', new PositiveIdPipe('id')) id: number,
     @CurrentQueueToken() token: QueueToken,
   ): Promise<SeatHoldResponseDto> {
-    const hold = await this.bookSeat.execute(id, { token: token.token, userId: token.userId });
+    // The guard let only an active token through: it has an expiry.
+    const hold = await this.bookSeat.execute(
+      id,
+      { token: token.token, userId: token.userId },
+      token.expiresAt as Date,
+    );
     return {
       performance_seat_id: hold.performanceSeatId,
       book_attempt_at: hold.bookAttemptAt.toISOString(),

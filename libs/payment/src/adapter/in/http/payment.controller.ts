@@ -40,6 +40,8 @@ export class PaymentController {
       "The token is the payment's idempotency key: retrying a payment that succeeded (same",
       'token, same seat, e.g. after a client time-out) answers the same `200` body and charges',
       'nothing, although the token is now `EXPIRED`. Concurrent retries all get that answer.',
+      'On any other seat a token that has paid is answered like any expired token:',
+      '`401 Token is invalid`.',
     ].join('\n'),
   })
   @ApiParam({ name: 'id', description: 'The performance seat id.', example: 42 })
@@ -56,11 +58,16 @@ export class PaymentController {
   })
   @ApiBadRequestResponse({
     type: ErrorResponseDto,
-    description: 'The seat cannot be paid for with this token, or the id is malformed.',
+    description:
+      'The seat cannot be paid for with this token, the performance has started (nothing changes), or the id is malformed.',
     examples: {
       queueExpired: example(
         "This token's hold on the seat lapsed (past SEAT_HOLD_TTL_SECONDS)",
         'Queue expired',
+      ),
+      performanceStarted: example(
+        'The performance has started (the hold was taken before the start): nothing changes',
+        'Performance has already started',
       ),
       notHeld: example('This token never held the seat', 'Seat is not held by this token'),
       alreadyBooked: example('Someone else paid for the seat', 'Seat is already booked'),
@@ -70,7 +77,7 @@ export class PaymentController {
   @ApiUnauthorizedResponse({
     type: ErrorResponseDto,
     description:
-      'No X-Reservation-Token, an unknown token, or an expired one (or past its TTL) that has not paid.',
+      'No X-Reservation-Token, an unknown token, or an expired one (or past its TTL), unless this is the retry of its own payment (same seat): a token that has paid gets this on any other seat.',
     example: { message: 'Token is invalid' },
   })
   @ApiForbiddenResponse({

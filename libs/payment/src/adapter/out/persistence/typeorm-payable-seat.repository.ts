@@ -19,6 +19,7 @@ interface SeatRow {
   seat_number: number;
   price: string;
   booked: boolean;
+  performance_datetime: Date;
 }
 
 @Injectable()
@@ -41,12 +42,15 @@ export class TypeOrmPayableSeatRepository extends PayableSeatRepository {
     if (holds.length === 0) return null;
     // NO KEY UPDATE: as exclusive as the UPDATE that sells the seat, yet it lets the foreign-key
     // checks of concurrent booking-log inserts on this seat through instead of queueing them.
+    // The performance row is read, not locked: its start time is all payment needs of it.
     const seats = await queryRows<SeatRow>(
       this.txHost.tx,
-      `SELECT id, concert_performance_id, seat_number, price::text AS price, booked
-         FROM performance_seats
-        WHERE id = $1
-          FOR NO KEY UPDATE`,
+      `SELECT s.id, s.concert_performance_id, s.seat_number, s.price::text AS price, s.booked,
+              p.performance_datetime
+         FROM performance_seats s
+         JOIN concert_performances p ON p.id = s.concert_performance_id
+        WHERE s.id = $1
+          FOR NO KEY UPDATE OF s`,
       [seatId],
     );
     if (seats.length === 0) return null;
@@ -58,6 +62,7 @@ export class TypeOrmPayableSeatRepository extends PayableSeatRepository {
       seatNumber: seat.seat_number,
       price: Money.parse(seat.price),
       booked: seat.booked,
+      performanceDatetime: seat.performance_datetime,
       hold: {
         token: hold.token,
         userId: hold.user_id,

@@ -4,7 +4,7 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { queryRows } from '@app/common/adapter/persistence/query-rows';
 import { Money } from '@app/common/domain/money';
 import { NewPayment, PaymentRepository } from '../../../application/port/out/payment.repository';
-import { SeatAlreadyBookedError, SeatNotHeldByTokenError } from '../../../domain/payment-errors';
+import { PayingTokenInvalidError, SeatAlreadyBookedError } from '../../../domain/payment-errors';
 import { Payment } from '../../../domain/seat-payment';
 
 interface PaymentRow {
@@ -44,8 +44,9 @@ export class TypeOrmPaymentRepository extends PaymentRepository {
       [payment.userId, payment.seatId, payment.token, payment.amount.toString(), payment.paidAt],
     );
     if (rows.length === 1) return { id: Number(rows[0].id), ...payment };
-    // This seat is locked by us, so a payment with this token is for another seat.
-    if (await this.findByToken(payment.token)) throw new SeatNotHeldByTokenError();
+    // This seat is locked by us, so a payment with this token is for another seat: the token
+    // is spent.
+    if (await this.findByToken(payment.token)) throw new PayingTokenInvalidError();
     throw new SeatAlreadyBookedError();
   }
 }

@@ -1,0 +1,151 @@
+import { call, CallResult } from '../support/http';
+import { insertBuyer, insertConcert, insertHold, insertPerformance } from '../support/fixtures';
+import { createTestApp, TestApp } from '../support/test-app';
+
+const DAY = 24 * 60 * 60 * 1000;
+/** Races fired at once per batch (one buyer each), and batches per test. */
+const PER_BATCH = 10;
+const BATCHES = 20;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface RaceOutcome {
+  pay: CallResult;
+  book: CallResult;
+  seatIds: number[];
+}
+
+/**
+ * A buyer whose token holds seat A pays for A and books seat B at the same time. Whatever the
+ * order, the booking must not leave a live hold on B owned by a token the payment expired:
+ * it either runs before the payment (and finds the user's live hold on A: 409) or gets 401.
+ */
+async function race(
+  payVia: TestApp,
+  bookVia: TestApp,
+  options: { batches?: number; bookSameSeat?: boolean } = {},
+): Promise<RaceOutcome[]> {
+  const concertId = await insertConcert(payVia.db);
+  const outcomes: RaceOutcome[] = [];
+  // How long a payment took in the previous batch: on a loaded machine it is anything from a
+  // few to hundreds of milliseconds, so the bookings' head starts are scaled by it.
+  let payMs = 0;
+  for (let batch = 0; batch < (options.batches ?? BATCHES); batch += 1) {
+    const at = new Date(payVia.clock.now().getTime() + 7 * DAY);
+    const { seatIds } = await insertPerformance(payVia.db, concertId, {
+      at,
+      seats: 2 * PER_BATCH,
+    });
+    const rounds = await Promise.all(
+      Array.from({ length: PER_BATCH }, async (_, i) => {
+        const buyer = await insertBuyer(payVia.db, payVia.clock.now());
+        const [seatA, seatB] = [seatIds[2 * i], seatIds[2 * i + 1]];
+        await insertHold(payVia.db, seatA, buyer, payVia.clock.now());
+        return { buyer, seatA, seatB };
+      }),
+    );
+    const payTimes: number[] = [];
+    const results = await Promise.all(
+      rounds.map(async ({ buyer, seatA, seatB }, i) => {
+        const started = Date.now();
+        const pay = call(payVia.app, 'POST', `/performance_seats/${seatA}/pay`, {
+          token: buyer.token,
+        }).then((response) => {
+          payTimes.push(Date.now() - started);
+          return response;
+        });
+        // Start the booking from 0 to about 1.5 payment times after the payment, so that over
+        // the runs it lands before, during and after the payment's transaction.
+        const delay = Math.round((1.5 * payMs * i) / PER_BATCH);
+        if (delay > 0) await sleep(delay);
+        const bookSeat = options.bookSameSeat ? seatA : seatB;
+        const book = call(bookVia.app, 'POST', `/performance_seats/${bookSeat}/book`, {
+          token: buyer.token,
+        });
+        return { pay: await pay, book: await book, seatIds: [seatA, seatB] };
+      }),
+    );
+    payMs = payTimes.reduce((sum, ms) => sum + ms, 0) / payTimes.length;
+    outcomes.push(...results);
+  }
+  return outcomes;
+}
+
+function tally(outcomes: RaceOutcome[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const { pay, book } of outcomes) {
+    const key = `pay ${pay.status}, book ${book.status} ${book.body?.message ?? ''}`.trim();
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return counts;
+}
+
+/** Live holds whose token is no longer active: what the race must never leave behind. */
+async function holdsOfDeadTokens(t: TestApp, outcomes: RaceOutcome[]): Promise<unknown[]> {
+  return t.db.query(
+    `SELECT i.performance_seat_id::int AS seat_id, i.token, q.status
+       FROM performance_seat_book_info i
+       JOIN user_queue_tokens q ON q.token = i.token
+      WHERE i.performance_seat_id = ANY($2)
+        AND i.token IS NOT NULL AND i.book_success_at IS NULL AND i.expires_at > $1
+        AND (q.status <> 'IN_PROGRESS' OR q.expires_at <= $1)`,
+    [t.clock.now(), outcomes.flatMap((outcome) => outcome.seatIds)],
+  );
+}
+
+function expectBothOrders(outcomes: RaceOutcome[]): void {
+  const counts = tally(outcomes);
+  // Every payment succeeds; the booking ran either before it (the user still held A) or
+  // after it (the token is spent). Nothing else.
+  expect(
+    Object.keys(counts).filter(
+      (key) =>
+        key !== 'pay 200, book 409 User already has a reservation' &&
+        key !== 'pay 200, book 401 Token is invalid',
+    ),
+  ).toEqual([]);
+  // Both orders happened: if one never does, the test no longer races anything.
+  expect(counts['pay 200, book 409 User already has a reservation']).toBeGreaterThan(0);
+  expect(counts['pay 200, book 401 Token is invalid']).toBeGreaterThan(0);
+}
+
+describe('booking racing the same token payment', () => {
+  let first: TestApp;
+  let second: TestApp;
+
+  beforeAll(async () => {
+    first = await createTestApp();
+    second = await createTestApp({ databaseUrl: first.databaseUrl, clock: first.clock });
+  });
+  afterAll(async () => {
+    await second.close();
+    await first.close();
+  });
+
+  it('on one instance: no live hold of an expired token, both orders seen', async () => {
+    const outcomes = await race(first, first);
+    expect(await holdsOfDeadTokens(first, outcomes)).toEqual([]);
+    expectBothOrders(outcomes);
+  });
+
+  it('over two instances on one database: the same', async () => {
+    const outcomes = await race(first, second);
+    expect(await holdsOfDeadTokens(first, outcomes)).toEqual([]);
+    expectBothOrders(outcomes);
+  });
+
+  it('paying for a seat and booking the same seat again at once never deadlocks', async () => {
+    // The booking locks the seat's row before the token's, in the payment's own order.
+    const outcomes = await race(first, second, { batches: 5, bookSameSeat: true });
+    const counts = tally(outcomes);
+    expect(
+      Object.keys(counts).filter(
+        (key) =>
+          key !== 'pay 200, book 201' &&
+          key !== 'pay 200, book 400 Seat is already booked' &&
+          key !== 'pay 200, book 401 Token is invalid',
+      ),
+    ).toEqual([]);
+    expect(await holdsOfDeadTokens(first, outcomes)).toEqual([]);
+  });
+});
