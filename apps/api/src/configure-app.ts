@@ -10,6 +10,7 @@ import type { IncomingMessage } from 'node:http';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { ADMIN_KEY_SCHEME, QUEUE_TOKEN_SCHEME } from '@app/common/adapter/http/api-security';
+import { documentCallerAuth } from '@app/common/adapter/http/caller-auth.guard';
 import { DomainExceptionFilter } from '@app/common/adapter/http/domain-exception.filter';
 import { requireJsonObject } from '@app/common/adapter/http/json-body';
 import { AppConfig } from '@app/common/config/app-config';
@@ -148,6 +149,7 @@ function setUpSwagger(app: INestApplication, appConfig: AppConfig): OpenAPIObjec
     .build();
   const document = SwaggerModule.createDocument(app, config);
   if (appConfig.rateLimitPerSecond > 0) documentRateLimit(document, appConfig);
+  documentCallerAuth(document, appConfig);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return document;
 }
