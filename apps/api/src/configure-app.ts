@@ -12,7 +12,7 @@ import { Logger } from 'nestjs-pino';
 import { ADMIN_KEY_SCHEME, QUEUE_TOKEN_SCHEME } from '@app/common/adapter/http/api-security';
 import { documentCallerAuth } from '@app/common/adapter/http/caller-auth.guard';
 import { DomainExceptionFilter } from '@app/common/adapter/http/domain-exception.filter';
-import { requireJsonObject } from '@app/common/adapter/http/json-body';
+import { requireJsonObject, takesNoBody } from '@app/common/adapter/http/json-body';
 import { AppConfig } from '@app/common/config/app-config';
 import { Clock } from '@app/common/domain/clock';
 import { requestIdFor } from './logging/logger-params';
@@ -56,15 +56,18 @@ export async function configureApp(app: NestFastifyApplication): Promise<OpenAPI
   app.useBodyParser(
     'application/json',
     { bodyLimit: fastify.initialConfig.bodyLimit },
-    (request, body, done) =>
-      parseJson(request as FastifyRequest, body.toString('utf8'), (error, value) => {
+    (request, body, done) => {
+      // An empty JSON body on a route that takes none is no body (see NoRequestBody).
+      if (body.length === 0 && takesNoBody(request as FastifyRequest)) return done(null, undefined);
+      return parseJson(request as FastifyRequest, body.toString('utf8'), (error, value) => {
         if (error) return done(error);
         try {
           done(null, requireJsonObject(value));
         } catch (refusal) {
           done(refusal as Error);
         }
-      }),
+      });
+    },
   );
   // Every reply names its request, so a client's report can be matched with the log lines.
   fastify.addHook('onRequest', (request, reply, done) => {
