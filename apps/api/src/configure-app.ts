@@ -16,6 +16,7 @@ import { requireJsonObject, takesNoBody } from '@app/common/adapter/http/json-bo
 import { AppConfig } from '@app/common/config/app-config';
 import { Clock } from '@app/common/domain/clock';
 import { requestIdFor } from './logging/logger-params';
+import { registerCors } from './protection/cors';
 import { documentRateLimit, registerRateLimit } from './protection/rate-limit';
 
 /**
@@ -96,6 +97,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<OpenAPI
     }),
   );
   app.useGlobalFilters(new DomainExceptionFilter());
+  await registerCors(app, config);
   // Before Swagger's routes and Nest's (added by init()): it hooks every route added after it.
   await registerRateLimit(app, config, app.get(Clock));
   return setUpSwagger(app, config);
