@@ -5,7 +5,10 @@ interface Bucket {
   at: number;
 }
 
-/** Buckets kept at most; past it the least recently used ones are forgotten (refilled). */
+/**
+ * Buckets kept at most; past it the least recently used one is forgotten (as if refilled), in
+ * O(1): many addresses at once cost memory up to this bound, never a scan per request.
+ */
 const MAX_BUCKETS = 100_000;
 /** How often buckets that have refilled completely (the same as no bucket) are dropped. */
 const SWEEP_EVERY_MS = 60_000;
@@ -22,6 +25,7 @@ export function tokenBucketStore(
   perSecond: number,
   burst: number,
   now: () => number,
+  maxBuckets = MAX_BUCKETS,
 ): FastifyRateLimitStoreCtor {
   const buckets = new Map<string, Bucket>();
   let lastSweep = now();
@@ -44,19 +48,20 @@ export function tokenBucketStore(
       callback: (error: Error | null, result?: { current: number; ttl: number }) => void,
     ): void {
       const at = now();
-      if (at - lastSweep >= SWEEP_EVERY_MS || buckets.size >= MAX_BUCKETS) sweep(at);
+      if (at - lastSweep >= SWEEP_EVERY_MS) sweep(at);
       let tokens = refilled(buckets.get(key), at);
       // Delete and set again: the Map's order is then least recently used first.
       buckets.delete(key);
       if (tokens >= 1) {
         tokens -= 1;
         buckets.set(key, { tokens, at });
-        if (buckets.size > MAX_BUCKETS) buckets.delete(buckets.keys().next().value as string);
+        if (buckets.size > maxBuckets) buckets.delete(buckets.keys().next().value as string);
         const untilFull = ((burst - tokens) / perSecond) * 1000;
         callback(null, { current: burst - Math.floor(tokens), ttl: untilFull });
         return;
       }
       buckets.set(key, { tokens, at });
+      if (buckets.size > maxBuckets) buckets.delete(buckets.keys().next().value as string);
       const untilNextToken = ((1 - tokens) / perSecond) * 1000;
       callback(null, { current: burst + 1, ttl: untilNextToken });
     }
@@ -65,5 +70,5 @@ export function tokenBucketStore(
       return this;
     }
   }
-  return TokenBucketStore;
+  return Object.assign(TokenBucketStore, { size: () => buckets.size });
 }
