@@ -7,13 +7,14 @@ const config: Config = {
   testRegex: '.*\\.(spec|e2e-spec)\\.ts$',
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', diagnostics: false }],
-    // ESM-only dependencies of @fastify/static (Swagger UI's assets), compiled for jest's CJS.
+    // ESM-only dependencies (@fastify/static's for Swagger UI's assets, jose), compiled for
+    // jest's CJS.
     '^.+\\.js$': [
       'ts-jest',
       { tsconfig: { allowJs: true, module: 'commonjs', target: 'ES2022' }, diagnostics: false },
     ],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(content-disposition)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(content-disposition|jose)/)'],
   moduleNameMapper: {
     '^@app/(common|database|user|queue|concert|booking|payment)(|/.*)$': '<rootDir>/libs/$1/src$2',
   },

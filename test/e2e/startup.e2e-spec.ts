@@ -82,4 +82,12 @@ describe('startup with the embedded PostgreSQL (real process)', () => {
     expect(await app.exited).toBe(1);
     expect(app.output()).toMatch(/Invalid configuration:[\s\S]*QUEUE_MAX_ACTIVE_TOKENS="lots"/);
   });
+
+  it('refuses to start on a public key that is not a PEM, saying so', async () => {
+    const app = await start({ AUTH_JWT_PUBLIC_KEY: 'not a key' }, false);
+    expect(await app.exited).toBe(1);
+    expect(app.output()).toMatch(
+      /Invalid configuration:[\s\S]*AUTH_JWT_PUBLIC_KEY is not a PEM public key/,
+    );
+  });
 });

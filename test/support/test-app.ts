@@ -42,6 +42,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     SCHEDULER_ENABLED: 'false',
     LOG_LEVEL: 'silent',
     DATABASE_POOL_SIZE: '20',
+    // Many requests from one address at once: the rate limit has its own tests.
+    RATE_LIMIT_PER_SECOND: '0',
     ...options.env,
   });
   const clock = options.clock ?? new FakeClock();
@@ -51,10 +53,11 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     .overrideProvider(Clock)
     .useValue(clock);
   const moduleRef = await (options.configure?.(builder) ?? builder).compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(), {
-    logger: false,
-  });
-  configureApp(app);
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(
+    createFastifyAdapter({ trustProxy: config.trustProxy }),
+    { logger: false },
+  );
+  await configureApp(app);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   const db = app.get(DataSource);

@@ -10,15 +10,24 @@ import type { IncomingMessage } from 'node:http';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { ADMIN_KEY_SCHEME, QUEUE_TOKEN_SCHEME } from '@app/common/adapter/http/api-security';
+import { documentCallerAuth } from '@app/common/adapter/http/caller-auth.guard';
 import { DomainExceptionFilter } from '@app/common/adapter/http/domain-exception.filter';
-import { requireJsonObject } from '@app/common/adapter/http/json-body';
+import { requireJsonObject, takesNoBody } from '@app/common/adapter/http/json-body';
+import { AppConfig } from '@app/common/config/app-config';
+import { Clock } from '@app/common/domain/clock';
 import { requestIdFor } from './logging/logger-params';
+import { registerCors } from './protection/cors';
+import { documentRateLimit, registerRateLimit } from './protection/rate-limit';
 
-/** Fastify's options, for main.ts and the HTTP tests alike. */
-export function createFastifyAdapter(): FastifyAdapter {
+/**
+ * Fastify's options, for main.ts and the HTTP tests alike. `trustProxy` (TRUST_PROXY): the
+ * client IP (`request.ip`, the rate limit's key) is the first X-Forwarded-For address rather
+ * than the socket's; only behind a proxy that sets that header, or clients could pick their IP.
+ */
+export function createFastifyAdapter(options: { trustProxy?: boolean } = {}): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit: 64 * 1024,
-    trustProxy: true,
+    trustProxy: options.trustProxy ?? false,
     // The request id of the logs and of the x-request-id response header (see configureApp).
     requestIdHeader: false,
     genReqId: (request: IncomingMessage) => requestIdFor(request.headers['x-request-id']),
@@ -36,8 +45,9 @@ export function createFastifyAdapter(): FastifyAdapter {
 }
 
 /** Everything main.ts and the HTTP tests configure alike: one app, one behaviour. */
-export function configureApp(app: NestFastifyApplication): OpenAPIObject {
+export async function configureApp(app: NestFastifyApplication): Promise<OpenAPIObject> {
   app.useLogger(app.get(Logger));
+  const config = app.get(AppConfig);
   const fastify = app.getHttpAdapter().getInstance();
   // JSON in, nothing else (415 otherwise): left alone, Fastify reads text/plain and Nest reads
   // forms, and such a body would reach the validation as a bare string or a flat object.
@@ -47,15 +57,18 @@ export function configureApp(app: NestFastifyApplication): OpenAPIObject {
   app.useBodyParser(
     'application/json',
     { bodyLimit: fastify.initialConfig.bodyLimit },
-    (request, body, done) =>
-      parseJson(request as FastifyRequest, body.toString('utf8'), (error, value) => {
+    (request, body, done) => {
+      // An empty JSON body on a route that takes none is no body (see NoRequestBody).
+      if (body.length === 0 && takesNoBody(request as FastifyRequest)) return done(null, undefined);
+      return parseJson(request as FastifyRequest, body.toString('utf8'), (error, value) => {
         if (error) return done(error);
         try {
           done(null, requireJsonObject(value));
         } catch (refusal) {
           done(refusal as Error);
         }
-      }),
+      });
+    },
   );
   // Every reply names its request, so a client's report can be matched with the log lines.
   fastify.addHook('onRequest', (request, reply, done) => {
@@ -84,7 +97,10 @@ export function configureApp(app: NestFastifyApplication): OpenAPIObject {
     }),
   );
   app.useGlobalFilters(new DomainExceptionFilter());
-  return setUpSwagger(app);
+  await registerCors(app, config);
+  // Before Swagger's routes and Nest's (added by init()): it hooks every route added after it.
+  await registerRateLimit(app, config, app.get(Clock));
+  return setUpSwagger(app, config);
 }
 
 /**
@@ -106,7 +122,7 @@ function describe(errors: ValidationError[], parent = ''): string[] {
   });
 }
 
-function setUpSwagger(app: INestApplication): OpenAPIObject {
+function setUpSwagger(app: INestApplication, appConfig: AppConfig): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Concert ticketing API')
     .setDescription(
@@ -137,6 +153,8 @@ function setUpSwagger(app: INestApplication): OpenAPIObject {
     )
     .build();
   const document = SwaggerModule.createDocument(app, config);
+  if (appConfig.rateLimitPerSecond > 0) documentRateLimit(document, appConfig);
+  documentCallerAuth(document, appConfig);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return document;
 }

@@ -41,10 +41,12 @@ async function bootstrap(): Promise<void> {
   if (applied.length > 0) say(`Applied migrations: ${applied.join(', ')}`);
   if (env.SEED_DEMO_DATA ?? embedded !== undefined) await seed(databaseUrl);
 
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, createFastifyAdapter(), {
-    bufferLogs: true,
-  });
-  configureApp(app);
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule,
+    createFastifyAdapter({ trustProxy: env.TRUST_PROXY }),
+    { bufferLogs: true },
+  );
+  await configureApp(app);
   await app.listen(env.PORT, '0.0.0.0');
   say(`Listening on http://localhost:${env.PORT}  (Swagger UI: /docs, OpenAPI: /docs-json)`);
 

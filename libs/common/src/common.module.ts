@@ -3,8 +3,9 @@ import { ConfigService } from '@nestjs/config';
 import { AppConfig } from './config/app-config';
 import { Clock, SystemClock } from './domain/clock';
 import { AdminKeyGuard } from './adapter/http/admin-key.guard';
+import { CallerAuthGuard } from './adapter/http/caller-auth.guard';
 
-/** The shared kernel's providers: configuration, the clock and the admin guard. */
+/** The shared kernel's providers: configuration, the clock, the admin and caller guards. */
 @Global()
 @Module({
   providers: [
@@ -16,7 +17,8 @@ import { AdminKeyGuard } from './adapter/http/admin-key.guard';
     },
     { provide: Clock, useClass: SystemClock },
     AdminKeyGuard,
+    CallerAuthGuard,
   ],
-  exports: [AppConfig, Clock, AdminKeyGuard],
+  exports: [AppConfig, Clock, AdminKeyGuard, CallerAuthGuard],
 })
 export class CommonModule {}

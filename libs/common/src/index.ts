@@ -8,6 +8,7 @@ export * from './domain/money-input';
 export * from './application/transaction-runner';
 export * from './adapter/http/domain-exception.filter';
 export * from './adapter/http/admin-key.guard';
+export * from './adapter/http/caller-auth.guard';
 export * from './adapter/http/positive-id.pipe';
 export * from './adapter/http/uuid.pipe';
 export * from './adapter/http/is-money.decorator';

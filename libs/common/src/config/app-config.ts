@@ -1,4 +1,16 @@
-import { Environment, validateEnvironment } from './environment';
+import {
+  Environment,
+  jwtAlgorithmOfPublicKey,
+  normalisePem,
+  validateEnvironment,
+} from './environment';
+
+/** How callers' JWTs are checked, when caller authentication is on. */
+export type CallerAuthConfig = (
+  | { kind: 'secret'; secret: string }
+  | { kind: 'public-key'; pem: string; algorithm: 'RS256' | 'ES256' }
+  | { kind: 'jwks'; url: string }
+) & { issuer: string | undefined; audience: string | undefined };
 
 /**
  * The validated, typed configuration every module reads. Built once from the environment at
@@ -18,6 +30,14 @@ export class AppConfig {
   readonly schedulerIntervalMs: number;
   readonly schedulerEnabled: boolean;
   readonly logLevel: string;
+  /** Requests per second per client IP and instance; 0: no rate limit. */
+  readonly rateLimitPerSecond: number;
+  readonly rateLimitBurst: number;
+  readonly trustProxy: boolean;
+  /** Origins allowed by CORS; empty: no CORS headers at all. */
+  readonly corsOrigins: string[];
+  /** Undefined: no caller authentication (the user id in the request is trusted). */
+  readonly callerAuth: CallerAuthConfig | undefined;
 
   constructor(env: Environment) {
     if (!env.DATABASE_URL) {
@@ -36,9 +56,30 @@ export class AppConfig {
     this.schedulerIntervalMs = env.SCHEDULER_INTERVAL_MS;
     this.schedulerEnabled = env.SCHEDULER_ENABLED;
     this.logLevel = env.LOG_LEVEL;
+    this.rateLimitPerSecond = env.RATE_LIMIT_PER_SECOND;
+    this.rateLimitBurst = env.RATE_LIMIT_BURST;
+    this.trustProxy = env.TRUST_PROXY;
+    this.corsOrigins = (env.CORS_ORIGINS ?? '')
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter((origin) => origin !== '');
+    this.callerAuth = callerAuthOf(env);
   }
 
   static fromRaw(raw: Record<string, unknown>): AppConfig {
     return new AppConfig(validateEnvironment(raw));
   }
+}
+
+function callerAuthOf(env: Environment): CallerAuthConfig | undefined {
+  const checks = { issuer: env.AUTH_JWT_ISSUER, audience: env.AUTH_JWT_AUDIENCE };
+  if (env.AUTH_JWT_SECRET !== undefined) {
+    return { kind: 'secret', secret: env.AUTH_JWT_SECRET, ...checks };
+  }
+  if (env.AUTH_JWT_PUBLIC_KEY !== undefined) {
+    const pem = normalisePem(env.AUTH_JWT_PUBLIC_KEY);
+    return { kind: 'public-key', pem, algorithm: jwtAlgorithmOfPublicKey(pem), ...checks };
+  }
+  if (env.AUTH_JWKS_URL !== undefined) return { kind: 'jwks', url: env.AUTH_JWKS_URL, ...checks };
+  return undefined;
 }

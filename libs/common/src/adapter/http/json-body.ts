@@ -1,3 +1,5 @@
+import { RouteConfig } from '@nestjs/platform-fastify';
+import type { FastifyRequest } from 'fastify';
 import { InvalidRequestError } from '../../domain/domain-error';
 
 /** Deeper than any body of the API; deep enough nesting would overflow the validation's stack. */
@@ -22,4 +24,18 @@ export function requireJsonObject(value: unknown): Record<string, unknown> {
     for (const child of Object.values(node)) pending.push([child, depth + 1]);
   }
   return value as Record<string, unknown>;
+}
+
+/** The route config flag set by NoRequestBody(), read by the JSON body parser. */
+const NO_REQUEST_BODY = 'noRequestBody';
+
+/**
+ * A route that takes no body: an empty body sent with `Content-Type: application/json` (as
+ * many fetch wrappers send on every request) is read as no body rather than refused.
+ */
+export const NoRequestBody = () => RouteConfig({ [NO_REQUEST_BODY]: true });
+
+export function takesNoBody(request: FastifyRequest): boolean {
+  const config = request.routeOptions?.config as unknown as Record<string, unknown> | undefined;
+  return config?.[NO_REQUEST_BODY] === true;
 }

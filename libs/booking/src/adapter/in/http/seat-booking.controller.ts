@@ -15,6 +15,7 @@ import {
 } from '@nestjs/swagger';
 import { QUEUE_TOKEN_SCHEME } from '@app/common/adapter/http/api-security';
 import { ErrorResponseDto } from '@app/common/adapter/http/error-response.dto';
+import { NoRequestBody } from '@app/common/adapter/http/json-body';
 import { PositiveIdPipe } from '@app/common/adapter/http/positive-id.pipe';
 import {
   CurrentQueueToken,
@@ -47,10 +48,11 @@ export class SeatBookingController {
 
   @Post(':id/book')
   @HttpCode(201)
+  @NoRequestBody()
   @ApiOperation({
     summary: "Hold a seat for this token for SEAT_HOLD_TTL_SECONDS, never past the token's expiry",
     description: [
-      'No body. Holds the seat for the token in `X-Reservation-Token` (an active one) until',
+      'No body (an empty one with `Content-Type: application/json` is fine). Holds the seat for the token in `X-Reservation-Token` (an active one) until',
       '`expires_at`; pay with `POST /performance_seats/{id}/pay` before then.',
       '',
       "- `expires_at` is `SEAT_HOLD_TTL_SECONDS` after the booking, or the token's own",

@@ -13,6 +13,7 @@ import {
 } from '@nestjs/swagger';
 import { QUEUE_TOKEN_SCHEME } from '@app/common/adapter/http/api-security';
 import { ErrorResponseDto } from '@app/common/adapter/http/error-response.dto';
+import { NoRequestBody } from '@app/common/adapter/http/json-body';
 import { PositiveIdPipe } from '@app/common/adapter/http/positive-id.pipe';
 import { CurrentQueueToken, QueueToken, QueueTokenGuard, RequireQueueToken } from '@app/queue';
 import { PayForSeatUseCase } from '../../../application/pay-for-seat.use-case';
@@ -27,13 +28,14 @@ export class PaymentController {
 
   @Post(':id/pay')
   @HttpCode(200)
+  @NoRequestBody()
   @UseGuards(QueueTokenGuard)
   @RequireQueueToken('ACTIVE_OR_PAID')
   @ApiSecurity(QUEUE_TOKEN_SCHEME)
   @ApiOperation({
     summary: 'Pay for the seat this token holds',
     description: [
-      'No body. In one transaction: the seat price leaves the balance, the seat becomes the',
+      'No body (an empty one with `Content-Type: application/json` is fine). In one transaction: the seat price leaves the balance, the seat becomes the',
       "user's (`booked`, `book_success_at`), a payment and a ledger row are written and the",
       'token becomes `EXPIRED`, freeing its place for the next user in line.',
       '',

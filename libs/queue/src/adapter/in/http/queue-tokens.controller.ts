@@ -9,6 +9,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { QUEUE_TOKEN_SCHEME } from '@app/common/adapter/http/api-security';
+import { CallerAuthenticated } from '@app/common/adapter/http/caller-auth.guard';
 import { ErrorResponseDto } from '@app/common/adapter/http/error-response.dto';
 import { GetTokenInfoUseCase, TokenInfo } from '../../../application/get-token-info.use-case';
 import { IssueQueueTokenUseCase } from '../../../application/issue-queue-token.use-case';
@@ -26,6 +27,7 @@ export class QueueTokensController {
   ) {}
 
   @Post()
+  @CallerAuthenticated()
   @ApiOperation({
     summary: 'Join the waiting line',
     description:

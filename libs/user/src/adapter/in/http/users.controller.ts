@@ -7,6 +7,7 @@ import {
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
+import { CallerAuthenticated } from '@app/common/adapter/http/caller-auth.guard';
 import { ErrorResponseDto } from '@app/common/adapter/http/error-response.dto';
 import { UuidPipe } from '@app/common/adapter/http/uuid.pipe';
 import { Money } from '@app/common/domain/money';
@@ -31,6 +32,7 @@ export class UsersController {
 
   @Post(':user_id/charge')
   @HttpCode(200)
+  @CallerAuthenticated()
   @ApiOperation({
     summary: 'Top up a prepaid balance',
     description:
@@ -54,6 +56,7 @@ export class UsersController {
   }
 
   @Get(':user_id')
+  @CallerAuthenticated()
   @ApiOperation({
     summary: 'A user, their balance and the seats they have paid for',
     description: 'No token is needed.',
