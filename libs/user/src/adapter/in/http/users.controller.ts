@@ -33,6 +33,7 @@ export class UsersController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Top up a prepaid balance',
+    security: [],
     description:
       'Adds `amount` to the balance and records it in the ledger, atomically. No token is needed; an `X-Reservation-Token` header, if sent, is ignored.',
   })
@@ -56,6 +57,7 @@ export class UsersController {
   @Get(':user_id')
   @ApiOperation({
     summary: 'A user, their balance and the seats they have paid for',
+    security: [],
     description: 'No token is needed.',
   })
   @ApiParam(USER_ID_PARAM)
