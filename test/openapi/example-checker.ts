@@ -55,7 +55,12 @@ export function checkExamples(document: JsonObject): CheckedExample[] {
     const key = JSON.stringify(schema);
     let validate = compiled.get(key);
     if (!validate) {
-      validate = ajv.compile(toJsonSchema(schema, true) as object);
+      try {
+        validate = ajv.compile(toJsonSchema(schema, true) as object);
+      } catch (error) {
+        results.push({ where, errors: [`its schema does not compile: ${String(error)}`] });
+        return;
+      }
       compiled.set(key, validate);
     }
     const valid = validate(example);

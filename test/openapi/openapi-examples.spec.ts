@@ -99,6 +99,15 @@ describe('the example checker', () => {
     ]);
   });
 
+  it('reports a schema it cannot compile (an unknown format) as a failure, not a crash', () => {
+    const media = { schema: { type: 'string', format: 'no-such-format' }, example: 'x' };
+    expect(errorsOf(doc(response(media)))).toEqual([
+      expect.objectContaining({
+        errors: [expect.stringMatching(/does not compile.*no-such-format/)],
+      }),
+    ]);
+  });
+
   it('checks parameter examples against the parameter schema', () => {
     const paths = {
       '/x/{id}': {
