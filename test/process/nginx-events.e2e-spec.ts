@@ -105,11 +105,12 @@ interface Seen {
 
       const port = await freePort();
       let server = read();
-      const upstreams = server.match(/upstream \w+ \{[^}]*\}/g) ?? [];
+      const upstreams: string[] = server.match(/upstream \w+ \{[^}]*\}/g) ?? [];
       expect(upstreams).toHaveLength(1);
+      const block = upstreams[0] as string;
       server = server.replace(
-        upstreams[0],
-        upstreams[0]
+        block,
+        block
           .replace(/server [^\s;{}]+;\s*/g, '')
           .replace('{', `{ server 127.0.0.1:${upstreamPort}; `),
       );
