@@ -123,6 +123,17 @@ function describe(errors: ValidationError[], parent = ''): string[] {
 }
 
 function setUpSwagger(app: INestApplication, appConfig: AppConfig): OpenAPIObject {
+  const document = buildOpenApiDocument(app, appConfig);
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  return document;
+}
+
+/**
+ * The OpenAPI document, from the controllers' decorators alone: it needs the module graph but
+ * no instance, so `npm run openapi` builds it in preview mode, without a database. The same
+ * document is served at /docs-json and committed as openapi.json.
+ */
+export function buildOpenApiDocument(app: INestApplication, appConfig: AppConfig): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Concert ticketing API')
     .setDescription(
@@ -138,6 +149,9 @@ function setUpSwagger(app: INestApplication, appConfig: AppConfig): OpenAPIObjec
       ].join('\n'),
     )
     .setVersion('1.0')
+    // Relative: Swagger UI calls the instance (or load balancer) that serves it; a generated
+    // client takes its base URL from its own configuration (e.g. http://localhost:3000).
+    .addServer('/', 'The address that serves this document')
     .addApiKey(
       {
         type: 'apiKey',
@@ -152,9 +166,22 @@ function setUpSwagger(app: INestApplication, appConfig: AppConfig): OpenAPIObjec
       ADMIN_KEY_SCHEME,
     )
     .build();
+  // Not open source (package.json: UNLICENSED); there is no license text to link to.
+  config.info.license = { name: 'Proprietary' };
   const document = SwaggerModule.createDocument(app, config);
   if (appConfig.rateLimitPerSecond > 0) documentRateLimit(document, appConfig);
   documentCallerAuth(document, appConfig);
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
-  return document;
+  return sortedDocument(document);
+}
+
+/** Schemas in name order, so that a diff of openapi.json shows what changed, not a reshuffle. */
+function sortedDocument(document: OpenAPIObject): OpenAPIObject {
+  const schemas = document.components?.schemas;
+  if (!schemas) return document;
+  const sorted = Object.fromEntries(
+    Object.keys(schemas)
+      .sort()
+      .map((name) => [name, schemas[name]]),
+  );
+  return { ...document, components: { ...document.components, schemas: sorted } };
 }

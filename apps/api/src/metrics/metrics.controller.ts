@@ -26,6 +26,7 @@ export class MetricsController {
   @Header('Cache-Control', 'no-store')
   @ApiOperation({
     summary: 'Prometheus metrics',
+    security: [],
     description: [
       'Prometheus text format. `http_requests_total` and `http_request_duration_seconds`',
       '(histogram) by `method`, `route` (the route template, `unmatched` for unknown paths)',

@@ -30,6 +30,7 @@ export class QueueTokensController {
   @CallerAuthenticated()
   @ApiOperation({
     summary: 'Join the waiting line',
+    security: [],
     description:
       'Issues an IN_QUEUE token at the end of the line, or returns the live token the user already has (IN_QUEUE with its current place, or IN_PROGRESS): a user has at most one live token. Poll `GET /user_queue_tokens/token_info` with it; a waiter that stops polling for QUEUE_ABANDON_AFTER_SECONDS is dropped when it reaches the head of the line.',
   })

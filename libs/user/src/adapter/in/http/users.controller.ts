@@ -35,6 +35,7 @@ export class UsersController {
   @CallerAuthenticated()
   @ApiOperation({
     summary: 'Top up a prepaid balance',
+    security: [],
     description:
       'Adds `amount` to the balance and records it in the ledger, atomically. No token is needed; an `X-Reservation-Token` header, if sent, is ignored.',
   })
@@ -59,6 +60,7 @@ export class UsersController {
   @CallerAuthenticated()
   @ApiOperation({
     summary: 'A user, their balance and the seats they have paid for',
+    security: [],
     description: 'No token is needed.',
   })
   @ApiParam(USER_ID_PARAM)

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, getSchemaPath } from '@nestjs/swagger';
 
 export class SeatBookInfoDto {
   @ApiProperty({ example: 101 })
@@ -17,6 +17,7 @@ export class SeatBookInfoDto {
   expires_at: string | null;
 }
 
+@ApiExtraModels(SeatBookInfoDto)
 export class TokenInfoDto {
   @ApiProperty({ format: 'uuid', example: '11111111-1111-4111-8111-111111111111' })
   user_id: string;
@@ -55,8 +56,11 @@ export class TokenInfoDto {
   expires_at: string | null;
 
   @ApiProperty({
-    type: SeatBookInfoDto,
-    nullable: true,
+    // OpenAPI 3.0's `nullable` does not reach into a $ref: null is a second alternative.
+    anyOf: [
+      { $ref: getSchemaPath(SeatBookInfoDto) },
+      { type: 'object', nullable: true, enum: [null] },
+    ],
     description: "This token's current or last seat hold, or null.",
   })
   performance_seat_book_info: SeatBookInfoDto | null;
