@@ -1,0 +1,76 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+
+/** A V8 .cpuprofile (what node --cpu-prof writes), the parts read here. */
+interface CpuProfile {
+  nodes: {
+    id: number;
+    callFrame: { functionName: string; url: string; lineNumber: number };
+  }[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+export interface HotFunction {
+  function: string;
+  /** file:line, shortened to the package or the project path. */
+  where: string;
+  selfMs: number;
+  /** Share of the busy (non-idle) samples. */
+  percent: number;
+}
+
+/** The profile written into `dir` (the newest .cpuprofile), or undefined. */
+export function findProfile(dir: string): string | undefined {
+  const files = readdirSync(dir)
+    .filter((file) => file.endsWith('.cpuprofile'))
+    .sort();
+  return files.length ? path.join(dir, files[files.length - 1]) : undefined;
+}
+
+/** The functions with the most self time, summed over every node of the same function. */
+export function topSelfTime(
+  file: string,
+  top = 15,
+): { busyMs: number; idleMs: number; functions: HotFunction[] } {
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+  const byId = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
+  const self = new Map<string, { fn: string; where: string; us: number }>();
+  let idleUs = 0;
+  let busyUs = 0;
+  profile.samples.forEach((id, i) => {
+    const us = profile.timeDeltas[i] ?? 0;
+    const frame = byId.get(id);
+    if (!frame) return;
+    if (frame.functionName === '(idle)') {
+      idleUs += us;
+      return;
+    }
+    busyUs += us;
+    const where = frame.url ? `${shorten(frame.url)}:${frame.lineNumber + 1}` : '';
+    const fn = frame.functionName || '(anonymous)';
+    const key = `${fn}@${where}`;
+    const entry = self.get(key) ?? { fn, where, us: 0 };
+    entry.us += us;
+    self.set(key, entry);
+  });
+  const functions = [...self.values()]
+    .sort((a, b) => b.us - a.us)
+    .slice(0, top)
+    .map((entry) => ({
+      function: entry.fn,
+      where: entry.where,
+      selfMs: Math.round(entry.us / 1000),
+      percent: busyUs > 0 ? Math.round((entry.us / busyUs) * 1000) / 10 : 0,
+    }));
+  return { busyMs: Math.round(busyUs / 1000), idleMs: Math.round(idleUs / 1000), functions };
+}
+
+function shorten(url: string): string {
+  const clean = url.replace(/^file:\/\//, '');
+  const modules = clean.lastIndexOf('node_modules/');
+  if (modules >= 0) return clean.slice(modules + 'node_modules/'.length);
+  const dist = clean.indexOf('/dist/');
+  if (dist >= 0) return clean.slice(dist + 1);
+  return clean;
+}
