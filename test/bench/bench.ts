@@ -62,7 +62,7 @@ const SIZES = {
   waitersPollEveryS: 10,
   waitersDurationS: QUICK ? 15 : 60,
   waitersAdmitPerMinute: 600,
-  joinUsers: QUICK ? 10_000 : 100_000,
+  joinUsers: QUICK ? 5_000 : 100_000,
   oneUserJoins: 200,
   rushBuyers: QUICK ? 300 : 2_000,
   rushSeats: QUICK ? 100 : 500,
@@ -99,6 +99,7 @@ async function main(): Promise<void> {
     for (const step of cleanups.reverse()) await step().catch(() => undefined);
   };
   process.on('SIGINT', () => void cleanup().finally(() => process.exit(130)));
+  process.on('SIGTERM', () => void cleanup().finally(() => process.exit(143)));
   try {
     const report = await run(cleanups);
     report.totalSeconds = Math.round((Date.now() - startedAt) / 1000);
@@ -803,6 +804,12 @@ async function runJoins(
     [forApp.map((user) => user.userId)],
   );
   if (errors > 0) failures.push(`joins: ${JSON.stringify(app.statuses)}, ${app.errors} errors`);
+  const referenceErrors = Object.keys(reference.statuses).some((status) => status !== '201');
+  if (referenceErrors || reference.errors > 0) {
+    failures.push(
+      `joins (reference): ${JSON.stringify(reference.statuses)}, ${reference.errors} errors`,
+    );
+  }
   if (live !== forApp.length)
     failures.push(`joins: ${live} live tokens for ${forApp.length} users`);
 

@@ -31,7 +31,8 @@ async function main(): Promise<void> {
   app.post<{ Body: { user_id?: string } }>('/user_queue_tokens', async (request, reply) => {
     const { rows } = await pool.query<{ token: string }>(
       `INSERT INTO user_queue_tokens (user_id, token, status, created_at, last_seen_at)
-       VALUES ($1, md5($1 || random()::text || clock_timestamp()::text), 'IN_QUEUE', now(), now())
+       VALUES ($1::uuid, md5($1::text || random()::text || clock_timestamp()::text),
+               'IN_QUEUE', now(), now())
        RETURNING token`,
       [String(request.body?.user_id ?? '')],
     );

@@ -75,14 +75,17 @@ export function openStreams(
     });
     requests.push(req);
   };
-  // Opened in batches so that the server's accept queue is not flooded at once.
-  const batch = options.openPerBatch ?? 500;
+  // Opened in batches, the next one once few are still waiting for their answer, so that the
+  // server's accept queue (backlog 511) never overflows (SYN retries would add seconds).
+  const batch = options.openPerBatch ?? 100;
   let opened = 0;
+  const pending = () =>
+    streams.slice(0, opened).filter((state) => state.status === 0 && !state.closed).length;
   const openAll = (async () => {
     while (opened < streams.length) {
       for (const state of streams.slice(opened, opened + batch)) open(state);
-      opened += batch;
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      opened = Math.min(streams.length, opened + batch);
+      while (pending() > batch) await new Promise((resolve) => setTimeout(resolve, 5));
     }
   })();
   return {
