@@ -170,7 +170,7 @@ export interface BenchReport {
   polling: PollingRun[];
   /** Where a poll's time goes: the same load on requests that do less and less. */
   breakdown: { server: string; request: string; rps: number; p50: number; p99: number }[];
-  /** Peak memory of each instance at the end of the polling with the big line. */
+  /** Peak memory (VmHWM) of each instance after the polling and the crowd with the big line. */
   memoryAtBigQueue: Record<string, { hwmMb: number; rssMb: number }>;
   streams: StreamsResult;
   waiters: {
@@ -225,7 +225,14 @@ export interface BenchReport {
     reference: LoadResult;
     bookingRatio: number;
     paymentRatio: number;
-    profile?: { instance: string; busyMs: number; idleMs: number; functions: HotFunction[] };
+    profile?: {
+      instance: string;
+      busyMs: number;
+      idleMs: number;
+      /** false: no sample fell in the phase's window (clock mismatch): the whole profile. */
+      windowOnly: boolean;
+      functions: HotFunction[];
+    };
     profileError?: string;
   };
   oneSeat: {
@@ -340,7 +347,6 @@ async function run(cleanups: (() => Promise<void>)[]): Promise<BenchReport> {
 
   // 1. token_info polling, 1,000 then a million tokens waiting; the reference alongside.
   const polling: PollingRun[] = [];
-  let memoryAtBigQueue: BenchReport['memoryAtBigQueue'] = {};
   for (const size of [SIZES.smallQueue, SIZES.bigQueue]) {
     const queued = await topUpQueue(pool, size, {
       onBatch: (n) => log(`line topped up to ${n.toLocaleString('en')} waiting tokens`),
@@ -385,17 +391,6 @@ async function run(cleanups: (() => Promise<void>)[]): Promise<BenchReport> {
         );
       }
     }
-    if (size === SIZES.bigQueue) {
-      memoryAtBigQueue = Object.fromEntries(
-        apps.map((app) => [
-          app.name,
-          {
-            hwmMb: Math.round(readStatusMb(app.pid, 'VmHWM')),
-            rssMb: Math.round(readStatusMb(app.pid, 'VmRSS')),
-          },
-        ]),
-      );
-    }
   }
 
   // Where the time goes: the framework alone (an unknown route: 404, no SQL), one trivial
@@ -439,11 +434,22 @@ async function run(cleanups: (() => Promise<void>)[]): Promise<BenchReport> {
     },
   );
 
-  // 2. Live-position streams on one instance, with the big line still waiting.
-  const streams = await runStreams(pool, apps[0], appUrls[0], counters, failures);
-
-  // 3. A crowd of waiters polling every 10 s while admission runs at a known rate.
+  // 2. A crowd of waiters polling every 10 s while admission runs at a known rate.
   const waiters = await runWaiters(pool, appUrls, counters);
+  // Peak memory so far: polls of 10,000 and then 100,000 distinct tokens with the big line.
+  const memoryAtBigQueue: BenchReport['memoryAtBigQueue'] = Object.fromEntries(
+    apps.map((app) => [
+      app.name,
+      {
+        hwmMb: Math.round(readStatusMb(app.pid, 'VmHWM')),
+        rssMb: Math.round(readStatusMb(app.pid, 'VmRSS')),
+      },
+    ]),
+  );
+
+  // 3. Live-position streams on one instance, with the big line still waiting.
+  await patchQueue(appUrls[0], { paused: true });
+  const streams = await runStreams(pool, apps[0], appUrls[0], counters, failures);
 
   // 4. Joins: distinct users in a burst (service and reference), then one user 200 times.
   await patchQueue(appUrls[0], { paused: true });
@@ -934,10 +940,12 @@ async function runCapacity(
     referenceUrls,
     false,
   );
+  const profileFrom = process.hrtime.bigint();
   log('capacity: booking');
   const booking = await phase((i) => `/performance_seats/${seatIds[i]}/book`, targets, true);
   log('capacity: payment');
   const payment = await phase((i) => `/performance_seats/${seatIds[i]}/pay`, targets, true);
+  const profileTo = process.hrtime.bigint();
   await profiled.stop();
 
   for (const [name, result, expected] of [
@@ -958,8 +966,12 @@ async function runCapacity(
   let profile: BenchReport['capacity']['profile'];
   let profileError: string | undefined;
   const file = findProfile(profileDir);
-  if (file) profile = { instance: profiled.name, ...topSelfTime(file) };
-  else profileError = `no .cpuprofile written by ${profiled.name}`;
+  if (file) {
+    profile = {
+      instance: profiled.name,
+      ...topSelfTime(file, { fromNs: profileFrom, toNs: profileTo }),
+    };
+  } else profileError = `no .cpuprofile written by ${profiled.name}`;
   return {
     buyers: buyersCount,
     connections: SIZES.capacityConnections,

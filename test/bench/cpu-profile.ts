@@ -7,6 +7,8 @@ interface CpuProfile {
     id: number;
     callFrame: { functionName: string; url: string; lineNumber: number };
   }[];
+  /** Microseconds on the monotonic clock (CLOCK_MONOTONIC on Linux, as process.hrtime). */
+  startTime: number;
   samples: number[];
   timeDeltas: number[];
 }
@@ -28,17 +30,29 @@ export function findProfile(dir: string): string | undefined {
   return files.length ? path.join(dir, files[files.length - 1]) : undefined;
 }
 
-/** The functions with the most self time, summed over every node of the same function. */
+/**
+ * The functions with the most self time, summed over every node of the same function, over
+ * the samples taken within `window` (process.hrtime.bigint() values of this machine, which
+ * share the profile's monotonic clock); the whole profile when no sample falls in it.
+ */
 export function topSelfTime(
   file: string,
+  window?: { fromNs: bigint; toNs: bigint },
   top = 15,
-): { busyMs: number; idleMs: number; functions: HotFunction[] } {
+): { busyMs: number; idleMs: number; windowOnly: boolean; functions: HotFunction[] } {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
   const self = new Map<string, { fn: string; where: string; us: number }>();
   let idleUs = 0;
   let busyUs = 0;
+  const times: number[] = [];
+  let clock = profile.startTime;
+  for (const deltaUs of profile.timeDeltas) times.push((clock += deltaUs));
+  const from = window ? Number(window.fromNs / 1000n) : -Infinity;
+  const to = window ? Number(window.toNs / 1000n) : Infinity;
+  const windowOnly = times.some((t) => t >= from && t <= to);
   profile.samples.forEach((id, i) => {
+    if (windowOnly && (times[i] < from || times[i] > to)) return;
     const us = profile.timeDeltas[i] ?? 0;
     const frame = byId.get(id);
     if (!frame) return;
@@ -63,7 +77,12 @@ export function topSelfTime(
       selfMs: Math.round(entry.us / 1000),
       percent: busyUs > 0 ? Math.round((entry.us / busyUs) * 1000) / 10 : 0,
     }));
-  return { busyMs: Math.round(busyUs / 1000), idleMs: Math.round(idleUs / 1000), functions };
+  return {
+    busyMs: Math.round(busyUs / 1000),
+    idleMs: Math.round(idleUs / 1000),
+    windowOnly,
+    functions,
+  };
 }
 
 function shorten(url: string): string {

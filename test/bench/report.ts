@@ -78,7 +78,7 @@ export function renderMarkdown(report: BenchReport): string {
     .map(([name, peak]) => `${name} ${peak.hwmMb} MB (RSS now ${peak.rssMb} MB)`)
     .join(', ');
   lines.push(
-    `Peak memory (VmHWM) after polling with ${report.polling[report.polling.length - 1].queued.toLocaleString('en')} queued: ${memoryAtBig}.`,
+    `Peak memory (VmHWM) with ${report.polling[report.polling.length - 1].queued.toLocaleString('en')} queued, after this polling and the crowd of waiters below: ${memoryAtBig}.`,
   );
   lines.push('');
   lines.push('Where the time of a poll goes (same load, both instances):');
@@ -216,7 +216,7 @@ export function renderMarkdown(report: BenchReport): string {
   lines.push('');
   if (c.profile) {
     lines.push(
-      `Where the time goes (${c.profile.instance}, CPU profile over its whole life: ${c.profile.busyMs} ms busy, ` +
+      `Where the time goes (${c.profile.instance}, CPU profile ${c.profile.windowOnly ? 'during booking and payment' : 'over its whole life'}: ${c.profile.busyMs} ms busy, ` +
         `${c.profile.idleMs} ms idle); the functions with the most self time:`,
     );
     lines.push('');
