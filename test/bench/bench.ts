@@ -610,7 +610,8 @@ async function runStreams(
     const {
       rows: [{ active }],
     } = await pool.query<{ active: number }>(
-      `SELECT count(*)::int AS active FROM user_queue_tokens WHERE status = 'IN_PROGRESS'`,
+      `SELECT count(*)::int AS active FROM user_queue_tokens
+       WHERE status = 'IN_PROGRESS' AND expires_at > now()`,
     );
     log(`streams: admitting ${admitted.length} streaming tokens`);
     await patchQueue(url, {
@@ -692,8 +693,9 @@ function openFilesLimit(pid: number): number {
 
 /**
  * Issue 9 target 3: SIZES.waiters tokens at the head of the line, each polled every
- * SIZES.waitersPollEveryS (an open-loop rate, round-robin), while admission runs at
- * SIZES.waitersAdmitPerMinute. Row updates on user_queue_tokens against admissions.
+ * SIZES.waitersPollEveryS (an open-loop rate, round-robin), while admission runs steadily at
+ * SIZES.waitersAdmitPerMinute. Row updates on user_queue_tokens against admissions, both
+ * counted over the same window.
  */
 async function runWaiters(
   pool: Pool,
@@ -710,23 +712,36 @@ async function runWaiters(
   const {
     rows: [{ active }],
   } = await pool.query<{ active: number }>(
-    `SELECT count(*)::int AS active FROM user_queue_tokens WHERE status = 'IN_PROGRESS'`,
+    `SELECT count(*)::int AS active FROM user_queue_tokens
+     WHERE status = 'IN_PROGRESS' AND expires_at > now()`,
   );
+  // A steady admission rate: the per-minute cap alone admits its whole minute in one tick
+  // (a sliding window), so max_active is also raised by rate/60 every second of the window.
+  const perSecond = SIZES.waitersAdmitPerMinute / 60;
   await patchQueue(appUrls[0], {
     paused: false,
     admit_per_minute: SIZES.waitersAdmitPerMinute,
-    max_active: active + 10 * SIZES.waitersAdmitPerMinute,
+    max_active: active,
   });
   const poll = pollRunner(tokens);
   const before = await counters();
   const windowStart = new Date(before.at);
+  let polling = true;
+  const ramp = (async () => {
+    for (let second = 1; polling; second += 1) {
+      await patchQueue(appUrls[0], { max_active: active + Math.round(perSecond * second) });
+      await sleep(Math.max(0, before.at + second * 1000 - Date.now()));
+    }
+  })();
   const result = await poll(appUrls, {
     durationS: SIZES.waitersDurationS,
     overallRate: rate,
     connections: 200,
   });
-  const after = await counters();
+  polling = false;
+  await ramp;
   await patchQueue(appUrls[0], { paused: true });
+  const after = await counters();
   const window = delta(before, after);
   const {
     rows: [{ admitted }],
