@@ -1197,6 +1197,7 @@ function watchMemory(processes: AppProcess[]) {
     }
   };
   const timer = setInterval(sample, 500);
+  timer.unref();
   return {
     stop(): BenchReport['memory'] {
       clearInterval(timer);
