@@ -41,8 +41,9 @@ export function renderMarkdown(report: BenchReport): string {
   lines.push(
     'How load is spread: each autocannon load opens half its connections to each instance ' +
       '(two runs in parallel); the rush and the one-seat race send their n-th request to ' +
-      'instance n mod 2. The reference server (bare Fastify, one indexed SELECT per request ' +
-      'through pg, same pool size) also runs as 2 processes and gets the same load.',
+      'instance n mod 2. The reference server (bare Fastify + pg, same pool size, one statement ' +
+      'per request: an indexed SELECT by token, an INSERT of a token, or a single-row UPDATE) ' +
+      'also runs as 2 processes and gets the same load.',
   );
   lines.push('');
   lines.push(
@@ -135,7 +136,7 @@ export function renderMarkdown(report: BenchReport): string {
       `${s.opened.toLocaleString('en')} of ${s.requested.toLocaleString('en')} streams open on ${s.instance} ` +
         `(open-files limit ${s.fdLimit}; first event p99 ${ms(s.firstEventP99Ms)} ms` +
         `${Object.keys(s.failedToOpen).length ? `; not opened: ${statuses(s.failedToOpen)}` : ''}); ` +
-        `peak RSS ${s.peakRssMb} MB. Database statements/s with 0 streams: ` +
+        `peak RSS ${s.peakRssMb} MB. Database statements/s (steady state, once all were open) with 0 streams: ` +
         `${s.statementsPerSecond.without?.toFixed(1) ?? 'n/a'}, with them: ${s.statementsPerSecond.with?.toFixed(1) ?? 'n/a'} ` +
         `(transactions/s ${s.transactionsPerSecond.without.toFixed(1)} and ${s.transactionsPerSecond.with.toFixed(1)}). ` +
         `${s.admitted} streaming tokens admitted, ${s.admittedSeen} saw IN_PROGRESS; delay from activated_at: ` +
