@@ -110,6 +110,10 @@ describe('bench helpers', () => {
         { function: 'hot', where: 'pg/lib/client.js:10', selfMs: 4, percent: 66.7 },
         { function: '(anonymous)', where: 'dist/main.js:1', selfMs: 2, percent: 33.3 },
       ]);
+      expect(whole.byPackage).toEqual([
+        { package: 'pg', selfMs: 4, percent: 66.7 },
+        { package: 'the app', selfMs: 2, percent: 33.3 },
+      ]);
       // Samples at 1,001,000 ... 1,011,000 µs; the window 1,008,000-1,011,000 µs keeps the
       // last three (the anonymous one and two of `hot`).
       const window = topSelfTime(file, { fromNs: 1_008_000_000n, toNs: 1_011_000_000n });

@@ -232,6 +232,7 @@ export interface BenchReport {
       /** false: no sample fell in the phase's window (clock mismatch): the whole profile. */
       windowOnly: boolean;
       functions: HotFunction[];
+      byPackage: { package: string; selfMs: number; percent: number }[];
     };
     profileError?: string;
   };

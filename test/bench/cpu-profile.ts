@@ -39,10 +39,18 @@ export function topSelfTime(
   file: string,
   window?: { fromNs: bigint; toNs: bigint },
   top = 15,
-): { busyMs: number; idleMs: number; windowOnly: boolean; functions: HotFunction[] } {
+): {
+  busyMs: number;
+  idleMs: number;
+  windowOnly: boolean;
+  functions: HotFunction[];
+  /** Self time by package (node_modules/<package>), node core, the app, or native/GC. */
+  byPackage: { package: string; selfMs: number; percent: number }[];
+} {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
   const self = new Map<string, { fn: string; where: string; us: number }>();
+  const packages = new Map<string, number>();
   let idleUs = 0;
   let busyUs = 0;
   const times: number[] = [];
@@ -63,6 +71,8 @@ export function topSelfTime(
     busyUs += us;
     const where = frame.url ? `${shorten(frame.url)}:${frame.lineNumber + 1}` : '';
     const fn = frame.functionName || '(anonymous)';
+    const group = packageOf(frame.url, fn);
+    packages.set(group, (packages.get(group) ?? 0) + us);
     const key = `${fn}@${where}`;
     const entry = self.get(key) ?? { fn, where, us: 0 };
     entry.us += us;
@@ -77,12 +87,29 @@ export function topSelfTime(
       selfMs: Math.round(entry.us / 1000),
       percent: busyUs > 0 ? Math.round((entry.us / busyUs) * 1000) / 10 : 0,
     }));
+  const share = (us: number) => (busyUs > 0 ? Math.round((us / busyUs) * 1000) / 10 : 0);
+  const byPackage = [...packages.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, us]) => ({ package: name, selfMs: Math.round(us / 1000), percent: share(us) }));
   return {
     busyMs: Math.round(busyUs / 1000),
     idleMs: Math.round(idleUs / 1000),
     windowOnly,
     functions,
+    byPackage,
   };
+}
+
+function packageOf(url: string, fn: string): string {
+  if (!url) return fn.startsWith('(') ? fn : 'native bindings (e.g. socket writev)';
+  if (url.startsWith('node:')) return 'node core';
+  const clean = url.replace(/^file:\/\//, '');
+  const modules = clean.lastIndexOf('node_modules/');
+  if (modules >= 0) {
+    const parts = clean.slice(modules + 'node_modules/'.length).split('/');
+    return parts[0].startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0];
+  }
+  return 'the app';
 }
 
 function shorten(url: string): string {

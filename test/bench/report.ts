@@ -226,6 +226,14 @@ export function renderMarkdown(report: BenchReport): string {
     for (const fn of c.profile.functions) {
       lines.push(`| ${fn.function} | ${fn.where} | ${fn.selfMs} | ${fn.percent} % |`);
     }
+    lines.push('');
+    lines.push('The same self time by package:');
+    lines.push('');
+    lines.push('| package | self ms | % of busy |');
+    lines.push('| --- | ---: | ---: |');
+    for (const group of c.profile.byPackage.slice(0, 12)) {
+      lines.push(`| ${group.package} | ${group.selfMs} | ${group.percent} % |`);
+    }
   } else {
     lines.push(`No CPU profile: ${c.profileError}.`);
   }
