@@ -729,9 +729,10 @@ async function runWaiters(
   const windowStart = new Date(before.at);
   let polling = true;
   const ramp = (async () => {
-    for (let second = 1; polling; second += 1) {
-      await patchQueue(appUrls[0], { max_active: active + Math.round(perSecond * second) });
-      await sleep(Math.max(0, before.at + second * 1000 - Date.now()));
+    while (polling) {
+      await sleep(Math.max(0, 1000 - ((Date.now() - before.at) % 1000)));
+      const elapsedS = (Date.now() - before.at) / 1000;
+      await patchQueue(appUrls[0], { max_active: active + Math.round(perSecond * elapsedS) });
     }
   })();
   const result = await poll(appUrls, {
