@@ -23,10 +23,24 @@ export interface LoadTestOptions {
   targets: string[];
   connections: number;
   durationS: number;
+  /**
+   * A fixed amount of work instead of a duration: this many requests in all, split evenly
+   * over the targets (a burst). rps is then requests / time taken.
+   */
+  amount?: number;
+  /** Open-loop pacing: at most this many requests per second in all, split over the targets. */
+  overallRate?: number;
   method: 'GET' | 'POST';
   path: string;
-  /** Called for every request: the headers and body to send (e.g. a random token). */
-  prepare: (target: number) => { headers?: Record<string, string>; body?: string };
+  /**
+   * Called for every request: the headers and body to send (e.g. the next token), and
+   * optionally another path than `path` (e.g. the next seat).
+   */
+  prepare: (target: number) => {
+    headers?: Record<string, string>;
+    body?: string;
+    path?: string;
+  };
 }
 
 /**
@@ -43,14 +57,25 @@ export async function loadTest(options: LoadTestOptions): Promise<LoadResult> {
       url,
       connections: perTarget,
       duration: options.durationS,
+      ...(options.amount !== undefined
+        ? { amount: Math.max(1, Math.round(options.amount / options.targets.length)) }
+        : {}),
+      ...(options.overallRate !== undefined
+        ? { overallRate: Math.max(1, Math.round(options.overallRate / options.targets.length)) }
+        : {}),
       timeout: 10,
       requests: [
         {
           method: options.method,
           path: options.path,
           setupRequest: (request) => {
-            const { headers, body } = options.prepare(target);
-            return { ...request, headers: { ...request.headers, ...headers }, body };
+            const { headers, body, path } = options.prepare(target);
+            return {
+              ...request,
+              ...(path ? { path } : {}),
+              headers: { ...request.headers, ...headers },
+              body,
+            };
           },
         },
       ],
@@ -70,9 +95,10 @@ export async function loadTest(options: LoadTestOptions): Promise<LoadResult> {
     0,
   );
   const errors = results.reduce((sum, result) => sum + result.errors + result.timeouts, 0);
+  const durationS = Math.max(...results.map((result) => result.duration));
   return {
     rps,
-    durationS: options.durationS,
+    durationS,
     connections: perTarget * options.targets.length,
     statuses,
     errors,

@@ -19,30 +19,68 @@ export function renderMarkdown(report: BenchReport): string {
       `2 service instances, 2 reference servers and PostgreSQL all share this machine.`,
   );
   lines.push('');
+  lines.push('### Targets (issue 9, issue 10 item 5, issue 11 item 2; ratios from this run)');
+  lines.push('');
+  lines.push('| target | what | figure | target | result |');
+  lines.push('| --- | --- | --- | --- | --- |');
+  for (const target of report.targets) {
+    const result = target.pass === null ? 'not measured' : target.pass ? 'pass' : '**MISS**';
+    lines.push(
+      `| ${target.id} | ${target.name} | ${target.figure} | ${target.target} | ${result} |`,
+    );
+  }
+  lines.push('');
+  lines.push(
+    report.statementStats.available
+      ? "Database statements are counted with pg_stat_statements (the bench's own queries " +
+          'left out; the background jobs, measured over an idle period as long, subtracted).'
+      : `Database statements not counted: pg_stat_statements unavailable ` +
+          `(${report.statementStats.reason}); transactions come from pg_stat_database.`,
+  );
+  lines.push('');
   lines.push(
     'How load is spread: each autocannon load opens half its connections to each instance ' +
       '(two runs in parallel); the rush and the one-seat race send their n-th request to ' +
-      'instance n mod 2. The reference server (bare Fastify, one indexed SELECT per request ' +
-      'through pg, same pool size) also runs as 2 processes and gets the same load.',
+      'instance n mod 2. The reference server (bare Fastify + pg, same pool size, one statement ' +
+      'per request: an indexed SELECT by token, an INSERT of a token, or a single-row UPDATE) ' +
+      'also runs as 2 processes and gets the same load.',
   );
   lines.push('');
   lines.push(
     `### token_info polling (${report.config.connections} connections, ${report.config.durationS} s, split over 2 instances)`,
   );
   lines.push('');
-  lines.push('| tokens queued | server | req/s | p50 ms | p95 ms | p99 ms | vs reference |');
-  lines.push('| ---: | --- | ---: | ---: | ---: | ---: | ---: |');
+  lines.push(
+    'Each run polls distinct tokens spread evenly over the line, round-robin, after a warm-up ' +
+      'pass over the same tokens (steady state).',
+  );
+  lines.push('');
+  lines.push(
+    '| tokens queued | distinct tokens | server | req/s | p50 ms | p95 ms | p99 ms | vs reference | statements / poll | transactions / poll |',
+  );
+  lines.push('| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const row of report.polling) {
     for (const [name, result] of [
       ['service', row.app],
       ['reference', row.reference],
     ] as const) {
+      const db = name === 'service' ? row.database : undefined;
       lines.push(
-        `| ${row.queued.toLocaleString('en')} | ${name} | ${rate(result.rps)} | ${ms(result.p50)} | ` +
-          `${ms(result.p95)} | ${ms(result.p99)} | ${name === 'service' ? `${(row.ratio * 100).toFixed(0)} %` : '100 %'} |`,
+        `| ${row.queued.toLocaleString('en')} | ${row.distinctTokens.toLocaleString('en')} | ${name} | ` +
+          `${rate(result.rps)} | ${ms(result.p50)} | ${ms(result.p95)} | ${ms(result.p99)} | ` +
+          `${name === 'service' ? `${(row.ratio * 100).toFixed(0)} %` : '100 %'} | ` +
+          `${db?.statementsPerPoll != null ? db.statementsPerPoll.toFixed(3) : ''} | ` +
+          `${db ? db.transactionsPerPoll.toFixed(3) : ''} |`,
       );
     }
   }
+  lines.push('');
+  const memoryAtBig = Object.entries(report.memoryAtBigQueue)
+    .map(([name, peak]) => `${name} ${peak.hwmMb} MB (RSS now ${peak.rssMb} MB)`)
+    .join(', ');
+  lines.push(
+    `Peak memory (VmHWM) with ${report.polling[report.polling.length - 1].queued.toLocaleString('en')} queued, after this polling and the crowd of waiters below: ${memoryAtBig}.`,
+  );
   lines.push('');
   lines.push('Where the time of a poll goes (same load, both instances):');
   lines.push('');
@@ -54,14 +92,57 @@ export function renderMarkdown(report: BenchReport): string {
     );
   }
   lines.push('');
-  const issuance = report.issuance;
-  lines.push('### Token issuance (POST /user_queue_tokens, distinct users)');
-  lines.push('');
-  lines.push('| req/s | p50 ms | p95 ms | p99 ms | statuses |');
-  lines.push('| ---: | ---: | ---: | ---: | --- |');
+  const joins = report.joins;
   lines.push(
-    `| ${rate(issuance.rps)} | ${ms(issuance.p50)} | ${ms(issuance.p95)} | ${ms(issuance.p99)} | ${statuses(issuance.statuses)} |`,
+    `### Joining (POST /user_queue_tokens): ${joins.users.toLocaleString('en')} distinct users in a burst`,
   );
+  lines.push('');
+  lines.push('| server | req/s | p50 ms | p95 ms | p99 ms | statuses |');
+  lines.push('| --- | ---: | ---: | ---: | ---: | --- |');
+  for (const [name, result] of [
+    ['service', joins.app],
+    ['reference (one INSERT)', joins.reference],
+  ] as const) {
+    lines.push(
+      `| ${name} | ${rate(result.rps)} | ${ms(result.p50)} | ${ms(result.p95)} | ${ms(result.p99)} | ${statuses(result.statuses)}${result.errors ? `, ${result.errors} errors` : ''} |`,
+    );
+  }
+  lines.push('');
+  lines.push(
+    `Service / reference: ${joins.ratio.toFixed(2)} ×; live tokens created ${joins.liveTokensCreated.toLocaleString('en')}. ` +
+      `${joins.oneUser.joins} concurrent joins for one user: ${statuses(joins.oneUser.statuses)}, ` +
+      `${joins.oneUser.tokens} distinct token(s) answered, ${joins.oneUser.live} live token(s) in the database.`,
+  );
+  lines.push('');
+  const w = report.waiters;
+  lines.push(
+    `### A polling crowd: ${w.waiters.toLocaleString('en')} waiters, each polled every ${(w.waiters / w.targetPollsPerSecond).toFixed(0)} s, admission at ${w.admitPerMinute}/min`,
+  );
+  lines.push('');
+  lines.push(
+    `Over ${w.seconds.toFixed(0)} s: polls ${rate(w.achievedPollsPerSecond)}/s achieved of ${rate(w.targetPollsPerSecond)}/s asked ` +
+      `(p50 ${ms(w.p50)} ms, p99 ${ms(w.p99)} ms; ${statuses(w.statuses)}); ` +
+      `${w.admissions} admissions (${w.admissionsPerSecond.toFixed(1)}/s); row updates on user_queue_tokens ` +
+      `${w.tokenUpdatesPerSecond.toFixed(1)}/s (pg_stat_user_tables n_tup_upd, of which HOT ${w.tokenHotUpdatesPerSecond.toFixed(1)}/s).`,
+  );
+  lines.push('');
+  const s = report.streams;
+  lines.push('### Live-position streams (GET /user_queue_tokens/events)');
+  lines.push('');
+  if (!s.available) {
+    lines.push(`Not available: ${s.reason}.`);
+  } else {
+    lines.push(
+      `${s.opened.toLocaleString('en')} of ${s.requested.toLocaleString('en')} streams open on ${s.instance} ` +
+        `(open-files limit ${s.fdLimit}; first event p99 ${ms(s.firstEventP99Ms)} ms` +
+        `${Object.keys(s.failedToOpen).length ? `; not opened: ${statuses(s.failedToOpen)}` : ''}); ` +
+        `peak RSS ${s.peakRssMb} MB. Database statements/s (steady state, once all were open) with 0 streams: ` +
+        `${s.statementsPerSecond.without?.toFixed(1) ?? 'n/a'}, with them: ${s.statementsPerSecond.with?.toFixed(1) ?? 'n/a'} ` +
+        `(transactions/s ${s.transactionsPerSecond.without.toFixed(1)} and ${s.transactionsPerSecond.with.toFixed(1)}). ` +
+        `${s.admitted} streaming tokens admitted, ${s.admittedSeen} saw IN_PROGRESS; delay from activated_at: ` +
+        `p50 ${ms(s.delayMs.p50)} ms, p95 ${ms(s.delayMs.p95)} ms, p99 ${ms(s.delayMs.p99)} ms, max ${ms(s.delayMs.max)} ms.`,
+    );
+  }
   lines.push('');
   const rush = report.rush;
   lines.push(
@@ -100,6 +181,62 @@ export function renderMarkdown(report: BenchReport): string {
       `Active tokens sampled every 100 ms (${rush.activeSamples} samples): max ${rush.maxActiveSampled} ` +
       `(cap ${rush.cap}).`,
   );
+  lines.push('');
+  const e = rush.estimates;
+  lines.push(
+    `Wait estimates (first poll still IN_QUEUE, ${e.firstPolls} buyers; ${e.nullEstimates} had no estimate): ` +
+      (e.medianRelativeError === null
+        ? 'no buyer measurable.'
+        : `${e.measured} measured; relative error |estimate - actual| / actual median ` +
+          `${(e.medianRelativeError * 100).toFixed(0)} %, p90 ${((e.p90RelativeError ?? 0) * 100).toFixed(0)} %; ` +
+          `median estimate ${e.medianEstimateSeconds?.toFixed(1)} s, median actual wait ${e.medianActualSeconds?.toFixed(1)} s ` +
+          '(actual: from the first poll until a poll, every 200 ms, saw IN_PROGRESS).'),
+  );
+  lines.push('');
+  const c = report.capacity;
+  lines.push(
+    `### Booking and payment with admission out of the way: ${c.buyers.toLocaleString('en')} admitted buyers, ${c.connections} connections`,
+  );
+  lines.push('');
+  lines.push(
+    'Each buyer books its own seat, then all pay; two instances (one of them started with ' +
+      '`node --cpu-prof`), against the reference doing one single-row UPDATE per request.',
+  );
+  lines.push('');
+  lines.push('| step | req/s | p50 ms | p95 ms | p99 ms | statuses | vs reference |');
+  lines.push('| --- | ---: | ---: | ---: | ---: | --- | ---: |');
+  for (const [name, result, ratio] of [
+    ['POST .../book', c.booking, c.bookingRatio],
+    ['POST .../pay', c.payment, c.paymentRatio],
+    ['reference: one UPDATE', c.reference, 1],
+  ] as const) {
+    lines.push(
+      `| ${name} | ${rate(result.rps)} | ${ms(result.p50)} | ${ms(result.p95)} | ${ms(result.p99)} | ${statuses(result.statuses)} | ${(ratio * 100).toFixed(0)} % |`,
+    );
+  }
+  lines.push('');
+  if (c.profile) {
+    lines.push(
+      `Where the time goes (${c.profile.instance}, CPU profile ${c.profile.windowOnly ? 'during booking and payment' : 'over its whole life'}: ${c.profile.busyMs} ms busy, ` +
+        `${c.profile.idleMs} ms idle); the functions with the most self time:`,
+    );
+    lines.push('');
+    lines.push('| function | where | self ms | % of busy |');
+    lines.push('| --- | --- | ---: | ---: |');
+    for (const fn of c.profile.functions) {
+      lines.push(`| ${fn.function} | ${fn.where} | ${fn.selfMs} | ${fn.percent} % |`);
+    }
+    lines.push('');
+    lines.push('The same self time by package:');
+    lines.push('');
+    lines.push('| package | self ms | % of busy |');
+    lines.push('| --- | ---: | ---: |');
+    for (const group of c.profile.byPackage.slice(0, 12)) {
+      lines.push(`| ${group.package} | ${group.selfMs} | ${group.percent} % |`);
+    }
+  } else {
+    lines.push(`No CPU profile: ${c.profileError}.`);
+  }
   lines.push('');
   const one = report.oneSeat;
   lines.push(`### ${one.attempts.toLocaleString('en')} parallel attempts on one seat`);

@@ -30,8 +30,21 @@ export interface RushOptions {
   deadlineMs?: number;
 }
 
+/** What one buyer was told at its first poll, and when it actually saw itself admitted. */
+export interface WaitRecord {
+  /** Date.now() when the first token_info answer came. */
+  firstPollAt: number;
+  /** estimated_wait_seconds of that answer (null if none was given). */
+  estimateSeconds: number | null;
+  position: number | null;
+  /** Date.now() when a poll first answered IN_PROGRESS (undefined: never seen). */
+  seenActiveAt?: number;
+}
+
 export interface RushResult {
   records: StepRecord[];
+  /** One per buyer whose first poll still answered IN_QUEUE. */
+  waits: WaitRecord[];
   bought: number;
   gaveUp: number;
   timedOut: number;
@@ -53,6 +66,7 @@ export async function runRush(options: RushOptions): Promise<RushResult> {
   const deadline = startedAt + (options.deadlineMs ?? 60_000);
   const records: StepRecord[] = [];
   const unexpected: StepRecord[] = [];
+  const waits: WaitRecord[] = [];
   let next = 0;
   let soldOut = false;
   const outcome = { bought: 0, gaveUp: 0, timedOut: 0, failed: 0 };
@@ -93,6 +107,7 @@ export async function runRush(options: RushOptions): Promise<RushResult> {
     if (issued.status !== 201) return fail(issued, 'issue');
     const token: string = issued.body.token;
     let status: string = issued.body.status;
+    let wait: WaitRecord | undefined;
     while (status !== 'IN_PROGRESS') {
       if (soldOut) return 'gaveUp';
       if (Date.now() > deadline) return 'timedOut';
@@ -101,6 +116,15 @@ export async function runRush(options: RushOptions): Promise<RushResult> {
       if (info.status !== 200) return fail(info, 'poll');
       status = info.body.status;
       if (status === 'EXPIRED') return fail(info, 'poll');
+      if (!wait && status === 'IN_QUEUE') {
+        wait = {
+          firstPollAt: Date.now(),
+          estimateSeconds: info.body.estimated_wait_seconds ?? null,
+          position: info.body.position ?? null,
+        };
+        waits.push(wait);
+      }
+      if (wait && status === 'IN_PROGRESS') wait.seenActiveAt = Date.now();
     }
 
     let seatId: number | undefined;
@@ -167,7 +191,7 @@ export async function runRush(options: RushOptions): Promise<RushResult> {
     },
   );
   await Promise.all(workers);
-  return { records, ...outcome, unexpected, startedAt, endedAt: Date.now() };
+  return { records, waits, ...outcome, unexpected, startedAt, endedAt: Date.now() };
 }
 
 function shuffle<T>(items: T[]): T[] {

@@ -99,3 +99,64 @@ export async function insertPerformance(
     seatIds: rows.map((row) => Number(row.id)),
   };
 }
+
+/**
+ * Tops the line up to `total` IN_QUEUE tokens (a user each, balance 0) in batches of
+ * `batch` rows, one statement per batch and nothing sent back: a million in about a minute.
+ * Returns the number of waiting tokens afterwards.
+ */
+export async function topUpQueue(
+  pool: Pool,
+  total: number,
+  options: { batch?: number; onBatch?: (queued: number) => void } = {},
+): Promise<number> {
+  const batch = options.batch ?? 100_000;
+  const count = async () =>
+    (
+      await pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM user_queue_tokens WHERE status = 'IN_QUEUE'`,
+      )
+    ).rows[0].n;
+  let queued = await count();
+  while (queued < total) {
+    const size = Math.min(batch, total - queued);
+    await pool.query(
+      `WITH new_users AS (
+         INSERT INTO users (balance) SELECT 0 FROM generate_series(1, $1::int) RETURNING id
+       )
+       INSERT INTO user_queue_tokens (user_id, token, status, created_at, last_seen_at)
+       SELECT id, md5(id::text || random()::text || clock_timestamp()::text), 'IN_QUEUE',
+              clock_timestamp(), clock_timestamp()
+       FROM new_users`,
+      [size],
+    );
+    queued += size;
+    options.onBatch?.(queued);
+  }
+  return queued;
+}
+
+/**
+ * `count` waiting tokens spread evenly over the line (every n-th in issue order), or the
+ * first `count` when `from: 'head'`.
+ */
+export async function sampleQueuedTokens(
+  pool: Pool,
+  count: number,
+  from: 'spread' | 'head' = 'spread',
+): Promise<string[]> {
+  const {
+    rows: [{ n }],
+  } = await pool.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM user_queue_tokens WHERE status = 'IN_QUEUE'`,
+  );
+  const step = from === 'head' ? 1 : Math.max(1, Math.floor(n / count));
+  const { rows } = await pool.query<{ token: string }>(
+    `SELECT token FROM (
+       SELECT token, row_number() OVER (ORDER BY id) AS n
+       FROM user_queue_tokens WHERE status = 'IN_QUEUE'
+     ) line WHERE (n - 1) % $1 = 0 ORDER BY n LIMIT $2`,
+    [step, count],
+  );
+  return rows.map((row) => row.token);
+}

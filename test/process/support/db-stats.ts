@@ -1,0 +1,100 @@
+import { Pool } from 'pg';
+
+/**
+ * What the database did, from its own counters: statements (pg_stat_statements, when the
+ * server has it loaded), transactions (pg_stat_database) and row updates on
+ * user_queue_tokens (pg_stat_user_tables). Read twice around a window; the difference is the
+ * window's work. The readers' own queries (on pg_stat_*) are left out of the statements.
+ */
+
+export interface DbCounters {
+  at: number;
+  /** Sum of pg_stat_statements.calls (null: pg_stat_statements not available). */
+  statements: number | null;
+  /** xact_commit + xact_rollback of this database. */
+  transactions: number;
+  /** n_tup_upd of user_queue_tokens (HOT updates included). */
+  tokenUpdates: number;
+  /** n_tup_hot_upd of user_queue_tokens (the part of tokenUpdates that was HOT). */
+  tokenHotUpdates: number;
+}
+
+export interface DbDelta {
+  seconds: number;
+  statements: number | null;
+  transactions: number;
+  tokenUpdates: number;
+  tokenHotUpdates: number;
+}
+
+/**
+ * Makes pg_stat_statements usable if it can: CREATE EXTENSION works only when the server was
+ * started with shared_preload_libraries=pg_stat_statements. Answers why not otherwise.
+ */
+export async function enableStatementStats(
+  pool: Pool,
+): Promise<{ available: boolean; reason?: string }> {
+  try {
+    await pool.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    await pool.query('SELECT 1 FROM pg_stat_statements LIMIT 1');
+    return { available: true };
+  } catch (error) {
+    return { available: false, reason: (error as Error).message };
+  }
+}
+
+export async function readCounters(pool: Pool, statements: boolean): Promise<DbCounters> {
+  // Other backends publish table and transaction counts at most once a second: wait for it.
+  await new Promise((resolve) => setTimeout(resolve, 1100));
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_stat_clear_snapshot()');
+    const {
+      rows: [row],
+    } = await client.query<{
+      transactions: string;
+      token_updates: string;
+      token_hot_updates: string;
+    }>(
+      `SELECT (SELECT xact_commit + xact_rollback FROM pg_stat_database
+               WHERE datname = current_database()) AS transactions,
+              coalesce((SELECT n_tup_upd FROM pg_stat_user_tables
+                        WHERE relname = 'user_queue_tokens'), 0) AS token_updates,
+              coalesce((SELECT n_tup_hot_upd FROM pg_stat_user_tables
+                        WHERE relname = 'user_queue_tokens'), 0) AS token_hot_updates`,
+    );
+    let calls: number | null = null;
+    if (statements) {
+      const {
+        rows: [sum],
+      } = await client.query<{ calls: string }>(
+        `SELECT coalesce(sum(calls), 0) AS calls FROM pg_stat_statements
+         WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+           AND query NOT ILIKE '%pg_stat%'`,
+      );
+      calls = Number(sum.calls);
+    }
+    return {
+      at: Date.now(),
+      statements: calls,
+      transactions: Number(row.transactions),
+      tokenUpdates: Number(row.token_updates),
+      tokenHotUpdates: Number(row.token_hot_updates),
+    };
+  } finally {
+    client.release();
+  }
+}
+
+export function delta(before: DbCounters, after: DbCounters): DbDelta {
+  return {
+    seconds: (after.at - before.at) / 1000,
+    statements:
+      before.statements === null || after.statements === null
+        ? null
+        : after.statements - before.statements,
+    transactions: after.transactions - before.transactions,
+    tokenUpdates: after.tokenUpdates - before.tokenUpdates,
+    tokenHotUpdates: after.tokenHotUpdates - before.tokenHotUpdates,
+  };
+}
