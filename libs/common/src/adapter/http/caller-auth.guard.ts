@@ -140,19 +140,25 @@ export function documentCallerAuth(document: OpenAPIObject, config: AppConfig): 
       description:
         "A JWT from your identity provider whose `sub` is the user's id (checked: signature, `exp`, and `iss` / `aud` when configured).",
     };
-    return;
   }
   for (const item of Object.values(document.paths)) {
-    for (const operation of Object.values(item)) {
-      const security = (operation as { security?: Record<string, string[]>[] }).security;
-      if (!security?.some((entry) => CALLER_JWT_SCHEME in entry)) continue;
-      const kept = security.filter((entry) => !(CALLER_JWT_SCHEME in entry));
-      if (kept.length > 0) operation.security = kept;
-      else delete operation.security;
-      for (const status of ['401', '403']) {
-        const answer = operation.responses?.[status] as { description?: string } | undefined;
-        if (answer?.description?.startsWith(ONLY_WITH_AUTH)) delete operation.responses[status];
+    for (const operation of Object.values(item) as {
+      security?: Record<string, string[]>[];
+      responses?: Record<string, { description?: string }>;
+    }[]) {
+      const onlyWithAuth = ['401', '403'].filter((status) =>
+        operation.responses?.[status]?.description?.startsWith(ONLY_WITH_AUTH),
+      );
+      if (onlyWithAuth.length === 0) continue;
+      if (config.callerAuth) {
+        // The operation needs the bearer JWT (an explicit `security: []` said public).
+        operation.security = [{ [CALLER_JWT_SCHEME]: [] }];
+        continue;
       }
+      const kept = (operation.security ?? []).filter((entry) => !(CALLER_JWT_SCHEME in entry));
+      // Public without caller authentication, and said so explicitly.
+      operation.security = kept;
+      for (const status of onlyWithAuth) delete operation.responses![status];
     }
   }
 }
