@@ -147,7 +147,7 @@ describe('GET /metrics under a scraper in a tight loop', () => {
     expect(result.scrapes).toBeGreaterThanOrEqual(2 * PARALLEL_SCRAPES);
     expect(result.scrapeStatuses).toEqual([200]);
     // Buyers got normal answers all along, and never had to wait for a pool connection.
-    expect(result.buyers.length).toBeGreaterThan(10);
+    expect(result.buyers.length).toBeGreaterThanOrEqual(4);
     expect(result.buyers.filter((b) => b.status !== 200)).toEqual([]);
     expect(result.maxPoolWaiting).toBe(0);
     // The statement was seen, never more than one at a time, and PostgreSQL cancelled each
