@@ -30,7 +30,8 @@ describe('openapi.json', () => {
   let served: string;
 
   beforeAll(async () => {
-    t = await createTestApp();
+    // The document of a service with the default settings (the harness turns the rate limit off).
+    t = await createTestApp({ env: { RATE_LIMIT_PER_SECOND: '20', RATE_LIMIT_BURST: '40' } });
     const response = await call(t.app, 'GET', '/docs-json');
     expect(response.status).toBe(200);
     served = serializeOpenApiDocument(response.body);
