@@ -113,8 +113,8 @@ function setUpSwagger(app: INestApplication): OpenAPIObject {
       [
         'A fair virtual waiting room, race-proof seat holds and prepaid-balance payments.',
         '',
-        'Flow: `POST /user_queue_tokens` → poll `GET /user_queue_tokens/token_info` until',
-        '`IN_PROGRESS` → browse concerts, performances and seats → `POST',
+        'Flow: `POST /user_queue_tokens` → poll `GET /user_queue_tokens/token_info` (or watch',
+        '`GET /user_queue_tokens/events`, server-sent events) until `IN_PROGRESS` → browse concerts, performances and seats → `POST',
         '/performance_seats/{id}/book` → `POST /performance_seats/{id}/pay`.',
         '',
         'Every error body is `{"message": "..."}`. Money is a JSON number with at most 2',

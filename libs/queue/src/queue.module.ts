@@ -10,7 +10,13 @@ import { QueueSettingsRepository } from './application/port/out/queue-settings.r
 import { QueueTokenRepository } from './application/port/out/queue-token.repository';
 import { UserDirectoryRepository } from './application/port/out/user-directory.repository';
 import { UpdateQueueSettingsUseCase } from './application/update-queue-settings.use-case';
+import {
+  DEFAULT_TOKEN_INFO_STREAM_OPTIONS,
+  TOKEN_INFO_STREAM_OPTIONS,
+  TokenInfoStreamHub,
+} from './application/token-info-streams';
 import { AdminQueueController } from './adapter/in/http/admin-queue.controller';
+import { QueueEventsController } from './adapter/in/http/queue-events.controller';
 import { QueueTokenGuard } from './adapter/in/http/queue-token.guard';
 import { QueueTokensController } from './adapter/in/http/queue-tokens.controller';
 import { QueueAdmissionJob } from './adapter/in/schedule/queue-admission.job';
@@ -22,7 +28,7 @@ import { TypeOrmUserDirectoryRepository } from './adapter/out/persistence/typeor
 
 @Module({
   imports: [TypeOrmModule.forFeature([QueueTokenEntity])],
-  controllers: [QueueTokensController, AdminQueueController],
+  controllers: [QueueTokensController, QueueEventsController, AdminQueueController],
   providers: [
     AuthorizeQueueTokenUseCase,
     IssueQueueTokenUseCase,
@@ -32,11 +38,13 @@ import { TypeOrmUserDirectoryRepository } from './adapter/out/persistence/typeor
     UpdateQueueSettingsUseCase,
     QueueTokenGuard,
     QueueAdmissionJob,
+    TokenInfoStreamHub,
+    { provide: TOKEN_INFO_STREAM_OPTIONS, useValue: DEFAULT_TOKEN_INFO_STREAM_OPTIONS },
     { provide: QueueTokenRepository, useClass: TypeOrmQueueTokenRepository },
     { provide: QueueLineRepository, useClass: TypeOrmQueueLineRepository },
     { provide: QueueSettingsRepository, useClass: TypeOrmQueueSettingsRepository },
     { provide: UserDirectoryRepository, useClass: TypeOrmUserDirectoryRepository },
   ],
-  exports: [QueueTokenGuard, AuthorizeQueueTokenUseCase, GetQueueStatusUseCase],
+  exports: [QueueTokenGuard, AuthorizeQueueTokenUseCase, GetQueueStatusUseCase, TokenInfoStreamHub],
 })
 export class QueueModule {}
