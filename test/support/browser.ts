@@ -91,6 +91,9 @@ export async function watchedPage(browser: Browser): Promise<WatchedPage> {
     if (message.type() === 'error') errors.push(`console: ${message.text()}`);
   });
   page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
+  page.on('response', (response) => {
+    if (response.status() === 404) errors.push(`404: ${response.url()}`);
+  });
   return { page, errors };
 }
 

@@ -12,6 +12,7 @@ import { Logger } from 'nestjs-pino';
 import { ADMIN_KEY_SCHEME, QUEUE_TOKEN_SCHEME } from '@app/common/adapter/http/api-security';
 import { DomainExceptionFilter } from '@app/common/adapter/http/domain-exception.filter';
 import { requireJsonObject } from '@app/common/adapter/http/json-body';
+import { serveDemoPage } from './demo/demo-page';
 import { requestIdFor } from './logging/logger-params';
 
 /** Fastify's options, for main.ts and the HTTP tests alike. */
@@ -84,6 +85,7 @@ export function configureApp(app: NestFastifyApplication): OpenAPIObject {
     }),
   );
   app.useGlobalFilters(new DomainExceptionFilter());
+  serveDemoPage(app);
   return setUpSwagger(app);
 }
 
