@@ -32,6 +32,25 @@ export default tseslint.config(
     },
   },
   {
+    // The /demo page: plain browser scripts, no build step, no type information.
+    files: ['apps/api/public/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      sourceType: 'script',
+      parserOptions: { projectService: false },
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        location: 'readonly',
+        fetch: 'readonly',
+        EventSource: 'readonly',
+        URLSearchParams: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+      },
+    },
+  },
+  {
     files: ['test/**/*.ts', '**/*.spec.ts'],
     // Response bodies in tests are whatever the server sent; the assertions type them.
     rules: { 'no-console': 'off', '@typescript-eslint/no-explicit-any': 'off' },

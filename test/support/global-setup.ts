@@ -5,6 +5,7 @@ import { Client } from 'pg';
 import { startEmbeddedPostgres } from '../../libs/database/src/embedded/embedded-postgres';
 import { runMigrations } from '../../libs/database/src/migrate';
 import { freePort } from './app-process';
+import { browserAvailable, browserRequired, missingBrowserNotice } from './browser';
 import { withDatabase } from './test-database';
 
 declare global {
@@ -17,6 +18,7 @@ declare global {
  * file then clones its own database from it, so files run in parallel without sharing rows.
  */
 export default async function globalSetup(): Promise<void> {
+  if (!browserAvailable() && !browserRequired()) console.log(`\n${missingBrowserNotice()}`);
   let server = process.env.TEST_DATABASE_URL;
   if (!server) {
     const dir = mkdtempSync(path.join(tmpdir(), 'ticketing-test-pg-'));

@@ -15,6 +15,7 @@ import { DomainExceptionFilter } from '@app/common/adapter/http/domain-exception
 import { requireJsonObject, takesNoBody } from '@app/common/adapter/http/json-body';
 import { AppConfig } from '@app/common/config/app-config';
 import { Clock } from '@app/common/domain/clock';
+import { serveDemoPage } from './demo/demo-page';
 import { requestIdFor } from './logging/logger-params';
 import { registerCors } from './protection/cors';
 import { documentRateLimit, registerRateLimit } from './protection/rate-limit';
@@ -100,6 +101,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<OpenAPI
   await registerCors(app, config);
   // Before Swagger's routes and Nest's (added by init()): it hooks every route added after it.
   await registerRateLimit(app, config, app.get(Clock));
+  serveDemoPage(app);
   return setUpSwagger(app, config);
 }
 
@@ -140,8 +142,8 @@ export function buildOpenApiDocument(app: INestApplication, appConfig: AppConfig
       [
         'A fair virtual waiting room, race-proof seat holds and prepaid-balance payments.',
         '',
-        'Flow: `POST /user_queue_tokens` → poll `GET /user_queue_tokens/token_info` until',
-        '`IN_PROGRESS` → browse concerts, performances and seats → `POST',
+        'Flow: `POST /user_queue_tokens` → poll `GET /user_queue_tokens/token_info` (or watch',
+        '`GET /user_queue_tokens/events`, server-sent events) until `IN_PROGRESS` → browse concerts, performances and seats → `POST',
         '/performance_seats/{id}/book` → `POST /performance_seats/{id}/pay`.',
         '',
         'Every error body is `{"message": "..."}`. Money is a JSON number with at most 2',

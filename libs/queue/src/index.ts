@@ -5,3 +5,4 @@ export * from './application/authorize-queue-token.use-case';
 export * from './application/admit-queued-tokens.use-case';
 export * from './application/get-queue-status.use-case';
 export * from './adapter/in/http/queue-token.guard';
+export * from './application/token-info-streams';

@@ -16,7 +16,13 @@ import { LineChanges } from './application/port/out/line-changes';
 import { LineSnapshotRepository } from './application/port/out/line-snapshot.repository';
 import { PgLineChanges } from './adapter/out/notification/pg-line-changes';
 import { TypeOrmLineSnapshotRepository } from './adapter/out/persistence/typeorm-line-snapshot.repository';
+import {
+  DEFAULT_TOKEN_INFO_STREAM_OPTIONS,
+  TOKEN_INFO_STREAM_OPTIONS,
+  TokenInfoStreamHub,
+} from './application/token-info-streams';
 import { AdminQueueController } from './adapter/in/http/admin-queue.controller';
+import { QueueEventsController } from './adapter/in/http/queue-events.controller';
 import { QueueTokenGuard } from './adapter/in/http/queue-token.guard';
 import { QueueTokensController } from './adapter/in/http/queue-tokens.controller';
 import { QueueAdmissionJob } from './adapter/in/schedule/queue-admission.job';
@@ -28,7 +34,7 @@ import { TypeOrmUserDirectoryRepository } from './adapter/out/persistence/typeor
 
 @Module({
   imports: [TypeOrmModule.forFeature([QueueTokenEntity])],
-  controllers: [QueueTokensController, AdminQueueController],
+  controllers: [QueueTokensController, QueueEventsController, AdminQueueController],
   providers: [
     AuthorizeQueueTokenUseCase,
     IssueQueueTokenUseCase,
@@ -42,6 +48,8 @@ import { TypeOrmUserDirectoryRepository } from './adapter/out/persistence/typeor
     WaitingTokenCache,
     { provide: LineChanges, useClass: PgLineChanges },
     { provide: LineSnapshotRepository, useClass: TypeOrmLineSnapshotRepository },
+    TokenInfoStreamHub,
+    { provide: TOKEN_INFO_STREAM_OPTIONS, useValue: DEFAULT_TOKEN_INFO_STREAM_OPTIONS },
     { provide: QueueTokenRepository, useClass: TypeOrmQueueTokenRepository },
     { provide: QueueLineRepository, useClass: TypeOrmQueueLineRepository },
     { provide: QueueSettingsRepository, useClass: TypeOrmQueueSettingsRepository },
@@ -53,6 +61,7 @@ import { TypeOrmUserDirectoryRepository } from './adapter/out/persistence/typeor
     GetQueueStatusUseCase,
     GetTokenInfoUseCase,
     LineSnapshotService,
+    TokenInfoStreamHub,
   ],
 })
 export class QueueModule {}

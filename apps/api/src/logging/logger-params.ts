@@ -29,6 +29,45 @@ export const REDACTED_PATHS = [
   'req.headers.cookie',
 ];
 
+/** Query parameters that carry secrets (the live-position stream's `?token=`). */
+const REDACTED_QUERY_PARAMETERS = new Set(['token']);
+
+/** A URL with the value of each secret query parameter replaced by "[Redacted]". */
+export function redactUrl(url: string): string {
+  const mark = url.indexOf('?');
+  if (mark < 0) return url;
+  const parts = url
+    .slice(mark + 1)
+    .split('&')
+    .map((part) => {
+      const equals = part.indexOf('=');
+      const rawName = equals < 0 ? part : part.slice(0, equals);
+      let name = rawName;
+      try {
+        name = decodeURIComponent(rawName.replace(/\+/g, ' '));
+      } catch {
+        // Not decodable: compared as it came.
+      }
+      return REDACTED_QUERY_PARAMETERS.has(name.trim().toLowerCase())
+        ? `${rawName}=[Redacted]`
+        : part;
+    });
+  return `${url.slice(0, mark)}?${parts.join('&')}`;
+}
+
+/** pino-http's request, as serialised for a log line, without the secrets of its URL. */
+function redactRequest(request: { url?: unknown; query?: unknown }): unknown {
+  if (typeof request.url === 'string') request.url = redactUrl(request.url);
+  if (request.query && typeof request.query === 'object') {
+    const query = { ...(request.query as Record<string, unknown>) };
+    for (const name of Object.keys(query)) {
+      if (REDACTED_QUERY_PARAMETERS.has(name.toLowerCase())) query[name] = '[Redacted]';
+    }
+    request.query = query;
+  }
+  return request;
+}
+
 /**
  * JSON logs, one line per event, each carrying the request id (`reqId`) of the request it
  * belongs to. `destination` is for tests, which read the lines back; the app writes to stdout.
@@ -59,6 +98,7 @@ export function loggerParams(config: AppConfig, destination?: DestinationStream)
         : ('info' as const);
     },
     redact: REDACTED_PATHS,
+    serializers: { req: redactRequest },
   };
   return { pinoHttp: destination ? [options, destination] : options };
 }

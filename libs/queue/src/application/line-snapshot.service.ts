@@ -21,6 +21,7 @@ export class LineSnapshotService implements OnModuleInit {
   private stale = true;
   private reading: Promise<LineSnapshot> | null = null;
   private readonly listeners = new Set<(snapshot: LineSnapshot) => void>();
+  private readonly moveListeners = new Set<() => void>();
 
   constructor(
     private readonly repository: LineSnapshotRepository,
@@ -32,8 +33,14 @@ export class LineSnapshotService implements OnModuleInit {
   onModuleInit(): void {
     this.changes.subscribe(() => {
       this.invalidate();
-      // Streams and caches want the news now, not at the next poll.
-      if (this.listeners.size > 0) void this.refresh().catch(() => undefined);
+      // The live-position streams want the news now, not at their next tick.
+      if (this.listeners.size > 0 || this.moveListeners.size > 0) {
+        void this.refresh()
+          .then(() => {
+            for (const listener of this.moveListeners) listener();
+          })
+          .catch(() => undefined);
+      }
     });
   }
 
@@ -59,7 +66,13 @@ export class LineSnapshotService implements OnModuleInit {
     return this.reading;
   }
 
-  /** Called with each new snapshot (the live-position streams use it). */
+  /** Called once the snapshot was read afresh after any instance announced that the line moved. */
+  onLineMoved(listener: () => void): () => void {
+    this.moveListeners.add(listener);
+    return () => this.moveListeners.delete(listener);
+  }
+
+  /** Called with each new snapshot. */
   onRefresh(listener: (snapshot: LineSnapshot) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

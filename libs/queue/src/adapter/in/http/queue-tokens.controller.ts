@@ -11,11 +11,12 @@ import {
 import { QUEUE_TOKEN_SCHEME } from '@app/common/adapter/http/api-security';
 import { CallerAuthenticated } from '@app/common/adapter/http/caller-auth.guard';
 import { ErrorResponseDto } from '@app/common/adapter/http/error-response.dto';
-import { GetTokenInfoUseCase, TokenInfo } from '../../../application/get-token-info.use-case';
+import { GetTokenInfoUseCase } from '../../../application/get-token-info.use-case';
 import { IssueQueueTokenUseCase } from '../../../application/issue-queue-token.use-case';
 import { QueueToken } from '../../../domain/queue-token';
 import { IssuedQueueTokenDto, IssueQueueTokenRequestDto } from './dto/issue-queue-token.dto';
 import { TokenInfoDto } from './dto/token-info.dto';
+import { toTokenInfoDto } from './dto/token-info.mapper';
 import { CurrentQueueToken, QueueTokenGuard, RequireQueueToken } from './queue-token.guard';
 
 @ApiTags('queue')
@@ -81,27 +82,4 @@ export class QueueTokensController {
   async tokenInfo(@CurrentQueueToken() token: QueueToken): Promise<TokenInfoDto> {
     return toTokenInfoDto(await this.getTokenInfo.execute(token));
   }
-}
-
-function toTokenInfoDto(info: TokenInfo): TokenInfoDto {
-  const hold = info.seatHold;
-  return {
-    user_id: info.userId,
-    status: info.status,
-    position: info.position,
-    estimated_wait_seconds: info.estimatedWaitSeconds,
-    expires_at: iso(info.expiresAt),
-    performance_seat_book_info: hold && {
-      id: hold.id,
-      performance_seat_id: hold.performanceSeatId,
-      book_attempt_at: iso(hold.bookAttemptAt),
-      book_success_at: iso(hold.bookSuccessAt),
-      expires_at: iso(hold.expiresAt),
-    },
-    opens_at: iso(info.opensAt),
-  };
-}
-
-function iso(at: Date | null): string | null {
-  return at ? at.toISOString() : null;
 }
