@@ -31,6 +31,7 @@ import {
 } from '../process/support/sql-fixtures';
 import { HotFunction, findProfile, topSelfTime } from './cpu-profile';
 import { LatencySummary, LoadResult, loadTest, summarise } from './load-test';
+import { OpeningFigures, runOpening } from './opening';
 import { renderMarkdown } from './report';
 
 /**
@@ -243,6 +244,7 @@ export interface BenchReport {
     liveHolds: number;
     latency: LatencySummary;
   };
+  opening: OpeningFigures;
   memory: Record<string, { peakRssMb: number; hwmMb: number }>;
   failures: string[];
   totalSeconds?: number;
@@ -478,6 +480,20 @@ async function run(cleanups: (() => Promise<void>)[]): Promise<BenchReport> {
   log(`${SIZES.oneSeatAttempts} parallel attempts on one seat`);
   const oneSeat = await runOneSeat(pool, appUrls, failures);
 
+  // 8. Fair opening: a million pre-queued tokens shuffled at the opening, polls and joins on.
+  const opening = await runOpening(
+    pool,
+    appUrls,
+    ADMIN,
+    { count: SIZES.bigQueue, connections: CONNECTIONS, durationS: DURATION_S },
+    log,
+  );
+  if (!opening.placedOnce || !opening.behindThePrequeue) {
+    failures.push(
+      `opening: placed once ${opening.placedOnce}, later arrivals behind ${opening.behindThePrequeue}`,
+    );
+  }
+
   const peaks = memory.stop();
   const report: Omit<BenchReport, 'targets'> = {
     date: new Date().toISOString(),
@@ -509,6 +525,7 @@ async function run(cleanups: (() => Promise<void>)[]): Promise<BenchReport> {
     rush,
     capacity,
     oneSeat,
+    opening,
     memory: peaks,
     failures,
   };

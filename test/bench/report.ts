@@ -246,6 +246,25 @@ export function renderMarkdown(report: BenchReport): string {
       `${statuses(one.statuses)}; live holds on the seat: ${one.liveHolds}.`,
   );
   lines.push('');
+  const open = report.opening;
+  lines.push(
+    `### Fair opening: ${open.prequeued.toLocaleString('en')} pre-queued tokens shuffled at the opening`,
+  );
+  lines.push('');
+  lines.push(
+    `Shuffled ${open.shuffleSeconds.toFixed(1)} s after the opening (target under 30 s); ` +
+      `every token placed once: ${open.placedOnce}; later arrivals behind the pre-queue: ${open.behindThePrequeue}.`,
+  );
+  lines.push('');
+  lines.push('| during | token_info req/s | p99 ms | statuses | joins req/s | join statuses |');
+  lines.push('| --- | ---: | ---: | --- | ---: | --- |');
+  lines.push(
+    `| before the opening | ${Math.round(open.pollsBefore.rps)} | ${ms(open.pollsBefore.p99)} | ${statuses(open.pollsBefore.statuses)} | | |`,
+  );
+  lines.push(
+    `| the shuffle | ${Math.round(open.pollsDuring.rps)} | ${ms(open.pollsDuring.p99)} | ${statuses(open.pollsDuring.statuses)} | ${Math.round(open.joinsDuring.rps)} | ${statuses(open.joinsDuring.statuses)} |`,
+  );
+  lines.push('');
   lines.push('### Peak memory (RSS)');
   lines.push('');
   lines.push('| process | peak RSS MB (sampled) | VmHWM MB |');

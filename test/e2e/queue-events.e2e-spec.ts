@@ -1,3 +1,4 @@
+import { LineSnapshotService } from '@app/queue/application/line-snapshot.service';
 import { TestingModuleBuilder } from '@nestjs/testing';
 import { AddressInfo } from 'node:net';
 import { PARAMS_PROVIDER_TOKEN } from 'nestjs-pino';
@@ -62,6 +63,8 @@ describe('GET /user_queue_tokens/events: live position by server-sent events', (
               observed_admissions_per_minute = NULL, observed_at = NULL`,
     );
     t.clock.advanceSeconds(3600);
+    // The rows changed behind the app's back: its line snapshot must be read afresh.
+    t.app.get(LineSnapshotService).invalidate();
   });
   afterEach(() => {
     for (const stream of open.splice(0)) stream.close();

@@ -147,12 +147,20 @@ describe('the line snapshot keeps the semantics', () => {
     await settings(a, { paused: true, max_active: 2 });
     // The tick marks the near-head zone; then the delay passes, the live ones poll.
     await admitOn(a);
+    // The delay passes (in fake time): B's snapshot has caught up with the zone by then.
+    await b.app.get(LineSnapshotService).refresh();
     clock.advanceSeconds(a.config.queueAbandonAfterSeconds);
     for (const entry of live) expect((await info(b, entry.token)).status).toBe(200);
     await settings(a, { paused: false });
     expect(await admitOn(b)).toEqual({ ran: true, expired: 0, abandoned: 3, admitted: 2 });
     for (const entry of silent) {
-      expect((await info(a, entry.token)).body).toMatchObject({ status: 'EXPIRED' });
+      // A hears of B's tick by NOTIFY: within a tick at most.
+      const seen = await until(
+        () => info(a, entry.token),
+        (response) => response.body.status === 'EXPIRED',
+        a.config.schedulerIntervalMs + 1000,
+      );
+      expect(seen.body).toMatchObject({ status: 'EXPIRED' });
     }
     for (const entry of live) {
       expect((await info(a, entry.token)).body.status).toBe('IN_PROGRESS');
@@ -198,12 +206,21 @@ describe('the line snapshot keeps the semantics', () => {
       'SELECT observed_admissions_per_minute FROM queue_settings',
     );
     expect(observed).toBe(0);
-    const estimate = (await info(b, me.token)).body.estimated_wait_seconds;
-    expect(estimate).toBe(a.config.queueActiveTtlSeconds - 61);
+    // B's snapshot follows within a tick (settings changes also reach it by NOTIFY).
+    const within = b.config.schedulerIntervalMs + 1000;
+    const estimateOnB = (expected: number | null) =>
+      until(
+        async () => (await info(b, me.token)).body.estimated_wait_seconds,
+        (estimate) => estimate === expected,
+        within,
+      );
+    expect(await estimateOnB(a.config.queueActiveTtlSeconds - 61)).toBe(
+      a.config.queueActiveTtlSeconds - 61,
+    );
     await settings(a, { paused: true });
-    expect((await info(b, me.token)).body.estimated_wait_seconds).toBeNull();
+    expect(await estimateOnB(null)).toBeNull();
     await settings(a, { paused: false, max_active: 0 });
-    expect((await info(b, me.token)).body.estimated_wait_seconds).toBeNull();
+    expect(await estimateOnB(null)).toBeNull();
   });
 
   it('admits a bounded number per tick after a huge raise of the caps, then the rest', async () => {

@@ -86,10 +86,11 @@ export class AdmitQueuedTokensUseCase {
       }
       const observed = await this.line.countAdmittedSince(windowStart);
       await this.settings.recordObservedRate(observed, now);
-      await this.moveZone(zone, observed, settings, now);
+      const zoneGrew = await this.moveZone(zone, observed, settings, now);
       const summary: AdmissionSummary = { ran: true, expired, abandoned, admitted };
       if (shuffled > 0) summary.shuffled = shuffled;
-      if (admitted + abandoned + expired + shuffled > 0) await this.changes.announce();
+      // Waiters newly near the head must learn it to show their sign of life.
+      if (admitted + abandoned + expired + shuffled > 0 || zoneGrew) await this.changes.announce();
       return summary;
     });
     const moved = summary.admitted + summary.abandoned + summary.expired + (summary.shuffled ?? 0);
@@ -154,13 +155,15 @@ export class AdmitQueuedTokensUseCase {
     observedPerMinute: number,
     settings: QueueSettings,
     now: Date,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const head = await this.line.headOfLine();
-    if (head === null) return;
+    if (head === null) return false;
     const size = zoneSize(observedPerMinute, settings, this.config.queueAbandonAfterSeconds);
     const reach = head + size - 1;
     const covered = zone.length > 0 ? zone[zone.length - 1].key : null;
-    if (covered === null || reach > covered) await this.line.markZone(now, reach);
+    const grew = covered === null || reach > covered;
+    if (grew) await this.line.markZone(now, reach);
     await this.line.dropZoneMarksBelow(head);
+    return grew;
   }
 }

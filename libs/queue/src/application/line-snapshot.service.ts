@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '@app/common/config/app-config';
 import { Clock } from '@app/common/domain/clock';
 import { effectiveSettings } from '../domain/admission-policy';
@@ -13,15 +13,19 @@ import { LineSnapshotRepository } from './port/out/line-snapshot.repository';
  * it, so they cost no database work however many waiters poll.
  */
 @Injectable()
-export class LineSnapshotService implements OnModuleInit {
+export class LineSnapshotService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(LineSnapshotService.name);
   private snapshot: LineSnapshot | null = null;
   /** performance.now() of the read the snapshot came from. */
   private readAtMs = 0;
   private stale = true;
   private reading: Promise<LineSnapshot> | null = null;
+  /** Bumped by every invalidation; a read is good for the version it started at. */
+  private version = 0;
+  private readingVersion = -1;
   private readonly listeners = new Set<(snapshot: LineSnapshot) => void>();
   private readonly moveListeners = new Set<() => void>();
+  private closed = false;
 
   constructor(
     private readonly repository: LineSnapshotRepository,
@@ -33,6 +37,7 @@ export class LineSnapshotService implements OnModuleInit {
   onModuleInit(): void {
     this.changes.subscribe(() => {
       this.invalidate();
+      if (this.closed) return;
       // The live-position streams want the news now, not at their next tick.
       if (this.listeners.size > 0 || this.moveListeners.size > 0) {
         void this.refresh()
@@ -42,6 +47,11 @@ export class LineSnapshotService implements OnModuleInit {
           .catch(() => undefined);
       }
     });
+  }
+
+  /** No more reads on news once the app is closing (the pool goes next). */
+  onModuleDestroy(): void {
+    this.closed = true;
   }
 
   /** The snapshot, read afresh first when it is older than one tick or was invalidated. */
@@ -56,14 +66,26 @@ export class LineSnapshotService implements OnModuleInit {
   /** The line moved (here or elsewhere): the next reader reads afresh. */
   invalidate(): void {
     this.stale = true;
+    this.version += 1;
   }
 
-  /** Reads now, or joins the read already under way. */
+  /**
+   * Reads now, or joins the read already under way if it started after the last
+   * invalidation; a read that started before it is not good enough: a new one follows it.
+   */
   refresh(): Promise<LineSnapshot> {
-    this.reading ??= this.read().finally(() => {
-      this.reading = null;
-    });
-    return this.reading;
+    if (this.reading && this.readingVersion === this.version) return this.reading;
+    const version = this.version;
+    const before = this.reading ? this.reading.catch(() => undefined) : Promise.resolve();
+    const reading = before.then(() => this.read(version));
+    this.reading = reading;
+    this.readingVersion = version;
+    void reading
+      .finally(() => {
+        if (this.reading === reading) this.reading = null;
+      })
+      .catch(() => undefined);
+    return reading;
   }
 
   /** Called once the snapshot was read afresh after any instance announced that the line moved. */
@@ -78,10 +100,8 @@ export class LineSnapshotService implements OnModuleInit {
     return () => this.listeners.delete(listener);
   }
 
-  private async read(): Promise<LineSnapshot> {
+  private async read(version: number): Promise<LineSnapshot> {
     const startedMs = performance.now();
-    // Invalidations that arrive during the read apply to the next one.
-    this.stale = false;
     const now = this.clock.now();
     try {
       const stored = await this.repository.read(now);
@@ -109,6 +129,8 @@ export class LineSnapshotService implements OnModuleInit {
       }
       this.snapshot = snapshot;
       this.readAtMs = startedMs;
+      // Invalidations that arrived during the read apply to the next one.
+      this.stale = this.version !== version;
       for (const listener of this.listeners) listener(snapshot);
       return snapshot;
     } catch (error) {
