@@ -1,4 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { freePort, REPO_ROOT } from '../support/app-process';
 import { AdmitQueuedTokensUseCase } from '@app/queue';
 import { ADMIN_KEY, createTestApp, TestApp } from '../support/test-app';
 import { call } from '../support/http';
@@ -24,18 +28,27 @@ describeWithBrowser('in a real browser: Swagger UI (/docs) and the buyer page (/
   let t: TestApp;
   let base: string;
   let browser: Browser;
+  /** A frontend team's own origin: the demo page served by another server, on another port. */
+  let frontend: Server;
+  let frontendOrigin: string;
 
   beforeAll(async () => {
+    const frontendPort = await freePort();
+    frontendOrigin = `http://127.0.0.1:${frontendPort}`;
     [t, browser] = await Promise.all([
       // The live-position streams refresh every 100 ms; the test runs the admission ticks.
-      createTestApp({ env: { SCHEDULER_INTERVAL_MS: '100' } }),
+      createTestApp({
+        env: { SCHEDULER_INTERVAL_MS: '100', CORS_ORIGINS: `${frontendOrigin},http://x.invalid` },
+      }),
       launchBrowser(),
     ]);
     await t.app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+    frontend = await serveDemoFiles(frontendPort);
   });
   afterAll(async () => {
     await browser?.close();
+    await new Promise((resolve) => frontend?.close(resolve));
     await t?.close();
   });
 
@@ -206,6 +219,28 @@ describeWithBrowser('in a real browser: Swagger UI (/docs) and the buyer page (/
       });
     });
 
+    it('works from another origin allowed by CORS_ORIGINS: joins, streams, reads the line', async () => {
+      await t.db.query(`UPDATE user_queue_tokens SET status = 'EXPIRED' WHERE status <> 'EXPIRED'`);
+      const buyer = await insertUser(t.db);
+      const { page, errors } = await watchedPage(browser);
+      await withScreenshotOnFailure(page, 'demo-page-cors', async () => {
+        const apiCalls: string[] = [];
+        page.on('response', (response) => {
+          if (response.url().startsWith(base)) apiCalls.push(`${response.status()}`);
+        });
+        // The page comes from the frontend's origin; every API call goes to the API's.
+        await page.goto(`${frontendOrigin}/index.html?api=${encodeURIComponent(base)}`);
+        await page.getByLabel('or a user id').fill(buyer);
+        await page.getByRole('button', { name: 'Join the line' }).click();
+        await expectText(page.locator('#queue-status'), 'IN_QUEUE');
+        await expectText(page.locator('#queue-position'), '1');
+        // The JSON POST and the token header needed preflights: the browser let the answers
+        // through (the join's 201, the stream), so the API answered them for this origin.
+        expect(apiCalls).toContain('201');
+        expect(errors).toEqual([]);
+      });
+    });
+
     it('shows the message of every API error', async () => {
       const { page } = await watchedPage(browser);
       await withScreenshotOnFailure(page, 'demo-page-errors', async () => {
@@ -235,4 +270,26 @@ async function expectText(
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`expected "${text}", the page shows "${last}"`);
+}
+
+/** The demo page's files, as a frontend team would serve its own build from its own origin. */
+async function serveDemoFiles(port: number): Promise<Server> {
+  const dir = path.join(REPO_ROOT, 'apps', 'api', 'public', 'demo');
+  const types: Record<string, string> = {
+    '.html': 'text/html; charset=utf-8',
+    '.js': 'text/javascript; charset=utf-8',
+    '.css': 'text/css; charset=utf-8',
+  };
+  const server = createServer((request, response) => {
+    const name = path.basename(new URL(request.url ?? '/', 'http://x').pathname) || 'index.html';
+    try {
+      const body = readFileSync(path.join(dir, name));
+      response.writeHead(200, { 'content-type': types[path.extname(name)] ?? 'text/plain' });
+      response.end(body);
+    } catch {
+      response.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return server;
 }
