@@ -1,4 +1,4 @@
-import { LineSnapshotService } from '@app/queue/application/line-snapshot.service';
+import { resetQueue } from '../support/queue-reset';
 import { TestingModuleBuilder } from '@nestjs/testing';
 import { AddressInfo } from 'node:net';
 import { PARAMS_PROVIDER_TOKEN } from 'nestjs-pino';
@@ -54,18 +54,7 @@ describe('GET /user_queue_tokens/events: live position by server-sent events', (
     await t.close();
   });
 
-  beforeEach(async () => {
-    await t.db.query(
-      `UPDATE user_queue_tokens SET status = 'EXPIRED', expired_at = now() WHERE status <> 'EXPIRED'`,
-    );
-    await t.db.query(
-      `UPDATE queue_settings SET max_active = NULL, admit_per_minute = NULL, paused = false,
-              observed_admissions_per_minute = NULL, observed_at = NULL`,
-    );
-    t.clock.advanceSeconds(3600);
-    // The rows changed behind the app's back: its line snapshot must be read afresh.
-    t.app.get(LineSnapshotService).invalidate();
-  });
+  beforeEach(() => resetQueue(t));
   afterEach(() => {
     for (const stream of open.splice(0)) stream.close();
   });

@@ -1,5 +1,5 @@
+import { resetQueue } from '../support/queue-reset';
 import { AdmitQueuedTokensUseCase } from '@app/queue';
-import { LineSnapshotService } from '@app/queue/application/line-snapshot.service';
 import { FakeClock } from '../support/fake-clock';
 import { insertUser } from '../support/fixtures';
 import { call } from '../support/http';
@@ -31,18 +31,7 @@ describe('fair opening: a scheduled sale start with a randomized pre-queue', () 
     for (const app of [...instances].reverse()) await app.close();
   });
 
-  beforeEach(async () => {
-    await t.db.query(
-      `UPDATE user_queue_tokens SET status = 'EXPIRED', expired_at = now() WHERE status <> 'EXPIRED'`,
-    );
-    await t.db.query(
-      `UPDATE queue_settings SET max_active = NULL, admit_per_minute = NULL, paused = false,
-              observed_admissions_per_minute = NULL, opens_at = NULL, prequeue_shuffled = true`,
-    );
-    await t.db.query('DELETE FROM queue_zone_marks');
-    clock.advanceSeconds(3600);
-    for (const app of instances) app.app.get(LineSnapshotService).invalidate();
-  });
+  beforeEach(() => resetQueue(t, instances.slice(1)));
 
   const admin = { 'x-admin-key': ADMIN_KEY };
   const patch = (body: Record<string, unknown>, app = t) =>

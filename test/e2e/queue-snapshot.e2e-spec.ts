@@ -1,3 +1,4 @@
+import { resetQueue } from '../support/queue-reset';
 import { ReleaseLapsedHoldsUseCase } from '@app/booking';
 import { AdmitQueuedTokensUseCase } from '@app/queue';
 import { MAX_ROWS_PER_TICK } from '@app/queue/application/admit-queued-tokens.use-case';
@@ -27,18 +28,7 @@ describe('the line snapshot keeps the semantics', () => {
     await a.close();
   });
 
-  beforeEach(async () => {
-    await a.db.query(
-      `UPDATE user_queue_tokens SET status = 'EXPIRED', expired_at = now() WHERE status <> 'EXPIRED'`,
-    );
-    await a.db.query(
-      `UPDATE queue_settings SET max_active = NULL, admit_per_minute = NULL, paused = false,
-              observed_admissions_per_minute = NULL, observed_at = NULL`,
-    );
-    await a.db.query('DELETE FROM queue_zone_marks');
-    clock.advanceSeconds(3600);
-    for (const app of [a, b]) app.app.get(LineSnapshotService).invalidate();
-  });
+  beforeEach(() => resetQueue(a, [b]));
 
   const admitOn = (t: TestApp) => t.app.get(AdmitQueuedTokensUseCase).execute();
   const info = (t: TestApp, token: string) =>

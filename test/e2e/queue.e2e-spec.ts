@@ -1,3 +1,4 @@
+import { resetQueue } from '../support/queue-reset';
 import { createHash } from 'node:crypto';
 import { ADMIN_KEY, createTestApp, TestApp } from '../support/test-app';
 import { call } from '../support/http';
@@ -9,7 +10,6 @@ import {
   newTokenValue,
 } from '../support/fixtures';
 import { AdmitQueuedTokensUseCase } from '@app/queue';
-import { LineSnapshotService } from '@app/queue/application/line-snapshot.service';
 
 interface Joined {
   userId: string;
@@ -42,19 +42,8 @@ describe('queue: tokens, token_info, admission and admin settings', () => {
   });
 
   // Every test starts with an empty line, no active tokens and the environment's settings.
-  beforeEach(async () => {
-    await t.db.query(
-      `UPDATE user_queue_tokens SET status = 'EXPIRED', expired_at = now() WHERE status <> 'EXPIRED'`,
-    );
-    await t.db.query(
-      `UPDATE queue_settings SET max_active = NULL, admit_per_minute = NULL, paused = false,
-              observed_admissions_per_minute = NULL, observed_at = NULL`,
-    );
-    // Past every earlier test's admissions, so that no rate window overlaps.
-    t.clock.advanceSeconds(3600);
-    // The rows changed behind the app's back: its line snapshot must be read afresh.
-    t.app.get(LineSnapshotService).invalidate();
-  });
+  // Every test starts with an empty line, no active tokens and the environment's settings.
+  beforeEach(() => resetQueue(t));
 
   const admin = { 'x-admin-key': ADMIN_KEY };
 
@@ -413,10 +402,13 @@ describe('queue: tokens, token_info, admission and admin settings', () => {
 
     it('drops an abandoned waiter at the head and admits the next one instead', async () => {
       const gone = await join();
+      // A paused tick marks the near-head zone: from now on the waiters there owe a sign of life.
+      await setSettings({ paused: true });
+      await admit.execute();
       t.clock.advanceSeconds(t.config.queueAbandonAfterSeconds);
       const present = await join();
       const third = await join();
-      await setSettings({ max_active: 1 });
+      await setSettings({ max_active: 1, paused: false });
       expect(await admit.execute()).toEqual({ ran: true, expired: 0, abandoned: 1, admitted: 1 });
       expect(await rowOf(gone.token)).toMatchObject({ status: 'EXPIRED', activated_at: null });
       expect((await rowOf(present.token)).status).toBe('IN_PROGRESS');
