@@ -3,6 +3,19 @@ import { FakeClock } from '../../../../test/support/fake-clock';
 import { AdmitQueuedTokensUseCase } from './admit-queued-tokens.use-case';
 import { InMemoryQueue } from './testing/in-memory-queue';
 
+/** The use case over the in-memory queue, as both suites below build it. */
+function admissionOver(q: InMemoryQueue, config: AppConfig, clock: FakeClock) {
+  return new AdmitQueuedTokensUseCase(
+    q.transactions,
+    q.lineRepository,
+    q.settingsRepository,
+    q.lineChanges,
+    q.snapshotService(config, clock),
+    config,
+    clock,
+  );
+}
+
 describe('AdmitQueuedTokensUseCase', () => {
   const config = AppConfig.fromRaw({
     DATABASE_URL: 'postgres://unit/test',
@@ -18,15 +31,7 @@ describe('AdmitQueuedTokensUseCase', () => {
   beforeEach(() => {
     q = new InMemoryQueue();
     clock = new FakeClock(new Date('2026-01-01T00:00:00.000Z'));
-    admit = new AdmitQueuedTokensUseCase(
-      q.transactions,
-      q.lineRepository,
-      q.settingsRepository,
-      q.lineChanges,
-      q.snapshotService(config, clock),
-      config,
-      clock,
-    );
+    admit = admissionOver(q, config, clock);
   });
 
   const waiters = (count: number) =>
@@ -165,15 +170,7 @@ describe('AdmitQueuedTokensUseCase with a scheduled opening', () => {
   beforeEach(() => {
     q = new InMemoryQueue();
     clock = new FakeClock(new Date('2026-01-01T00:00:00.000Z'));
-    admit = new AdmitQueuedTokensUseCase(
-      q.transactions,
-      q.lineRepository,
-      q.settingsRepository,
-      q.lineChanges,
-      q.snapshotService(config, clock),
-      config,
-      clock,
-    );
+    admit = admissionOver(q, config, clock);
   });
 
   /** Pre-queued tokens, as joins before the opening write them: no key. */
