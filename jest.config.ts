@@ -16,7 +16,7 @@ const config: Config = {
   },
   transformIgnorePatterns: ['/node_modules/(?!(content-disposition|jose)/)'],
   moduleNameMapper: {
-    '^@app/(common|database|user|queue|concert|booking|payment)(|/.*)$': '<rootDir>/libs/$1/src$2',
+    '^@app/(common|database|user|queue|catalog|booking|payment)(|/.*)$': '<rootDir>/libs/$1/src$2',
   },
   testEnvironment: 'node',
   globalSetup: '<rootDir>/test/support/global-setup.ts',

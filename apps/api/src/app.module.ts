@@ -4,7 +4,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig, CommonModule, validateEnvironment } from '@app/common';
 import { BookingModule } from '@app/booking';
-import { ConcertModule } from '@app/concert';
+import { CatalogModule } from '@app/catalog';
 import { DatabaseModule } from '@app/database';
 import { PaymentModule } from '@app/payment';
 import { QueueModule } from '@app/queue';
@@ -24,7 +24,7 @@ import { MetricsModule } from './metrics/metrics.module';
     HealthModule,
     UserModule,
     QueueModule,
-    ConcertModule,
+    CatalogModule,
     BookingModule,
     PaymentModule,
   ],

@@ -26,4 +26,4 @@ import { TypeOrmPerformanceRepository } from './adapter/out/persistence/typeorm-
     { provide: PerformanceRepository, useClass: TypeOrmPerformanceRepository },
   ],
 })
-export class ConcertModule {}
+export class CatalogModule {}

@@ -1,4 +1,4 @@
-export * from './concert.module';
+export * from './catalog.module';
 export * from './domain/catalog';
 export * from './domain/seat-status';
 export * from './domain/catalog-errors';
