@@ -40,6 +40,14 @@ module.exports = {
       to: { path: 'node_modules/(typeorm|pg|fastify|@nestjs/typeorm|@nestjs/platform-fastify)/' },
     },
     {
+      name: 'production-imports-no-test-code',
+      comment:
+        'Fakes and helpers live in test/ (alias @test/support) and stay out of the build: only specs may import them.',
+      severity: 'error',
+      from: { path: '^(apps|libs)/', pathNot: '\\.spec\\.ts$' },
+      to: { path: '^test/' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},

@@ -1,4 +1,4 @@
-import { FakeClock } from '../../../../test/support/fake-clock';
+import { FakeClock } from '@test/support/fake-clock';
 import { isActive, isLive, newTokenValue, TOKEN_FORMAT, visibleStatus } from './queue-token';
 
 describe('queue token rules', () => {

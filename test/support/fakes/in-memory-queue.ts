@@ -1,24 +1,27 @@
-import { TransactionRunner } from '@app/common/application/transaction-runner';
 import { AppConfig } from '@app/common/config/app-config';
 import { Clock } from '@app/common/domain/clock';
-import { QueueToken, TokenStatus } from '../../domain/queue-token';
-import { ACTIVE_EXPIRIES_READ, LineShape, ZoneMark } from '../../domain/waiting-line';
-import { LineSnapshotService } from '../line-snapshot.service';
-import { LineChanges } from '../port/out/line-changes';
-import { LineSnapshotRepository } from '../port/out/line-snapshot.repository';
-import { WaitingTokenCache } from '../waiting-token-cache';
-import { QueueLineRepository, WaitingToken } from '../port/out/queue-line.repository';
+import { QueueToken, TokenStatus } from '@app/queue/domain/queue-token';
+import { ACTIVE_EXPIRIES_READ, LineShape, ZoneMark } from '@app/queue/domain/waiting-line';
+import { LineSnapshotService } from '@app/queue/application/line-snapshot.service';
+import { LineChanges } from '@app/queue/application/port/out/line-changes';
+import { LineSnapshotRepository } from '@app/queue/application/port/out/line-snapshot.repository';
+import { WaitingTokenCache } from '@app/queue/application/waiting-token-cache';
+import {
+  QueueLineRepository,
+  WaitingToken,
+} from '@app/queue/application/port/out/queue-line.repository';
 import {
   QueueSettingsPatch,
   QueueSettingsRepository,
   StoredQueueSettings,
-} from '../port/out/queue-settings.repository';
+} from '@app/queue/application/port/out/queue-settings.repository';
 import {
   NewQueueToken,
   QueueTokenRepository,
   TokenSeatHold,
-} from '../port/out/queue-token.repository';
-import { UserDirectoryRepository } from '../port/out/user-directory.repository';
+} from '@app/queue/application/port/out/queue-token.repository';
+import { FakeTransactionRunner } from './fake-transaction-runner';
+import { UserDirectoryRepository } from '@app/queue/application/port/out/user-directory.repository';
 
 export interface StoredToken extends QueueToken {
   expiredAt: Date | null;
@@ -361,22 +364,15 @@ export class InMemoryQueue {
     return this.nextId++;
   }
 
-  readonly transactions: TransactionRunner = new (class extends TransactionRunner {
-    constructor(private readonly q: InMemoryQueue) {
-      super();
-    }
-    async run<T>(work: () => Promise<T>): Promise<T> {
-      const tokens = this.q.tokens.map((token) => ({ ...token }));
-      const settings = { ...this.q.settings };
-      const zone = this.q.zone.map((mark) => ({ ...mark }));
-      try {
-        return await work();
-      } catch (error) {
-        this.q.tokens = tokens;
-        this.q.settings = settings;
-        this.q.zone = zone;
-        throw error;
-      }
-    }
-  })(this);
+  /** Rolls back the tokens, the settings and the zone marks when the work throws. */
+  readonly transactions = new FakeTransactionRunner(() => {
+    const tokens = this.tokens.map((token) => ({ ...token }));
+    const settings = { ...this.settings };
+    const zone = this.zone.map((mark) => ({ ...mark }));
+    return () => {
+      this.tokens = tokens;
+      this.settings = settings;
+      this.zone = zone;
+    };
+  });
 }
