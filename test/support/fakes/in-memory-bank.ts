@@ -38,7 +38,9 @@ export class InMemoryBank {
       return next;
     }
     async findPaidSeats(userId: string): Promise<PaidSeat[]> {
-      return this.bank.paidSeats.get(userId) ?? [];
+      return [...(this.bank.paidSeats.get(userId) ?? [])].sort(
+        (a, b) => a.bookSuccessAt.getTime() - b.bookSuccessAt.getTime() || a.id - b.id,
+      );
     }
   })(this);
 

@@ -1,4 +1,8 @@
 import { Money } from '@app/common/domain/money';
+import {
+  PayingTokenInvalidError,
+  SeatAlreadyBookedError,
+} from '@app/payment/domain/payment-errors';
 import { PayableSeat, Payment } from '@app/payment/domain/seat-payment';
 import { BuyerBalanceRepository } from '@app/payment/application/port/out/buyer-balance.repository';
 import { PayableSeatRepository } from '@app/payment/application/port/out/payable-seat.repository';
@@ -53,8 +57,6 @@ export class InMemoryPayment {
     owners: new Map(),
   };
   calls: string[] = [];
-  /** Makes PaymentRepository.record fail like a unique-constraint backstop would. */
-  recordFails: Error | null = null;
 
   private touch(name: string): void {
     if (!this.transactions.active) throw new Error(`${name} called outside a transaction`);
@@ -127,8 +129,15 @@ export class InMemoryPayment {
     }
     async record(payment: NewPayment): Promise<Payment> {
       this.world.touch('payments.record');
-      if (this.world.recordFails) throw this.world.recordFails;
-      const saved = { id: this.world.state.payments.length + 1, ...payment };
+      // The unique seat and token constraints, answered as the adapter answers them.
+      const { payments } = this.world.state;
+      if (payments.some((paid) => paid.token === payment.token)) {
+        throw new PayingTokenInvalidError();
+      }
+      if (payments.some((paid) => paid.seatId === payment.seatId)) {
+        throw new SeatAlreadyBookedError();
+      }
+      const saved = { id: payments.length + 1, ...payment };
       this.world.state.payments.push(saved);
       return saved;
     }

@@ -169,7 +169,15 @@ describe('PayForSeatUseCase', () => {
     });
 
     it('rolls the debit back when the unique constraints refuse the payment', async () => {
-      world.recordFails = new SeatAlreadyBookedError();
+      // A payment for the seat that the seat lock did not see (the backstop's case).
+      world.state.payments.push({
+        id: 99,
+        userId: 'carol',
+        seatId: SEAT,
+        token: 'c'.repeat(32),
+        amount: PRICE,
+        paidAt: NOW,
+      });
       const before = snapshot();
       await expect(pay.execute(SEAT, alice)).rejects.toBeInstanceOf(SeatAlreadyBookedError);
       expect(world.state).toEqual(before);
