@@ -295,6 +295,31 @@ describe('catalog', () => {
       expect(response.body).toEqual({ message: 'Token is invalid' });
     });
 
+    // The guard is these routes' only check of the token (booking and payment check it again
+    // in their transactions): a guard that let a token past its TTL through fails only here.
+    it.each(urls)(
+      '%s answers 401 Token is invalid to an IN_PROGRESS token from the instant its TTL ends',
+      async (url) => {
+        const start = t.clock.now();
+        const ttl = await insertActiveToken(t.db, await insertUser(t.db), start, 60);
+        const expiresAt = new Date(start.getTime() + 60_000);
+        try {
+          t.clock.set(new Date(expiresAt.getTime() - 1));
+          expect((await get(url, ttl)).status).not.toBe(401);
+          for (const at of [expiresAt, new Date(expiresAt.getTime() + 3_600_000)]) {
+            t.clock.set(at);
+            const response = await get(url, ttl);
+            expect([response.status, response.body]).toEqual([
+              401,
+              { message: 'Token is invalid' },
+            ]);
+          }
+        } finally {
+          t.clock.set(start);
+        }
+      },
+    );
+
     it.each(urls)('%s answers 403 Token is still in queue to a queued token', async (url) => {
       const queued = await insertQueuedToken(t.db, await insertUser(t.db), t.clock.now());
       const response = await get(url, queued);
