@@ -8,8 +8,16 @@ import { SeatHoldRepository } from '@app/booking/application/port/out/seat-hold.
 import { SeatHoldState } from '@app/booking/domain/seat-hold';
 import { TransactionRunner } from '@app/common/application/transaction-runner';
 import { InMemoryBooking } from '../support/fakes/in-memory-booking';
-import { insertConcert, insertPerformance, insertUser, newTokenValue } from '../support/fixtures';
-import { createTestApp, TestApp } from '../support/test-app';
+import {
+  insertConcert,
+  insertPerformance,
+  insertUser,
+  newTokenValue,
+  setBookInfo,
+  setSeatOwner,
+} from '../support/fixtures';
+import { TestApp } from '../support/test-app';
+import { describeContract } from './describe-contract';
 
 /**
  * Booking's out-ports: the in-memory fake the unit tests use and the TypeORM adapter on
@@ -87,25 +95,9 @@ function sqlWorld(t: TestApp): BookingWorld {
       });
       const [id] = seatIds;
       if (seat.booked) {
-        await db.query('UPDATE performance_seats SET booked = true, user_id = $2 WHERE id = $1', [
-          id,
-          await insertUser(db),
-        ]);
+        await setSeatOwner(db, id, await insertUser(db));
       }
-      await db.query(
-        `UPDATE performance_seat_book_info
-            SET token = $2, user_id = $3, book_attempt_at = $4, expires_at = $5,
-                book_success_at = $6
-          WHERE performance_seat_id = $1`,
-        [
-          id,
-          hold.token ?? null,
-          hold.userId ?? null,
-          hold.bookAttemptAt ?? null,
-          hold.expiresAt ?? null,
-          hold.bookSuccessAt ?? null,
-        ],
-      );
+      await setBookInfo(db, id, hold);
       return id;
     },
     async addToken(token) {
@@ -165,198 +157,193 @@ async function emptyTables(t: TestApp): Promise<void> {
   );
 }
 
-describe.each(['in-memory', 'typeorm'] as const)('booking ports contract: %s', (kind) => {
-  let app: TestApp | undefined;
-  let w: BookingWorld;
+describeContract(
+  'booking ports contract',
+  { inMemory: inMemoryWorld, typeorm: sqlWorld, resetDatabase: emptyTables },
+  (w) => {
+    const holder = async () => ({ token: newTokenValue(), userId: await w.addUser() });
+    const liveHold = async (expiresIn: number) => ({
+      ...(await holder()),
+      bookAttemptAt: at(-60),
+      expiresAt: at(expiresIn),
+    });
 
-  beforeAll(async () => {
-    if (kind === 'typeorm') app = await createTestApp();
-  });
-  afterAll(async () => {
-    await app?.close();
-  });
-  beforeEach(async () => {
-    if (app) await emptyTables(app);
-    w = app ? sqlWorld(app) : inMemoryWorld();
-  });
-
-  const holder = async () => ({ token: newTokenValue(), userId: await w.addUser() });
-  const liveHold = async (expiresIn: number) => ({
-    ...(await holder()),
-    bookAttemptAt: at(-60),
-    expiresAt: at(expiresIn),
-  });
-
-  describe('SeatHoldRepository', () => {
-    it('findSeat: whether it is paid and when its performance starts; null when unknown', async () => {
-      const free = await w.addSeat({ performanceDatetime: FUTURE });
-      const sold = await w.addSeat({ booked: true, performanceDatetime: at(60) });
-      await w.tx(async () => {
-        expect(await w.seatHolds.findSeat(free)).toEqual({
-          performanceSeatId: free,
-          booked: false,
-          performanceDatetime: FUTURE,
+    describe('SeatHoldRepository', () => {
+      it('findSeat: whether it is paid and when its performance starts; null when unknown', async () => {
+        const free = await w.addSeat({ performanceDatetime: FUTURE });
+        const sold = await w.addSeat({ booked: true, performanceDatetime: at(60) });
+        await w.tx(async () => {
+          expect(await w.seatHolds.findSeat(free)).toEqual({
+            performanceSeatId: free,
+            booked: false,
+            performanceDatetime: FUTURE,
+          });
+          expect(await w.seatHolds.findSeat(sold)).toMatchObject({ booked: true });
+          expect(await w.seatHolds.findSeat(sold + 1000)).toBeNull();
         });
-        expect(await w.seatHolds.findSeat(sold)).toMatchObject({ booked: true });
-        expect(await w.seatHolds.findSeat(sold + 1000)).toBeNull();
       });
-    });
 
-    it('tryHold takes a free seat and answers the new hold', async () => {
-      const seat = await w.addSeat({ performanceDatetime: FUTURE });
-      const buyer = await holder();
-      const hold = await w.tx(() => w.seatHolds.tryHold(seat, buyer, NOW, at(300)));
-      const expected = {
-        performanceSeatId: seat,
-        ...buyer,
-        bookAttemptAt: NOW,
-        expiresAt: at(300),
-      };
-      expect(hold).toEqual(expected);
-      expect(await w.holdOf(seat)).toEqual({ ...expected, bookSuccessAt: null });
-    });
-
-    it("tryHold refuses a seat under another's live hold and changes nothing", async () => {
-      const other = await liveHold(1);
-      const seat = await w.addSeat({ performanceDatetime: FUTURE }, other);
-      expect(
-        await w.tx(async () => w.seatHolds.tryHold(seat, await holder(), NOW, at(300))),
-      ).toBeNull();
-      expect(await w.holdOf(seat)).toMatchObject({ token: other.token, expiresAt: at(1) });
-    });
-
-    it.each([0, -1])('tryHold takes over a hold that lapsed %ss from now', async (expiresIn) => {
-      const seat = await w.addSeat({ performanceDatetime: FUTURE }, await liveHold(expiresIn));
-      const buyer = await holder();
-      expect(await w.tx(() => w.seatHolds.tryHold(seat, buyer, NOW, at(300)))).toMatchObject(buyer);
-      expect(await w.holdOf(seat)).toMatchObject({ ...buyer, expiresAt: at(300) });
-    });
-
-    it('tryHold refuses a sold seat, even one whose hold time is over, and an unknown seat', async () => {
-      const sale = { ...(await liveHold(-60)), bookSuccessAt: at(-100) };
-      const seat = await w.addSeat({ booked: true, performanceDatetime: FUTURE }, sale);
-      await w.tx(async () => {
-        expect(await w.seatHolds.tryHold(seat, await holder(), NOW, at(300))).toBeNull();
-        expect(await w.seatHolds.tryHold(seat + 1000, await holder(), NOW, at(300))).toBeNull();
-      });
-      expect(await w.holdOf(seat)).toMatchObject({ token: sale.token, bookSuccessAt: at(-100) });
-    });
-
-    it("findLiveHoldsOfUser: the user's unpaid holds still ahead of now, nobody else's", async () => {
-      const userId = await w.addUser();
-      const mine = { token: newTokenValue(), userId, bookAttemptAt: at(-60) };
-      const live = await w.addSeat({ performanceDatetime: FUTURE }, { ...mine, expiresAt: at(1) });
-      await w.addSeat({ performanceDatetime: FUTURE }, { ...mine, expiresAt: NOW });
-      await w.addSeat(
-        { booked: true, performanceDatetime: FUTURE },
-        { ...mine, expiresAt: at(60), bookSuccessAt: at(-1) },
-      );
-      await w.addSeat({ performanceDatetime: FUTURE }, await liveHold(60));
-      const holds = await w.tx(() => w.seatHolds.findLiveHoldsOfUser(userId, NOW));
-      expect(holds).toEqual([{ performanceSeatId: live, ...mine, expiresAt: at(1) }]);
-    });
-
-    it('findState: the row as it stands, null for an unknown seat', async () => {
-      const hold = await liveHold(60);
-      const seat = await w.addSeat({ performanceDatetime: FUTURE }, hold);
-      await w.tx(async () => {
-        expect(await w.seatHolds.findState(seat)).toEqual({
+      it('tryHold takes a free seat and answers the new hold', async () => {
+        const seat = await w.addSeat({ performanceDatetime: FUTURE });
+        const buyer = await holder();
+        const hold = await w.tx(() => w.seatHolds.tryHold(seat, buyer, NOW, at(300)));
+        const expected = {
           performanceSeatId: seat,
-          ...hold,
-          bookSuccessAt: null,
+          ...buyer,
+          bookAttemptAt: NOW,
+          expiresAt: at(300),
+        };
+        expect(hold).toEqual(expected);
+        expect(await w.holdOf(seat)).toEqual({ ...expected, bookSuccessAt: null });
+      });
+
+      it("tryHold refuses a seat under another's live hold and changes nothing", async () => {
+        const other = await liveHold(1);
+        const seat = await w.addSeat({ performanceDatetime: FUTURE }, other);
+        expect(
+          await w.tx(async () => w.seatHolds.tryHold(seat, await holder(), NOW, at(300))),
+        ).toBeNull();
+        expect(await w.holdOf(seat)).toMatchObject({ token: other.token, expiresAt: at(1) });
+      });
+
+      it.each([0, -1])('tryHold takes over a hold that lapsed %ss from now', async (expiresIn) => {
+        const seat = await w.addSeat({ performanceDatetime: FUTURE }, await liveHold(expiresIn));
+        const buyer = await holder();
+        expect(await w.tx(() => w.seatHolds.tryHold(seat, buyer, NOW, at(300)))).toMatchObject(
+          buyer,
+        );
+        expect(await w.holdOf(seat)).toMatchObject({ ...buyer, expiresAt: at(300) });
+      });
+
+      it('tryHold refuses a sold seat, even one whose hold time is over, and an unknown seat', async () => {
+        const sale = { ...(await liveHold(-60)), bookSuccessAt: at(-100) };
+        const seat = await w.addSeat({ booked: true, performanceDatetime: FUTURE }, sale);
+        await w.tx(async () => {
+          expect(await w.seatHolds.tryHold(seat, await holder(), NOW, at(300))).toBeNull();
+          expect(await w.seatHolds.tryHold(seat + 1000, await holder(), NOW, at(300))).toBeNull();
         });
-        expect(await w.seatHolds.findState(seat + 1000)).toBeNull();
+        expect(await w.holdOf(seat)).toMatchObject({ token: sale.token, bookSuccessAt: at(-100) });
+      });
+
+      it("findLiveHoldsOfUser: the user's unpaid holds still ahead of now, nobody else's", async () => {
+        const userId = await w.addUser();
+        const mine = { token: newTokenValue(), userId, bookAttemptAt: at(-60) };
+        const live = await w.addSeat(
+          { performanceDatetime: FUTURE },
+          { ...mine, expiresAt: at(1) },
+        );
+        await w.addSeat({ performanceDatetime: FUTURE }, { ...mine, expiresAt: NOW });
+        await w.addSeat(
+          { booked: true, performanceDatetime: FUTURE },
+          { ...mine, expiresAt: at(60), bookSuccessAt: at(-1) },
+        );
+        await w.addSeat({ performanceDatetime: FUTURE }, await liveHold(60));
+        const holds = await w.tx(() => w.seatHolds.findLiveHoldsOfUser(userId, NOW));
+        expect(holds).toEqual([{ performanceSeatId: live, ...mine, expiresAt: at(1) }]);
+      });
+
+      it('findState: the row as it stands, null for an unknown seat', async () => {
+        const hold = await liveHold(60);
+        const seat = await w.addSeat({ performanceDatetime: FUTURE }, hold);
+        await w.tx(async () => {
+          expect(await w.seatHolds.findState(seat)).toEqual({
+            performanceSeatId: seat,
+            ...hold,
+            bookSuccessAt: null,
+          });
+          expect(await w.seatHolds.findState(seat + 1000)).toBeNull();
+        });
+      });
+
+      it('releaseLapsed clears lapsed unpaid holds only, and says how many', async () => {
+        const lapsed = await w.addSeat({ performanceDatetime: FUTURE }, await liveHold(-10));
+        const atNow = await w.addSeat({ performanceDatetime: FUTURE }, await liveHold(0));
+        const live = await w.addSeat({ performanceDatetime: FUTURE }, await liveHold(1));
+        const paid = await w.addSeat(
+          { booked: true, performanceDatetime: FUTURE },
+          { ...(await liveHold(-10)), bookSuccessAt: at(-20) },
+        );
+        const free = await w.addSeat({ performanceDatetime: FUTURE });
+        expect(await w.tx(() => w.seatHolds.releaseLapsed(NOW, 500))).toBe(2);
+        const cleared = {
+          token: null,
+          userId: null,
+          bookAttemptAt: null,
+          expiresAt: null,
+          bookSuccessAt: null,
+        };
+        expect(await w.holdOf(lapsed)).toEqual({ performanceSeatId: lapsed, ...cleared });
+        expect(await w.holdOf(atNow)).toEqual({ performanceSeatId: atNow, ...cleared });
+        expect(await w.holdOf(live)).toMatchObject({ expiresAt: at(1) });
+        expect(await w.holdOf(paid)).toMatchObject({ expiresAt: at(-10), bookSuccessAt: at(-20) });
+        expect(await w.holdOf(free)).toEqual({ performanceSeatId: free, ...cleared });
+        expect(await w.tx(() => w.seatHolds.releaseLapsed(NOW, 500))).toBe(0);
+      });
+
+      it('releaseLapsed clears at most `limit` holds, the longest lapsed first', async () => {
+        const seats: number[] = [];
+        for (const expiresIn of [-5, -30, -10, -20]) {
+          seats.push(await w.addSeat({ performanceDatetime: FUTURE }, await liveHold(expiresIn)));
+        }
+        expect(await w.tx(() => w.seatHolds.releaseLapsed(NOW, 2))).toBe(2);
+        const tokens = await Promise.all(seats.map(async (seat) => (await w.holdOf(seat)).token));
+        expect(tokens.map((token) => token !== null)).toEqual([true, false, true, false]);
+        expect(await w.tx(() => w.seatHolds.releaseLapsed(NOW, 2))).toBe(2);
+        expect(await w.tx(() => w.seatHolds.releaseLapsed(NOW, 2))).toBe(0);
       });
     });
 
-    it('releaseLapsed clears lapsed unpaid holds only, and says how many', async () => {
-      const lapsed = await w.addSeat({ performanceDatetime: FUTURE }, await liveHold(-10));
-      const atNow = await w.addSeat({ performanceDatetime: FUTURE }, await liveHold(0));
-      const live = await w.addSeat({ performanceDatetime: FUTURE }, await liveHold(1));
-      const paid = await w.addSeat(
-        { booked: true, performanceDatetime: FUTURE },
-        { ...(await liveHold(-10)), bookSuccessAt: at(-20) },
+    describe('BookLogRepository', () => {
+      it('append keeps every attempt, won or lost, in order', async () => {
+        const seat = await w.addSeat({ performanceDatetime: FUTURE });
+        const buyer = await holder();
+        const attempts: BookAttempt[] = [
+          { performanceSeatId: seat, ...buyer, result: 'HELD', at: at(-2) },
+          { performanceSeatId: seat, ...buyer, result: 'SEAT_HELD_BY_OTHER', at: at(-1) },
+        ];
+        await w.tx(async () => {
+          for (const attempt of attempts) await w.bookLogs.append(attempt);
+        });
+        expect(await w.logsOf(seat)).toEqual(attempts);
+      });
+
+      it('a failed transaction keeps none of its attempts', async () => {
+        const seat = await w.addSeat({ performanceDatetime: FUTURE });
+        const attempt: BookAttempt = {
+          performanceSeatId: seat,
+          ...(await holder()),
+          result: 'HELD',
+          at: NOW,
+        };
+        await expect(
+          w.tx(async () => {
+            await w.bookLogs.append(attempt);
+            throw new Error('rolled back');
+          }),
+        ).rejects.toThrow('rolled back');
+        expect(await w.logsOf(seat)).toEqual([]);
+      });
+    });
+
+    describe('BookingTokenRepository', () => {
+      it.each([
+        ['IN_PROGRESS and ahead of now', 'IN_PROGRESS', 1, true],
+        ['IN_PROGRESS but over exactly now', 'IN_PROGRESS', 0, false],
+        ['IN_PROGRESS but over', 'IN_PROGRESS', -1, false],
+        ['EXPIRED', 'EXPIRED', 60, false],
+        ['still IN_QUEUE', 'IN_QUEUE', 60, false],
+      ] as const)(
+        'lockIfActive: a token %s is active: %s',
+        async (_what, status, expiresIn, active) => {
+          const token = newTokenValue();
+          await w.addToken({ userId: await w.addUser(), token, status, expiresAt: at(expiresIn) });
+          expect(await w.tx(() => w.bookingTokens.lockIfActive(token, NOW))).toBe(active);
+        },
       );
-      const free = await w.addSeat({ performanceDatetime: FUTURE });
-      expect(await w.tx(() => w.seatHolds.releaseLapsed(NOW, 500))).toBe(2);
-      const cleared = {
-        token: null,
-        userId: null,
-        bookAttemptAt: null,
-        expiresAt: null,
-        bookSuccessAt: null,
-      };
-      expect(await w.holdOf(lapsed)).toEqual({ performanceSeatId: lapsed, ...cleared });
-      expect(await w.holdOf(atNow)).toEqual({ performanceSeatId: atNow, ...cleared });
-      expect(await w.holdOf(live)).toMatchObject({ expiresAt: at(1) });
-      expect(await w.holdOf(paid)).toMatchObject({ expiresAt: at(-10), bookSuccessAt: at(-20) });
-      expect(await w.holdOf(free)).toEqual({ performanceSeatId: free, ...cleared });
-      expect(await w.tx(() => w.seatHolds.releaseLapsed(NOW, 500))).toBe(0);
-    });
 
-    it('releaseLapsed clears at most `limit` holds, the longest lapsed first', async () => {
-      const seats: number[] = [];
-      for (const expiresIn of [-5, -30, -10, -20]) {
-        seats.push(await w.addSeat({ performanceDatetime: FUTURE }, await liveHold(expiresIn)));
-      }
-      expect(await w.tx(() => w.seatHolds.releaseLapsed(NOW, 2))).toBe(2);
-      const tokens = await Promise.all(seats.map(async (seat) => (await w.holdOf(seat)).token));
-      expect(tokens.map((token) => token !== null)).toEqual([true, false, true, false]);
-      expect(await w.tx(() => w.seatHolds.releaseLapsed(NOW, 2))).toBe(2);
-      expect(await w.tx(() => w.seatHolds.releaseLapsed(NOW, 2))).toBe(0);
-    });
-  });
-
-  describe('BookLogRepository', () => {
-    it('append keeps every attempt, won or lost, in order', async () => {
-      const seat = await w.addSeat({ performanceDatetime: FUTURE });
-      const buyer = await holder();
-      const attempts: BookAttempt[] = [
-        { performanceSeatId: seat, ...buyer, result: 'HELD', at: at(-2) },
-        { performanceSeatId: seat, ...buyer, result: 'SEAT_HELD_BY_OTHER', at: at(-1) },
-      ];
-      await w.tx(async () => {
-        for (const attempt of attempts) await w.bookLogs.append(attempt);
+      it('lockIfActive: an unknown token is not active', async () => {
+        expect(await w.tx(() => w.bookingTokens.lockIfActive(newTokenValue(), NOW))).toBe(false);
       });
-      expect(await w.logsOf(seat)).toEqual(attempts);
     });
-
-    it('a failed transaction keeps none of its attempts', async () => {
-      const seat = await w.addSeat({ performanceDatetime: FUTURE });
-      const attempt: BookAttempt = {
-        performanceSeatId: seat,
-        ...(await holder()),
-        result: 'HELD',
-        at: NOW,
-      };
-      await expect(
-        w.tx(async () => {
-          await w.bookLogs.append(attempt);
-          throw new Error('rolled back');
-        }),
-      ).rejects.toThrow('rolled back');
-      expect(await w.logsOf(seat)).toEqual([]);
-    });
-  });
-
-  describe('BookingTokenRepository', () => {
-    it.each([
-      ['IN_PROGRESS and ahead of now', 'IN_PROGRESS', 1, true],
-      ['IN_PROGRESS but over exactly now', 'IN_PROGRESS', 0, false],
-      ['IN_PROGRESS but over', 'IN_PROGRESS', -1, false],
-      ['EXPIRED', 'EXPIRED', 60, false],
-      ['still IN_QUEUE', 'IN_QUEUE', 60, false],
-    ] as const)(
-      'lockIfActive: a token %s is active: %s',
-      async (_what, status, expiresIn, active) => {
-        const token = newTokenValue();
-        await w.addToken({ userId: await w.addUser(), token, status, expiresAt: at(expiresIn) });
-        expect(await w.tx(() => w.bookingTokens.lockIfActive(token, NOW))).toBe(active);
-      },
-    );
-
-    it('lockIfActive: an unknown token is not active', async () => {
-      expect(await w.tx(() => w.bookingTokens.lockIfActive(newTokenValue(), NOW))).toBe(false);
-    });
-  });
-});
+  },
+);

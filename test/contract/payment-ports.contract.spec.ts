@@ -7,8 +7,15 @@ import { PayingTokenRepository } from '@app/payment/application/port/out/paying-
 import { PaymentRepository } from '@app/payment/application/port/out/payment.repository';
 import { SeatHold } from '@app/payment/domain/seat-payment';
 import { InMemoryPayment } from '../support/fakes/in-memory-payment';
-import { insertConcert, insertPerformance, newTokenValue } from '../support/fixtures';
-import { createTestApp, TestApp } from '../support/test-app';
+import {
+  insertConcert,
+  insertPerformance,
+  newTokenValue,
+  setBookInfo,
+  setSeatOwner,
+} from '../support/fixtures';
+import { TestApp } from '../support/test-app';
+import { describeContract } from './describe-contract';
 
 /**
  * Payment's out-ports: the in-memory fake and the TypeORM adapter on PostgreSQL answer the
@@ -132,26 +139,10 @@ function sqlWorld(t: TestApp): PaymentWorld {
       });
       const [id] = seatIds;
       if (seat.owner) {
-        await db.query('UPDATE performance_seats SET booked = true, user_id = $2 WHERE id = $1', [
-          id,
-          seat.owner,
-        ]);
+        await setSeatOwner(db, id, seat.owner);
       }
       const hold = seat.hold ?? {};
-      await db.query(
-        `UPDATE performance_seat_book_info
-            SET token = $2, user_id = $3, book_attempt_at = $4, expires_at = $5,
-                book_success_at = $6
-          WHERE performance_seat_id = $1`,
-        [
-          id,
-          hold.token ?? null,
-          hold.userId ?? null,
-          hold.token ? at(-60) : null,
-          hold.expiresAt ?? null,
-          hold.bookSuccessAt ?? null,
-        ],
-      );
+      await setBookInfo(db, id, { ...hold, bookAttemptAt: hold.token ? at(-60) : null });
       return { id, performanceId, seatNumber: 1 };
     },
     async addLog(seatId, token, userId, result) {
@@ -214,20 +205,7 @@ function sqlWorld(t: TestApp): PaymentWorld {
   };
 }
 
-describe.each(['in-memory', 'typeorm'] as const)('payment ports contract: %s', (kind) => {
-  let app: TestApp | undefined;
-  let w: PaymentWorld;
-
-  beforeAll(async () => {
-    if (kind === 'typeorm') app = await createTestApp();
-  });
-  afterAll(async () => {
-    await app?.close();
-  });
-  beforeEach(() => {
-    w = app ? sqlWorld(app) : inMemoryWorld();
-  });
-
+describeContract('payment ports contract', { inMemory: inMemoryWorld, typeorm: sqlWorld }, (w) => {
   /** A seat held by a fresh buyer whose token is still active. */
   async function heldSeat(price = '120.50') {
     const userId = await w.addUser('500.00');

@@ -5,8 +5,15 @@ import { BalanceLedgerRepository } from '@app/user/application/port/out/balance-
 import { UserAccountRepository } from '@app/user/application/port/out/user-account.repository';
 import { MAX_BALANCE, PaidSeat } from '@app/user/domain/user-account';
 import { InMemoryBank } from '../support/fakes/in-memory-bank';
-import { insertConcert, insertPerformance } from '../support/fixtures';
-import { createTestApp, TestApp } from '../support/test-app';
+import {
+  insertConcert,
+  insertPerformance,
+  newTokenValue,
+  setBookInfo,
+  setSeatOwner,
+} from '../support/fixtures';
+import { TestApp } from '../support/test-app';
+import { describeContract } from './describe-contract';
 
 /**
  * The user context's out-ports: the in-memory fake and the TypeORM adapter on PostgreSQL
@@ -76,17 +83,14 @@ function sqlWorld(t: TestApp): UserWorld {
         seats: 1,
       });
       const [id] = seatIds;
-      await db.query('UPDATE performance_seats SET booked = true, user_id = $2 WHERE id = $1', [
-        id,
+      await setSeatOwner(db, id, userId);
+      await setBookInfo(db, id, {
+        token: newTokenValue(),
         userId,
-      ]);
-      await db.query(
-        `UPDATE performance_seat_book_info
-            SET token = md5(random()::text), user_id = $2, book_attempt_at = $3,
-                expires_at = $3, book_success_at = $3
-          WHERE performance_seat_id = $1`,
-        [id, userId, soldAt],
-      );
+        bookAttemptAt: soldAt,
+        expiresAt: soldAt,
+        bookSuccessAt: soldAt,
+      });
       return {
         id,
         seatNumber: 1,
@@ -97,20 +101,7 @@ function sqlWorld(t: TestApp): UserWorld {
   };
 }
 
-describe.each(['in-memory', 'typeorm'] as const)('user ports contract: %s', (kind) => {
-  let app: TestApp | undefined;
-  let w: UserWorld;
-
-  beforeAll(async () => {
-    if (kind === 'typeorm') app = await createTestApp();
-  });
-  afterAll(async () => {
-    await app?.close();
-  });
-  beforeEach(() => {
-    w = app ? sqlWorld(app) : inMemoryWorld();
-  });
-
+describeContract('user ports contract', { inMemory: inMemoryWorld, typeorm: sqlWorld }, (w) => {
   const balanceOf = async (id: string) =>
     (await w.tx(() => w.accounts.findById(id)))?.balance.toString();
 

@@ -7,6 +7,7 @@ import {
   insertQueuedToken,
   insertUser,
   newTokenValue,
+  insertSale,
 } from '../support/fixtures';
 import { ADMIN_KEY, createTestApp, TestApp } from '../support/test-app';
 
@@ -39,18 +40,8 @@ describe('catalog', () => {
   }
 
   async function sell(seatId: number): Promise<void> {
-    const userId = await insertUser(t.db);
-    const now = t.clock.now();
-    await t.db.query('UPDATE performance_seats SET booked = true, user_id = $2 WHERE id = $1', [
-      seatId,
-      userId,
-    ]);
-    await t.db.query(
-      `UPDATE performance_seat_book_info
-          SET token = $2, user_id = $3, book_attempt_at = $4, expires_at = $5, book_success_at = $4
-        WHERE performance_seat_id = $1`,
-      [seatId, newTokenValue(), userId, now, new Date(now.getTime() + HOLD_TTL * 1000)],
-    );
+    const buyer = { userId: await insertUser(t.db), token: newTokenValue() };
+    await insertSale(t.db, seatId, buyer, t.clock.now(), HOLD_TTL);
   }
 
   describe('GET /concerts', () => {

@@ -9,6 +9,7 @@ import {
   insertQueuedToken,
   insertUser,
   newTokenValue,
+  setSeatOwner,
 } from '../support/fixtures';
 
 /** The value of one sample of the Prometheus text, or undefined when it is absent. */
@@ -185,10 +186,7 @@ describe('GET /metrics', () => {
       `UPDATE performance_seat_book_info SET book_success_at = $2 WHERE performance_seat_id = $1`,
       [seatIds[3], now],
     );
-    await t.db.query(`UPDATE performance_seats SET booked = true, user_id = $2 WHERE id = $1`, [
-      seatIds[3],
-      users[7],
-    ]);
+    await setSeatOwner(t.db, seatIds[3], users[7]);
     await t.db.query(
       `INSERT INTO payments (user_id, performance_seat_id, token, amount, paid_at)
        VALUES ($1, $2, $3, '100.00', $4)`,
