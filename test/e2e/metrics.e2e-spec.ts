@@ -1,7 +1,6 @@
-import { Client } from 'pg';
 import { ADMIN_KEY, createTestApp, TestApp } from '../support/test-app';
 import { call } from '../support/http';
-import { serverUrl } from '../support/test-database';
+import { asAdmin } from '../support/test-database';
 import {
   insertActiveToken,
   insertConcert,
@@ -44,16 +43,6 @@ async function scrape(t: TestApp): Promise<string> {
   expect(response.status).toBe(200);
   expect(typeof response.body).toBe('string');
   return response.body as string;
-}
-
-async function asAdmin(sql: string): Promise<void> {
-  const client = new Client({ connectionString: serverUrl() });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }
 
 describe('GET /metrics', () => {
