@@ -90,8 +90,12 @@ export class InMemoryQueue {
     constructor(private readonly q: InMemoryQueue) {
       super();
     }
-    async findByToken(token: string) {
-      return this.q.tokens.find((candidate) => candidate.token === token) ?? null;
+    async findByToken(token: string): Promise<QueueToken | null> {
+      const found = this.q.tokens.find((candidate) => candidate.token === token);
+      if (!found) return null;
+      // The row as the adapter maps it: the token's fields, not the fake's bookkeeping.
+      const { expiredAt: _expiredAt, ...fields } = found;
+      return fields;
     }
     async hasPayment(token: string) {
       return this.q.payments.has(token);
@@ -150,15 +154,15 @@ export class InMemoryQueue {
       return !this.q.admissionLockedElsewhere;
     }
     async expireOverdue(now: Date, limit: number) {
-      let count = 0;
-      for (const token of this.q.tokens) {
-        if (count >= limit) break;
-        if (token.status === 'IN_PROGRESS' && token.expiresAt!.getTime() <= now.getTime()) {
-          Object.assign(token, { status: 'EXPIRED', expiredAt: now });
-          count += 1;
-        }
-      }
-      return count;
+      // The longest overdue first, like the adapter's ORDER BY expires_at.
+      const overdue = this.q.tokens
+        .filter(
+          (token) => token.status === 'IN_PROGRESS' && token.expiresAt!.getTime() <= now.getTime(),
+        )
+        .sort((a, b) => a.expiresAt!.getTime() - b.expiresAt!.getTime())
+        .slice(0, limit);
+      for (const token of overdue) Object.assign(token, { status: 'EXPIRED', expiredAt: now });
+      return overdue.length;
     }
     async countActive(now: Date) {
       return this.q.tokens.filter(
@@ -175,8 +179,9 @@ export class InMemoryQueue {
     }
     async lockHeadOfLine(limit: number): Promise<WaitingToken[]> {
       this.q.headReads.push(limit);
+      // Placed tokens only: the pre-queue (no key yet) is not in line.
       return this.q.tokens
-        .filter((token) => token.status === 'IN_QUEUE')
+        .filter((token) => token.status === 'IN_QUEUE' && token.lineKey !== null)
         .sort((a, b) => a.lineKey! - b.lineKey!)
         .slice(0, limit)
         .map((token) => ({
