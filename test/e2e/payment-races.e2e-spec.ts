@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { ReleaseLapsedHoldsUseCase } from '@app/booking';
 import { FakeClock } from '../support/fake-clock';
-import { createTestApp, TestApp } from '../support/test-app';
+import { createOtherInstance, createTestApp, TestApp } from '../support/test-app';
 import { call } from '../support/http';
 import {
   insertActiveToken,
@@ -38,7 +38,7 @@ describe('payment under concurrency', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
-    ahead = await createTestApp({ databaseUrl: t.databaseUrl, clock: new FakeClock() });
+    ahead = await createOtherInstance(t, { clock: new FakeClock() });
     concertId = await insertConcert(t.db, 'Race Concert');
   });
   afterAll(async () => {
@@ -334,7 +334,7 @@ describe('payment under concurrency', () => {
     let second: TestApp;
 
     beforeAll(async () => {
-      second = await createTestApp({ databaseUrl: t.databaseUrl, clock: t.clock });
+      second = await createOtherInstance(t);
     });
     afterAll(async () => {
       await second.close();
