@@ -9,10 +9,18 @@ import {
   TOKEN_INFO_STREAM_OPTIONS,
   TokenInfoStreamHub,
 } from '@app/queue';
+import { LineSnapshotService } from '@app/queue/application/line-snapshot.service';
 import { loggerParams } from '../../apps/api/src/logging/logger-params';
 import { ADMIN_KEY, createTestApp, TestApp } from '../support/test-app';
 import { call } from '../support/http';
-import { insertActiveToken, insertUser, newTokenValue } from '../support/fixtures';
+import {
+  insertActiveToken,
+  insertConcert,
+  insertHold,
+  insertPerformance,
+  insertUser,
+  newTokenValue,
+} from '../support/fixtures';
 import { openStream, SseStream } from '../support/sse';
 import { sleep } from '../support/app-process';
 
@@ -212,6 +220,51 @@ describe('GET /user_queue_tokens/events: live position by server-sent events', (
     await response.ended;
   });
 
+  it('sends each expired token its own seat hold, as token_info shows it (the batched hold read)', async () => {
+    const concertId = await insertConcert(t.db);
+    const { seatIds } = await insertPerformance(t.db, concertId, {
+      at: new Date(t.clock.now().getTime() + 86_400_000),
+      seats: 2,
+    });
+    const buyers: { userId: string; token: string }[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      const userId = await insertUser(t.db);
+      buyers.push({ userId, token: await insertActiveToken(t.db, userId, t.clock.now()) });
+    }
+    // The first holds seat 1; the second held seat 2, and the release job cleared its row
+    // (only the booking log remembers it); the third never held one.
+    await insertHold(t.db, seatIds[0], buyers[0], t.clock.now());
+    await insertHold(t.db, seatIds[1], buyers[1], t.clock.now());
+    await t.db.query(
+      `UPDATE performance_seat_book_info
+          SET token = NULL, user_id = NULL, book_attempt_at = NULL, expires_at = NULL
+        WHERE performance_seat_id = $1`,
+      [seatIds[1]],
+    );
+    const streams = await Promise.all(buyers.map(({ token }) => stream(`?token=${token}`)));
+    await Promise.all(streams.map((s) => s.nextEvent(0)));
+    await t.db.query(
+      `UPDATE user_queue_tokens SET status = 'EXPIRED', expired_at = now() WHERE token = ANY($1)`,
+      [buyers.map(({ token }) => token)],
+    );
+    const expired = await Promise.all(
+      streams.map(async (s) => JSON.parse((await s.nextEvent(1, 3000)).data)),
+    );
+    for (const [i, { token }] of buyers.entries()) {
+      expect(expired[i]).toEqual(await tokenInfo(token));
+      expect(expired[i].status).toBe('EXPIRED');
+    }
+    expect(expired[0].performance_seat_book_info).toMatchObject({
+      performance_seat_id: seatIds[0],
+    });
+    expect(expired[1].performance_seat_book_info).toMatchObject({
+      performance_seat_id: seatIds[1],
+      expires_at: expect.stringMatching(/Z$/),
+    });
+    expect(expired[2].performance_seat_book_info).toBeNull();
+    await Promise.all(streams.map((s) => s.ended));
+  });
+
   it('answers an already EXPIRED token with one event, then closes', async () => {
     const userId = await insertUser(t.db);
     const token = await insertActiveToken(t.db, userId, t.clock.now(), 60);
@@ -338,6 +391,27 @@ describe('GET /user_queue_tokens/events: live position by server-sent events', (
     }
   });
 
+  it('writes the sign of life of a polling waiter whose row has microseconds', async () => {
+    const token = newTokenValue();
+    await t.db.query(
+      `INSERT INTO user_queue_tokens (user_id, token, status, created_at, last_seen_at)
+       VALUES ($1, $2, 'IN_QUEUE', $3::timestamptz + interval '456 microseconds',
+               $3::timestamptz + interval '456 microseconds')`,
+      [await insertUser(t.db), token, t.clock.now()],
+    );
+    t.clock.advanceSeconds(1);
+    await call(t.app, 'PATCH', '/admin/queue', { headers: admin, body: { max_active: 0 } });
+    const zoneAt = t.clock.now();
+    await admit.execute();
+    t.clock.advanceSeconds(1);
+    t.app.get(LineSnapshotService).invalidate();
+    expect(await tokenInfo(token)).toMatchObject({ status: 'IN_QUEUE', position: 1 });
+    const [row] = await t.db.query('SELECT last_seen_at FROM user_queue_tokens WHERE token = $1', [
+      token,
+    ]);
+    expect(row.last_seen_at.getTime()).toBeGreaterThan(zoneAt.getTime());
+  });
+
   it('writes the sign of life of streaming waiters near the head, in one statement', async () => {
     const waiters: { token: string }[] = [];
     for (let i = 0; i < 2; i += 1) waiters.push(await join());
@@ -353,14 +427,17 @@ describe('GET /user_queue_tokens/events: live position by server-sent events', (
     const streams = await Promise.all(waiters.map(({ token }) => stream(`?token=${token}`)));
     await Promise.all(streams.map((s) => s.nextEvent(0)));
     t.clock.advanceSeconds(1);
+    const zoneAt = t.clock.now();
+    t.clock.advanceSeconds(1);
     const statements = captureStatements();
     try {
-      // Nobody admitted (no free slot), but the tick marks the near-head zone: the three
-      // waiters are now expected to show a sign of life, which their open streams give.
-      await call(t.app, 'PATCH', '/admin/queue', { headers: admin, body: { max_active: 0 } });
-      const zoneAt = t.clock.now();
-      await admit.execute();
-      t.clock.advanceSeconds(1);
+      // The near-head zone (as the admission tick marks it) has covered the three waiters
+      // since zoneAt: they owe a sign of life, which their open streams give.
+      await t.db.query('INSERT INTO queue_zone_marks (at, zone_key) VALUES ($1, $2)', [
+        zoneAt,
+        Number.MAX_SAFE_INTEGER,
+      ]);
+      t.app.get(LineSnapshotService).invalidate();
       const seen = async (): Promise<number[]> =>
         (
           await t.db.query(
