@@ -358,9 +358,16 @@ export class TokenInfoStreamHub implements BeforeApplicationShutdown {
     if (this.closed) return;
     // unref: open streams alone never keep the process alive.
     this.refreshTimer ??= setInterval(() => void this.refreshAll(), this.refreshMs).unref();
-    this.heartbeatTimer ??= setInterval(() => {
-      for (const stream of this.streams) stream.sink.heartbeat();
-    }, this.heartbeatMs).unref();
+    this.heartbeatTimer ??= setInterval(() => void this.heartbeatAll(), this.heartbeatMs).unref();
+  }
+
+  /** The keep-alive comment to every stream, yielding like a refresh pass does. */
+  private async heartbeatAll(): Promise<void> {
+    const streams = [...this.streams];
+    for (let i = 0; i < streams.length; i += 1) {
+      if (i > 0 && i % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
+      if (this.streams.has(streams[i])) streams[i].sink.heartbeat();
+    }
   }
 
   private stopTimers(): void {
