@@ -44,10 +44,12 @@ import { renderMarkdown } from './report';
  *
  * Knobs (env): BENCH_QUICK=1 (small sizes, for a smoke run), BENCH_DURATION_S (per load run,
  * default 10), BENCH_CONNECTIONS (per load run, split over the instances, default 50),
- * BENCH_SKIP_BUILD=1 (reuse dist/).
+ * BENCH_SKIP_BUILD=1 (reuse dist/), BENCH_ONLY=streams (that scenario alone, see runStreamsOnly).
  */
 
 const QUICK = process.env.BENCH_QUICK === '1';
+/** One scenario alone (`streams`), or unset: the full run. */
+const ONLY = process.env.BENCH_ONLY || undefined;
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? (QUICK ? 3 : 10));
 const WARMUP_S = QUICK ? 1 : 2;
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -102,6 +104,10 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void cleanup().finally(() => process.exit(130)));
   process.on('SIGTERM', () => void cleanup().finally(() => process.exit(143)));
   try {
+    if (ONLY !== undefined) {
+      await runOnly(ONLY, cleanups, startedAt);
+      return;
+    }
     const report = await run(cleanups);
     report.totalSeconds = Math.round((Date.now() - startedAt) / 1000);
     const markdown = renderMarkdown(report);
@@ -124,6 +130,31 @@ async function main(): Promise<void> {
   } finally {
     await cleanup();
   }
+}
+
+/** BENCH_ONLY: one scenario, its figures printed as JSON and written to bench-results/. */
+async function runOnly(
+  only: string,
+  cleanups: (() => Promise<void>)[],
+  startedAt: number,
+): Promise<void> {
+  if (only !== 'streams') {
+    throw new Error(`BENCH_ONLY=${only}: the scenarios that can run alone are: streams`);
+  }
+  const streams = await runStreamsOnly(cleanups);
+  const result = {
+    date: new Date().toISOString(),
+    command: `BENCH_ONLY=${only}${QUICK ? ' BENCH_QUICK=1' : ''} npm run bench`,
+    totalSeconds: Math.round((Date.now() - startedAt) / 1000),
+    streams,
+  };
+  const dir = path.join(REPO_ROOT, 'bench-results');
+  mkdirSync(dir, { recursive: true });
+  const stamp = new Date(startedAt).toISOString().replace(/[:.]/g, '-');
+  const file = path.join(dir, `bench-${only}-${stamp}.json`);
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  log(`written ${path.relative(REPO_ROOT, file)}`);
 }
 
 /** One line of the targets table: the figure, the target, and whether it holds. */
@@ -273,6 +304,9 @@ export type StreamsResult =
       firstEventP99Ms: number;
       failedToOpen: Record<string, number>;
       peakRssMb: number;
+      /** The instance's memory just before the streams opened, and with all of them open. */
+      memoryBefore: ProcessMemory;
+      memoryWith: ProcessMemory;
       statementsPerSecond: { without: number | null; with: number | null };
       transactionsPerSecond: { without: number; with: number };
       admitted: number;
@@ -280,9 +314,8 @@ export type StreamsResult =
       delayMs: LatencySummary;
     };
 
-async function run(cleanups: (() => Promise<void>)[]): Promise<BenchReport> {
-  const failures: string[] = [];
-
+/** What every run starts with: the database, the build, the app instances (and references). */
+async function startBench(cleanups: (() => Promise<void>)[], options: { references: boolean }) {
   // The database: the given one, or an embedded server in a temporary directory, with
   // pg_stat_statements loaded to count statements.
   let databaseUrl = process.env.DATABASE_URL;
@@ -324,14 +357,16 @@ async function run(cleanups: (() => Promise<void>)[]): Promise<BenchReport> {
     execSync('npm run build', { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   }
 
-  log('starting 2 app instances (dist build) and 2 reference servers');
+  log(
+    `starting 2 app instances (dist build)${options.references ? ' and 2 reference servers' : ''}`,
+  );
   const apps: AppProcess[] = await Promise.all(
     ['api-1', 'api-2'].map((name) =>
       startAppProcess({ databaseUrl: databaseUrl!, name, mode: 'dist', env: APP_ENV }),
     ),
   );
   const references: AppProcess[] = await Promise.all(
-    ['reference-1', 'reference-2'].map((name) =>
+    (options.references ? ['reference-1', 'reference-2'] : []).map((name) =>
       startAppProcess({
         databaseUrl: databaseUrl!,
         name,
@@ -344,6 +379,50 @@ async function run(cleanups: (() => Promise<void>)[]): Promise<BenchReport> {
   const memory = watchMemory([...apps, ...references]);
   const appUrls = apps.map((app) => app.url);
   const referenceUrls = references.map((server) => server.url);
+
+  return {
+    pool,
+    postgres,
+    databaseUrl,
+    statementStats,
+    counters,
+    apps,
+    references,
+    memory,
+    appUrls,
+    referenceUrls,
+  };
+}
+
+/**
+ * BENCH_ONLY=streams: the live-position streams alone (issue 11's targets), on the line of
+ * the full run (SIZES.bigQueue waiting tokens), without the steps before them: a quicker
+ * measure of the streams, whose instance starts with less memory in use than in the full run.
+ */
+async function runStreamsOnly(cleanups: (() => Promise<void>)[]): Promise<StreamsResult> {
+  const { pool, apps, appUrls, counters } = await startBench(cleanups, { references: false });
+  await patchQueue(appUrls[0], { paused: true });
+  await topUpQueue(pool, SIZES.bigQueue, {
+    onBatch: (n) => log(`line topped up to ${n.toLocaleString('en')} waiting tokens`),
+  });
+  await pool.query('VACUUM ANALYZE user_queue_tokens');
+  return runStreams(pool, apps[0], appUrls[0], counters);
+}
+
+async function run(cleanups: (() => Promise<void>)[]): Promise<BenchReport> {
+  const failures: string[] = [];
+  const {
+    pool,
+    postgres,
+    databaseUrl,
+    statementStats,
+    counters,
+    apps,
+    references,
+    memory,
+    appUrls,
+    referenceUrls,
+  } = await startBench(cleanups, { references: true });
 
   // Polling, streams and joins run with admissions paused: the line stays as inserted.
   await patchQueue(appUrls[0], { paused: true });
@@ -603,6 +682,7 @@ async function runStreams(
   await sleep(windowMs);
   const quiet = delta(quietBefore, await counters());
 
+  const memoryBefore = await processMemory(app, url);
   log(`streams: opening ${count.toLocaleString('en')} streams on ${app.name}`);
   const rss = watchMemory([app]);
   const set = openStreams(url, head.slice(0, count));
@@ -622,6 +702,11 @@ async function runStreams(
     const busyBefore = await counters();
     await sleep(windowMs);
     const busy = delta(busyBefore, await counters());
+    const memoryWith = await processMemory(app, url);
+    log(
+      `streams: memory before ${JSON.stringify(memoryBefore)}, with ${opened.length} open ` +
+        JSON.stringify(memoryWith),
+    );
 
     // Admission: the first SIZES.streamAdmissions tokens of the line, in one tick if allowed.
     const admitted = head.slice(0, Math.min(SIZES.streamAdmissions, count));
@@ -672,6 +757,8 @@ async function runStreams(
       firstEventP99Ms: firstEvent.p99,
       failedToOpen,
       peakRssMb: rss.stop()[app.name].peakRssMb,
+      memoryBefore,
+      memoryWith,
       statementsPerSecond: { without: q.statements, with: b.statements },
       transactionsPerSecond: { without: q.transactions, with: b.transactions },
       admitted: rows.length,
@@ -681,6 +768,39 @@ async function runStreams(
   } finally {
     set.close();
   }
+}
+
+/** Memory of an app process: RSS from /proc, the V8 heap and off-heap figures from /metrics. */
+export interface ProcessMemory {
+  rssMb: number;
+  heapUsedMb: number | null;
+  heapTotalMb: number | null;
+  externalMb: number | null;
+}
+
+async function processMemory(app: AppProcess, url: string): Promise<ProcessMemory> {
+  const rssMb = Math.round(readStatusMb(app.pid, 'VmRSS'));
+  const metrics = await new Promise<string>((resolve) => {
+    http
+      .get(`${url}/metrics`, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve(body));
+        res.on('error', () => resolve(''));
+      })
+      .on('error', () => resolve(''));
+  });
+  const gauge = (name: string) => {
+    const match = new RegExp(`^ticketing_${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(metrics);
+    return match ? Math.round(Number(match[1]) / 1024 / 1024) : null;
+  };
+  return {
+    rssMb,
+    heapUsedMb: gauge('nodejs_heap_size_used_bytes'),
+    heapTotalMb: gauge('nodejs_heap_size_total_bytes'),
+    externalMb: gauge('nodejs_external_memory_bytes'),
+  };
 }
 
 /** The status of a GET, read from the head only (a stream is closed at once). */
