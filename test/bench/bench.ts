@@ -44,13 +44,30 @@ import { renderMarkdown } from './report';
  *
  * Knobs (env): BENCH_QUICK=1 (small sizes, for a smoke run), BENCH_DURATION_S (per load run,
  * default 10), BENCH_CONNECTIONS (per load run, split over the instances, default 50),
- * BENCH_SKIP_BUILD=1 (reuse dist/).
+ * BENCH_SKIP_BUILD=1 (reuse dist/), BENCH_ONLY=rush,opening (only those scenarios, a short
+ * report of their figures; unset: the full run).
  */
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? (QUICK ? 3 : 10));
 const WARMUP_S = QUICK ? 1 : 2;
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+/** Scenarios a partial run may choose (BENCH_ONLY, comma-separated). */
+const ONLY_SCENARIOS = ['rush', 'opening'] as const;
+type OnlyScenario = (typeof ONLY_SCENARIOS)[number];
+const ONLY = parseOnly(process.env.BENCH_ONLY);
+
+function parseOnly(value: string | undefined): Set<OnlyScenario> | null {
+  if (value === undefined || value.trim() === '') return null;
+  const names = value.split(',').map((name) => name.trim());
+  const unknown = names.filter((name) => !(ONLY_SCENARIOS as readonly string[]).includes(name));
+  if (unknown.length > 0) {
+    throw new Error(
+      `BENCH_ONLY: unknown ${unknown.join(', ')} (one of ${ONLY_SCENARIOS.join(', ')})`,
+    );
+  }
+  return new Set(names as OnlyScenario[]);
+}
 const POOL_SIZE = 20;
 const SIZES = {
   smallQueue: 1_000,
@@ -102,7 +119,12 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void cleanup().finally(() => process.exit(130)));
   process.on('SIGTERM', () => void cleanup().finally(() => process.exit(143)));
   try {
-    const report = await run(cleanups);
+    const outcome = await run(cleanups);
+    if ('partial' in outcome) {
+      writePartial(outcome.partial, startedAt);
+      return;
+    }
+    const report = outcome;
     report.totalSeconds = Math.round((Date.now() - startedAt) / 1000);
     const markdown = renderMarkdown(report);
     const dir = path.join(REPO_ROOT, 'bench-results');
@@ -260,6 +282,13 @@ export interface EstimateAccuracy {
   p90RelativeError: number | null;
   medianActualSeconds: number | null;
   medianEstimateSeconds: number | null;
+  /** Each measured buyer (JSON only): when it first polled, its place, estimate, actual wait. */
+  samples?: {
+    sinceStartMs: number;
+    position: number | null;
+    estimateSeconds: number;
+    actualSeconds: number;
+  }[];
 }
 
 export type StreamsResult =
@@ -280,7 +309,58 @@ export type StreamsResult =
       delayMs: LatencySummary;
     };
 
-async function run(cleanups: (() => Promise<void>)[]): Promise<BenchReport> {
+/** What a BENCH_ONLY run measured: the chosen scenarios only. */
+export interface PartialReport {
+  date: string;
+  command: string;
+  only: OnlyScenario[];
+  rush?: BenchReport['rush'];
+  opening?: OpeningFigures;
+  failures: string[];
+  totalSeconds?: number;
+}
+
+function writePartial(report: PartialReport, startedAt: number): void {
+  report.totalSeconds = Math.round((Date.now() - startedAt) / 1000);
+  const lines = [`# Partial benchmark (BENCH_ONLY=${report.only.join(',')}), ${report.date}`, ''];
+  if (report.rush) {
+    const { rush } = report;
+    const e = rush.estimates;
+    const pct = (value: number | null) =>
+      value === null ? 'n/a' : `${(value * 100).toFixed(0)} %`;
+    lines.push(
+      `- rush: ${rush.bought} of ${rush.seats} seats bought by ${rush.buyers} buyers in ` +
+        `${rush.seconds.toFixed(1)} s (payments ${rush.paymentsPerSecond.toFixed(1)}/s)`,
+      `- wait estimate at the first poll (${e.measured} measured, ${e.nullEstimates} of ` +
+        `${e.firstPolls} null): relative error median ${pct(e.medianRelativeError)}, p90 ` +
+        `${pct(e.p90RelativeError)}; median estimate ${e.medianEstimateSeconds?.toFixed(1)} s, ` +
+        `median actual ${e.medianActualSeconds?.toFixed(1)} s`,
+    );
+  }
+  if (report.opening) {
+    const open = report.opening;
+    lines.push(
+      `- opening: ${open.prequeued.toLocaleString('en')} pre-queued shuffled in ` +
+        `${open.shuffleSeconds.toFixed(1)} s; polls ${Math.round(open.pollsBefore.rps)}/s before, ` +
+        `${Math.round(open.pollsDuring.rps)}/s during (${JSON.stringify(open.pollsDuring.statuses)}); ` +
+        `joins during ${Math.round(open.joinsDuring.rps)}/s (${JSON.stringify(open.joinsDuring.statuses)}); ` +
+        `placed once ${open.placedOnce}, later arrivals behind ${open.behindThePrequeue}`,
+    );
+  }
+  if (report.failures.length > 0) lines.push('', `FAILED: ${report.failures.join('; ')}`);
+  const markdown = `${lines.join('\n')}\n`;
+  const dir = path.join(REPO_ROOT, 'bench-results');
+  mkdirSync(dir, { recursive: true });
+  const stamp = new Date(startedAt).toISOString().replace(/[:.]/g, '-');
+  writeFileSync(path.join(dir, `bench-only-${stamp}.json`), `${JSON.stringify(report, null, 2)}\n`);
+  process.stdout.write(markdown);
+  log(`written bench-results/bench-only-${stamp}.json`);
+  if (report.failures.length > 0) process.exitCode = 1;
+}
+
+async function run(
+  cleanups: (() => Promise<void>)[],
+): Promise<BenchReport | { partial: PartialReport }> {
   const failures: string[] = [];
 
   // The database: the given one, or an embedded server in a temporary directory, with
@@ -344,6 +424,38 @@ async function run(cleanups: (() => Promise<void>)[]): Promise<BenchReport> {
   const memory = watchMemory([...apps, ...references]);
   const appUrls = apps.map((app) => app.url);
   const referenceUrls = references.map((server) => server.url);
+
+  if (ONLY) {
+    const partial: PartialReport = {
+      date: new Date().toISOString(),
+      command: `BENCH_ONLY=${[...ONLY].join(',')} npm run bench`,
+      only: [...ONLY],
+      failures,
+    };
+    if (ONLY.has('rush')) {
+      await patchQueue(appUrls[0], {
+        paused: false,
+        max_active: QUEUE_MAX_ACTIVE,
+        admit_per_minute: QUEUE_ADMIT_PER_MINUTE,
+      });
+      partial.rush = await runSaleRush(pool, appUrls, failures);
+    }
+    if (ONLY.has('opening')) {
+      partial.opening = await runOpening(
+        pool,
+        appUrls,
+        ADMIN,
+        { count: SIZES.bigQueue, connections: CONNECTIONS, durationS: DURATION_S },
+        log,
+      );
+      if (!partial.opening.placedOnce || !partial.opening.behindThePrequeue) {
+        failures.push(
+          `opening: placed once ${partial.opening.placedOnce}, later arrivals behind ${partial.opening.behindThePrequeue}`,
+        );
+      }
+    }
+    return { partial };
+  }
 
   // Polling, streams and joins run with admissions paused: the line stays as inserted.
   await patchQueue(appUrls[0], { paused: true });
@@ -1124,6 +1236,12 @@ async function runSaleRush(
       measured.map((wait) => wait.estimateSeconds as number),
       0.5,
     ),
+    samples: measured.map((wait, i) => ({
+      sinceStartMs: wait.firstPollAt - result.startedAt,
+      position: wait.position,
+      estimateSeconds: wait.estimateSeconds as number,
+      actualSeconds: actual[i],
+    })),
   };
   return {
     buyers: SIZES.rushBuyers,
