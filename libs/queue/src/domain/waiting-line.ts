@@ -16,7 +16,10 @@ export interface LineSnapshot extends LineShape {
   opensAt: Date | null;
   /** Counts the times pre-queued tokens were given places: cached pre-queue tokens moved. */
   generation: number;
-  /** Admissions in the last minute, as the admission job last observed them. */
+  /**
+   * The admissions per minute observed while somebody was waiting (line-throughput.ts), as
+   * the admission job last recorded it; null while none was observed.
+   */
   observedAdmissionsPerMinute: number | null;
   /** When each active token expires, soonest first (at most ACTIVE_EXPIRIES_READ of them). */
   activeExpiries: Date[];
@@ -78,11 +81,18 @@ export function isBeforeOpening(opensAt: Date | null, now: Date): boolean {
 }
 
 /**
- * Seconds until admission. From the admission rate actually observed over the last minute;
- * when none was observed (the cap is full, or admission just started), from what the
- * settings and the active tokens' expiry times allow: free slots first, at the rate cap, then
- * each active token's expiry frees one, and every admitted token holds its slot for at most
- * the TTL. Null only while admission is paused or max_active / admit_per_minute is 0.
+ * Seconds until admission, for the waiter at `position`:
+ *
+ * - the free slots go to the first waiters at the next ticks, no faster than the rate cap;
+ * - past them, each waiter needs a slot to free: at the rate the line was observed to move
+ *   while somebody was waiting (see line-throughput.ts), but no later than the active tokens'
+ *   expiry times allow (each one frees its slot at its expiry at the latest, and every token
+ *   admitted after it holds a slot for at most the TTL);
+ * - with no rate observed yet (admission just started, or the cap was full all along), the
+ *   expiries alone.
+ *
+ * Never under what the rate cap allows. Rounded to the nearest second, at least 1. Null only
+ * while admission is paused or max_active / admit_per_minute is 0.
  */
 export function estimateWaitSeconds(
   position: number,
@@ -95,24 +105,39 @@ export function estimateWaitSeconds(
 ): number | null {
   const { settings } = snapshot;
   if (settings.paused || settings.maxActive <= 0 || settings.admitPerMinute <= 0) return null;
-  const observed = snapshot.observedAdmissionsPerMinute ?? 0;
-  if (observed > 0) return Math.max(1, Math.ceil((position * 60) / observed));
-
-  const byRate = (position * 60) / settings.admitPerMinute;
+  const byRateCap = (position * 60) / settings.admitPerMinute;
   const free = Math.max(0, settings.maxActive - snapshot.active);
+  const needed = position - free;
   let bySlots = 0;
-  if (position > free) {
-    const needed = position - free;
-    const expiries = snapshot.activeExpiries;
-    if (expiries.length === 0) {
-      bySlots = Math.ceil(needed / settings.maxActive) * activeTtlSeconds;
-    } else {
-      const cycles = Math.floor((needed - 1) / expiries.length);
-      const next = expiries[(needed - 1) % expiries.length];
-      bySlots = Math.max(0, (next.getTime() - now.getTime()) / 1000) + cycles * activeTtlSeconds;
-    }
+  if (needed > 0) {
+    bySlots = latestSlotFree(
+      needed,
+      snapshot.activeExpiries,
+      now,
+      settings.maxActive,
+      activeTtlSeconds,
+    );
+    const observed = snapshot.observedAdmissionsPerMinute ?? 0;
+    if (observed > 0) bySlots = Math.min(bySlots, (needed * 60) / observed);
   }
-  return Math.max(1, Math.ceil(Math.max(byRate, bySlots)));
+  return Math.max(1, Math.round(Math.max(byRateCap, bySlots)));
+}
+
+/**
+ * When the `needed`-th slot frees at the latest: the active tokens expire at their times, and
+ * the tokens admitted into their slots each hold one for at most the TTL.
+ */
+function latestSlotFree(
+  needed: number,
+  expiries: readonly Date[],
+  now: Date,
+  maxActive: number,
+  activeTtlSeconds: number,
+): number {
+  if (expiries.length === 0) return Math.ceil(needed / maxActive) * activeTtlSeconds;
+  const cycles = Math.floor((needed - 1) / expiries.length);
+  const next = expiries[(needed - 1) % expiries.length];
+  return Math.max(0, (next.getTime() - now.getTime()) / 1000) + cycles * activeTtlSeconds;
 }
 
 /**
