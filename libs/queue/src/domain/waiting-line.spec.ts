@@ -25,6 +25,7 @@ function snapshot(overrides: Partial<LineSnapshot> = {}): LineSnapshot {
     generation: 0,
     settings,
     observedAdmissionsPerMinute: null,
+    backlogged: false,
     activeExpiries: [],
     active: 0,
     zone: [],
@@ -104,6 +105,22 @@ describe('the waiting line', () => {
       // 3 slots free at 60 a minute: places 1..3 go in 1..3 s; place 5 waits for 2 slots.
       expect(estimateWaitSeconds(3, observed, t0, 600)).toBe(3);
       expect(estimateWaitSeconds(5, observed, t0, 600)).toBe(60);
+    });
+
+    it('gives no head start for the slots free this instant while the line is backlogged', () => {
+      // 30 slots freed since the last tick, which left people waiting: those people get
+      // them, at the pace the line moves (the rate counts the refilling), not this waiter.
+      const rush = snapshot({
+        settings: { maxActive: 100, admitPerMinute: 12_000, paused: false },
+        active: 70,
+        activeExpiries: Array.from({ length: 70 }, () => at(600)),
+        observedAdmissionsPerMinute: 1_200,
+        backlogged: true,
+      });
+      expect(estimateWaitSeconds(20, rush, t0, 600)).toBe(1);
+      expect(estimateWaitSeconds(60, rush, t0, 600)).toBe(3);
+      // The same line drained by the last tick: the first 30 go in at the next ticks.
+      expect(estimateWaitSeconds(60, { ...rush, backlogged: false }, t0, 600)).toBe(2);
     });
 
     it('never promises a slot later than the expiries free one, nor faster than the rate cap', () => {

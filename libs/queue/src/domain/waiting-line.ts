@@ -21,6 +21,11 @@ export interface LineSnapshot extends LineShape {
    * the admission job last recorded it; null while none was observed.
    */
   observedAdmissionsPerMinute: number | null;
+  /**
+   * Whether the last admission tick left tokens waiting: the line, not the arrivals, limits
+   * admission, and slots free now will go to those who were already waiting.
+   */
+  backlogged: boolean;
   /** When each active token expires, soonest first (at most ACTIVE_EXPIRIES_READ of them). */
   activeExpiries: Date[];
   /** How many tokens are active (IN_PROGRESS, inside their TTL). */
@@ -83,22 +88,25 @@ export function isBeforeOpening(opensAt: Date | null, now: Date): boolean {
 /**
  * Seconds until admission, for the waiter at `position`:
  *
- * - the free slots go to the first waiters at the next ticks, no faster than the rate cap;
- * - past them, each waiter needs a slot to free: at the rate the line was observed to move
- *   while somebody was waiting (see line-throughput.ts), but no later than the active tokens'
- *   expiry times allow (each one frees its slot at its expiry at the latest, and every token
- *   admitted after it holds a slot for at most the TTL);
- * - with no rate observed yet (admission just started, or the cap was full all along), the
- *   expiries alone.
+ * - while the line is backlogged (the last tick left people waiting), every waiter is
+ *   admitted after those ahead of it, at the rate the line was observed to move at while
+ *   people waited (see line-throughput.ts). Slots free at this instant are no head start:
+ *   that rate already counts their refilling, at whatever pace the ticks manage;
+ * - otherwise the free slots go to the first waiters at the next ticks, and the rest wait
+ *   for slots to free at the observed rate;
+ * - either way no later than the active tokens' expiry times allow (each one frees its slot
+ *   at its expiry at the latest, and every token admitted after it holds a slot for at most
+ *   the TTL), and never faster than the rate cap. With no rate observed yet (admission just
+ *   started, or the cap was full all along), the expiries alone.
  *
- * Never under what the rate cap allows. Rounded to the nearest second, at least 1. Null only
- * while admission is paused or max_active / admit_per_minute is 0.
+ * Rounded to the nearest second, at least 1. Null only while admission is paused or
+ * max_active / admit_per_minute is 0.
  */
 export function estimateWaitSeconds(
   position: number,
   snapshot: Pick<
     LineSnapshot,
-    'settings' | 'observedAdmissionsPerMinute' | 'activeExpiries' | 'active'
+    'settings' | 'observedAdmissionsPerMinute' | 'backlogged' | 'activeExpiries' | 'active'
   >,
   now: Date,
   activeTtlSeconds: number,
@@ -106,7 +114,7 @@ export function estimateWaitSeconds(
   const { settings } = snapshot;
   if (settings.paused || settings.maxActive <= 0 || settings.admitPerMinute <= 0) return null;
   const byRateCap = (position * 60) / settings.admitPerMinute;
-  const free = Math.max(0, settings.maxActive - snapshot.active);
+  const free = snapshot.backlogged ? 0 : Math.max(0, settings.maxActive - snapshot.active);
   const needed = position - free;
   let bySlots = 0;
   if (needed > 0) {

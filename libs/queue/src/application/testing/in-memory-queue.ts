@@ -328,6 +328,7 @@ export class InMemoryQueue {
           paused: this.q.settings.paused,
         },
         observedAdmissionsPerMinute: this.q.settings.observedAdmissionsPerMinute,
+        backlogged: this.q.settings.throughput.backlogged,
         activeExpiries,
         zone: [...this.q.zone],
       };
