@@ -157,6 +157,15 @@ describe('AdmitQueuedTokensUseCase', () => {
     expect(q.settings.observedAdmissionsPerMinute).toBeCloseTo(30, 6);
   });
 
+  it('leaves the line not backlogged when the caps kept nobody out', async () => {
+    waiters(2);
+    await admit.execute();
+    expect(q.settings.throughput.backlogged).toBe(false);
+    waiters(5);
+    await admit.execute();
+    expect(q.settings.throughput.backlogged).toBe(true);
+  });
+
   it('does nothing when another instance holds the admission lock', async () => {
     waiters(2);
     q.admissionLockedElsewhere = true;

@@ -74,8 +74,9 @@ export class AdmitQueuedTokensUseCase {
       const zone = await this.line.zoneMarks();
       let admitted = 0;
       let abandoned = 0;
+      let slots = 0;
       if (!settings.paused && !closed) {
-        const slots = Math.min(
+        slots = Math.min(
           MAX_ROWS_PER_TICK,
           admissionSlots(
             settings,
@@ -90,7 +91,8 @@ export class AdmitQueuedTokensUseCase {
         now,
         admitted,
         running: !settings.paused && !closed,
-        waitingAfter: head !== null,
+        // Somebody is left whom the caps kept out (not a token that joined during the tick).
+        waitingAfter: head !== null && admitted + abandoned >= slots,
       });
       const observed = throughputPerMinute(throughput);
       await this.settings.recordThroughput(throughput, observed);

@@ -119,6 +119,13 @@ describe('the waiting line', () => {
       });
       expect(estimateWaitSeconds(20, rush, t0, 600)).toBe(1);
       expect(estimateWaitSeconds(60, rush, t0, 600)).toBe(3);
+      // Few active yet (the cap filling up): the free slots bound nothing, no TTL cycles.
+      const filling = {
+        ...rush,
+        active: 5,
+        activeExpiries: [at(600), at(600), at(600), at(600), at(600)],
+      };
+      expect(estimateWaitSeconds(60, filling, t0, 600)).toBe(3);
       // The same line drained by the last tick: the first 30 go in at the next ticks.
       expect(estimateWaitSeconds(60, { ...rush, backlogged: false }, t0, 600)).toBe(2);
     });

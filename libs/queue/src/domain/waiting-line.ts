@@ -114,21 +114,27 @@ export function estimateWaitSeconds(
   const { settings } = snapshot;
   if (settings.paused || settings.maxActive <= 0 || settings.admitPerMinute <= 0) return null;
   const byRateCap = (position * 60) / settings.admitPerMinute;
-  const free = snapshot.backlogged ? 0 : Math.max(0, settings.maxActive - snapshot.active);
-  const needed = position - free;
-  let bySlots = 0;
-  if (needed > 0) {
-    bySlots = latestSlotFree(
-      needed,
-      snapshot.activeExpiries,
-      now,
-      settings.maxActive,
-      activeTtlSeconds,
-    );
-    const observed = snapshot.observedAdmissionsPerMinute ?? 0;
-    if (observed > 0) bySlots = Math.min(bySlots, (needed * 60) / observed);
+  const free = Math.max(0, settings.maxActive - snapshot.active);
+  // The latest a slot frees for this waiter, past the free ones (none needed: no bound).
+  const byExpiries =
+    position > free
+      ? latestSlotFree(
+          position - free,
+          snapshot.activeExpiries,
+          now,
+          settings.maxActive,
+          activeTtlSeconds,
+        )
+      : Infinity;
+  const observed = snapshot.observedAdmissionsPerMinute ?? 0;
+  let wait: number;
+  if (observed > 0) {
+    const ahead = snapshot.backlogged ? position : Math.max(0, position - free);
+    wait = Math.min((ahead * 60) / observed, byExpiries);
+  } else {
+    wait = position > free ? byExpiries : 0;
   }
-  return Math.max(1, Math.round(Math.max(byRateCap, bySlots)));
+  return Math.max(1, Math.round(Math.max(byRateCap, wait)));
 }
 
 /**
