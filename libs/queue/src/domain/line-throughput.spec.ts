@@ -88,16 +88,16 @@ describe('the line throughput behind the wait estimate', () => {
     expect(throughputPerMinute(state)!).toBeLessThan(15);
   });
 
-  it('assumes one admission per span observed until the first, for half a horizon', () => {
+  it('knows no rate until one admission was observed, nor from a remnant of an old one', () => {
     tick(1, 100);
-    // Nobody has paid yet: at most about one per 0.2 s, then per 0.4 s, then one seen.
-    expect(tick(0.2, 0)).toBeCloseTo(300, 6);
-    expect(tick(0.2, 0)).toBeCloseTo(150, 0);
-    expect(tick(0.2, 1)).toBeCloseTo(100, 0);
-    // The cap full and nobody leaving for longer than half a horizon: the rate is unknown.
-    state = NO_THROUGHPUT;
-    tick(1, 100);
-    for (let i = 0; i < THROUGHPUT_HORIZON_SECONDS; i += 1) tick(1, 0);
+    expect(tick(0.2, 0)).toBeNull();
+    expect(tick(0.2, 1)).toBeCloseTo(150, 0);
+    // An hour later, twice (idle ticks): the remnant is no rate, however small its span.
+    tick(3600, 0, false);
+    tick(3600, 0, true);
+    expect(state.seconds).toBeLessThan(1e-20);
     expect(throughputPerMinute(state)).toBeNull();
+    // A tick a millisecond later, with nobody admitted: still none.
+    expect(tick(0.001, 0)).toBeNull();
   });
 });

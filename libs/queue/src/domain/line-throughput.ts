@@ -69,16 +69,12 @@ export function observeAdmissionTick(
 }
 
 /**
- * The observed rate in admissions per minute, or null when nothing is known (the estimate
- * then uses the settings and the expiries). Until the first admission is observed, the span
- * observed so far says only that the line admits at most about one per that span (the next
- * one may be due now): so for up to half a horizon the rate is one per span observed, which
- * keeps the first seconds of a rush, when nobody has paid yet, from being told the whole
- * TTL. A line that admitted nobody for longer than that is slow, and its rate unknown.
+ * The observed rate in admissions per minute, or null while fewer than one admission was
+ * observed (nothing known: the estimate then uses the settings and the expiries). Both sums
+ * decay alike, so what is left of an old observation keeps its rate, and a remnant of less
+ * than one admission counts as nothing.
  */
 export function throughputPerMinute(throughput: LineThroughput): number | null {
-  if (throughput.seconds <= 0) return null;
-  if (throughput.admitted >= 1) return (throughput.admitted * 60) / throughput.seconds;
-  if (throughput.seconds < THROUGHPUT_HORIZON_SECONDS / 2) return 60 / throughput.seconds;
-  return null;
+  if (throughput.seconds <= 0 || throughput.admitted < 1) return null;
+  return (throughput.admitted * 60) / throughput.seconds;
 }

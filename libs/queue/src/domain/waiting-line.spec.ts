@@ -211,7 +211,9 @@ describe('the waiting line', () => {
     });
 
     it('covers what the rate admits in one and a half abandonment delays', () => {
-      expect(zoneSize(600, settings, 120)).toBe(1800);
+      expect(zoneSize(600, { ...settings, admitPerMinute: 600 }, 120)).toBe(1800);
+      // A rate measured over a short burst counts no faster than the rate cap (60 a minute).
+      expect(zoneSize(600, settings, 120)).toBe(180);
       expect(zoneSize(null, settings, 120)).toBe(100);
       expect(zoneSize(null, { ...settings, maxActive: 1000, admitPerMinute: 600 }, 120)).toBe(1800);
     });

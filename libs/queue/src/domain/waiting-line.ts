@@ -221,9 +221,10 @@ export function zoneSize(
   settings: QueueSettings,
   abandonAfterSeconds: number,
 ): number {
+  // Never above the rate cap: a rate measured over a short span may be (a burst).
   const perMinute =
     observedAdmissionsPerMinute && observedAdmissionsPerMinute > 0
-      ? observedAdmissionsPerMinute
+      ? Math.min(observedAdmissionsPerMinute, settings.admitPerMinute)
       : Math.min(settings.admitPerMinute, settings.maxActive);
   return Math.max(MIN_ZONE_SIZE, Math.ceil((1.5 * perMinute * abandonAfterSeconds) / 60));
 }
