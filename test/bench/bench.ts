@@ -44,12 +44,28 @@ import { renderMarkdown } from './report';
  *
  * Knobs (env): BENCH_QUICK=1 (small sizes, for a smoke run), BENCH_DURATION_S (per load run,
  * default 10), BENCH_CONNECTIONS (per load run, split over the instances, default 50),
- * BENCH_SKIP_BUILD=1 (reuse dist/), BENCH_ONLY=streams (that scenario alone, see runStreamsOnly).
+ * BENCH_SKIP_BUILD=1 (reuse dist/), BENCH_ONLY=streams,rush,opening (only those scenarios, their
+ * figures printed as JSON and written to bench-results/, see runOnly; unset: the full run).
  */
 
 const QUICK = process.env.BENCH_QUICK === '1';
 /** One scenario alone (`streams`), or unset: the full run. */
-const ONLY = process.env.BENCH_ONLY || undefined;
+/** Scenarios that can run alone (BENCH_ONLY, comma-separated); unset: the full run. */
+const ONLY_SCENARIOS = ['streams', 'rush', 'opening'] as const;
+type OnlyScenario = (typeof ONLY_SCENARIOS)[number];
+const ONLY = parseOnly(process.env.BENCH_ONLY);
+
+function parseOnly(value: string | undefined): OnlyScenario[] | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const names = value.split(',').map((name) => name.trim());
+  const unknown = names.filter((name) => !(ONLY_SCENARIOS as readonly string[]).includes(name));
+  if (unknown.length > 0) {
+    throw new Error(
+      `BENCH_ONLY: unknown ${unknown.join(', ')} (one of ${ONLY_SCENARIOS.join(', ')})`,
+    );
+  }
+  return names as OnlyScenario[];
+}
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? (QUICK ? 3 : 10));
 const WARMUP_S = QUICK ? 1 : 2;
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -132,29 +148,63 @@ async function main(): Promise<void> {
   }
 }
 
-/** BENCH_ONLY: one scenario, its figures printed as JSON and written to bench-results/. */
+/** BENCH_ONLY: the chosen scenarios, their figures printed as JSON and written to bench-results/. */
 async function runOnly(
-  only: string,
+  only: OnlyScenario[],
   cleanups: (() => Promise<void>)[],
   startedAt: number,
 ): Promise<void> {
-  if (only !== 'streams') {
-    throw new Error(`BENCH_ONLY=${only}: the scenarios that can run alone are: streams`);
-  }
-  const streams = await runStreamsOnly(cleanups);
-  const result = {
+  const bench = await startBench(cleanups, { references: false });
+  const failures: string[] = [];
+  const result: {
+    date: string;
+    command: string;
+    totalSeconds?: number;
+    streams?: StreamsResult;
+    rush?: BenchReport['rush'];
+    opening?: OpeningFigures;
+    failures: string[];
+  } = {
     date: new Date().toISOString(),
-    command: `BENCH_ONLY=${only}${QUICK ? ' BENCH_QUICK=1' : ''} npm run bench`,
-    totalSeconds: Math.round((Date.now() - startedAt) / 1000),
-    streams,
+    command: `BENCH_ONLY=${only.join(',')}${QUICK ? ' BENCH_QUICK=1' : ''} npm run bench`,
+    failures,
   };
+  if (only.includes('streams')) result.streams = await runStreamsOnly(bench);
+  if (only.includes('rush')) {
+    await patchQueue(bench.appUrls[0], {
+      paused: false,
+      max_active: QUEUE_MAX_ACTIVE,
+      admit_per_minute: QUEUE_ADMIT_PER_MINUTE,
+    });
+    result.rush = await runSaleRush(bench.pool, bench.appUrls, failures);
+  }
+  if (only.includes('opening')) {
+    const opening = await runOpening(
+      bench.pool,
+      bench.appUrls,
+      ADMIN,
+      { count: SIZES.bigQueue, connections: CONNECTIONS, durationS: DURATION_S },
+      log,
+    );
+    if (!opening.placedOnce || !opening.behindThePrequeue) {
+      failures.push(
+        `opening: placed once ${opening.placedOnce}, later arrivals behind ${opening.behindThePrequeue}`,
+      );
+    }
+    result.opening = opening;
+  }
+  result.totalSeconds = Math.round((Date.now() - startedAt) / 1000);
   const dir = path.join(REPO_ROOT, 'bench-results');
   mkdirSync(dir, { recursive: true });
   const stamp = new Date(startedAt).toISOString().replace(/[:.]/g, '-');
-  const file = path.join(dir, `bench-${only}-${stamp}.json`);
+  const file = path.join(dir, `bench-${only.join('-')}-${stamp}.json`);
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   log(`written ${path.relative(REPO_ROOT, file)}`);
+  if (failures.length > 0) {
+    log(`FAILED checks:\n  ${failures.join('\n  ')}`);
+    process.exitCode = 1;
+  }
 }
 
 /** One line of the targets table: the figure, the target, and whether it holds. */
@@ -291,6 +341,13 @@ export interface EstimateAccuracy {
   p90RelativeError: number | null;
   medianActualSeconds: number | null;
   medianEstimateSeconds: number | null;
+  /** Each measured buyer (JSON only): when it first polled, its place, estimate, actual wait. */
+  samples?: {
+    sinceStartMs: number;
+    position: number | null;
+    estimateSeconds: number;
+    actualSeconds: number;
+  }[];
 }
 
 export type StreamsResult =
@@ -399,8 +456,12 @@ async function startBench(cleanups: (() => Promise<void>)[], options: { referenc
  * the full run (SIZES.bigQueue waiting tokens), without the steps before them: a quicker
  * measure of the streams, whose instance starts with less memory in use than in the full run.
  */
-async function runStreamsOnly(cleanups: (() => Promise<void>)[]): Promise<StreamsResult> {
-  const { pool, apps, appUrls, counters } = await startBench(cleanups, { references: false });
+async function runStreamsOnly({
+  pool,
+  apps,
+  appUrls,
+  counters,
+}: Awaited<ReturnType<typeof startBench>>): Promise<StreamsResult> {
   await patchQueue(appUrls[0], { paused: true });
   await topUpQueue(pool, SIZES.bigQueue, {
     onBatch: (n) => log(`line topped up to ${n.toLocaleString('en')} waiting tokens`),
@@ -1244,6 +1305,12 @@ async function runSaleRush(
       measured.map((wait) => wait.estimateSeconds as number),
       0.5,
     ),
+    samples: measured.map((wait, i) => ({
+      sinceStartMs: wait.firstPollAt - result.startedAt,
+      position: wait.position,
+      estimateSeconds: wait.estimateSeconds as number,
+      actualSeconds: actual[i],
+    })),
   };
   return {
     buyers: SIZES.rushBuyers,

@@ -9,6 +9,7 @@ import {
   effectiveSettings,
   QueueSettings,
 } from '../domain/admission-policy';
+import { observeAdmissionTick, throughputPerMinute } from '../domain/line-throughput';
 import { isAbandonedAtHead, isBeforeOpening, ZoneMark, zoneSize } from '../domain/waiting-line';
 import { LineSnapshotService } from './line-snapshot.service';
 import { LineChanges } from './port/out/line-changes';
@@ -73,8 +74,9 @@ export class AdmitQueuedTokensUseCase {
       const zone = await this.line.zoneMarks();
       let admitted = 0;
       let abandoned = 0;
+      let slots = 0;
       if (!settings.paused && !closed) {
-        const slots = Math.min(
+        slots = Math.min(
           MAX_ROWS_PER_TICK,
           admissionSlots(
             settings,
@@ -84,9 +86,17 @@ export class AdmitQueuedTokensUseCase {
         );
         ({ admitted, abandoned } = await this.fillSlots(slots, zone, now));
       }
-      const observed = await this.line.countAdmittedSince(windowStart);
-      await this.settings.recordObservedRate(observed, now);
-      const zoneGrew = await this.moveZone(zone, observed, settings, now);
+      const head = await this.line.headOfLine();
+      const throughput = observeAdmissionTick(stored.throughput, {
+        now,
+        admitted,
+        running: !settings.paused && !closed,
+        // Somebody is left whom the caps kept out (not a token that joined during the tick).
+        waitingAfter: head !== null && admitted + abandoned >= slots,
+      });
+      const observed = throughputPerMinute(throughput);
+      await this.settings.recordThroughput(throughput, observed);
+      const zoneGrew = await this.moveZone(zone, head, observed, settings, now);
       const summary: AdmissionSummary = { ran: true, expired, abandoned, admitted };
       if (shuffled > 0) summary.shuffled = shuffled;
       // Waiters newly near the head must learn it to show their sign of life.
@@ -152,11 +162,11 @@ export class AdmitQueuedTokensUseCase {
    */
   private async moveZone(
     zone: ZoneMark[],
-    observedPerMinute: number,
+    head: number | null,
+    observedPerMinute: number | null,
     settings: QueueSettings,
     now: Date,
   ): Promise<boolean> {
-    const head = await this.line.headOfLine();
     if (head === null) return false;
     const size = zoneSize(observedPerMinute, settings, this.config.queueAbandonAfterSeconds);
     const reach = head + size - 1;

@@ -2,6 +2,7 @@ import { TransactionRunner } from '@app/common/application/transaction-runner';
 import { AppConfig } from '@app/common/config/app-config';
 import { Clock } from '@app/common/domain/clock';
 import { QueueToken, TokenStatus } from '../../domain/queue-token';
+import { LineThroughput, NO_THROUGHPUT } from '../../domain/line-throughput';
 import { ACTIVE_EXPIRIES_READ, LineShape, ZoneMark } from '../../domain/waiting-line';
 import { LineSnapshotService } from '../line-snapshot.service';
 import { LineChanges } from '../port/out/line-changes';
@@ -39,6 +40,7 @@ export class InMemoryQueue {
     observedAdmissionsPerMinute: null,
     opensAt: null,
     prequeueShuffled: true,
+    throughput: NO_THROUGHPUT,
   };
   generation = 0;
   settingsUpdatedAt: Date | null = null;
@@ -285,9 +287,13 @@ export class InMemoryQueue {
         this.q.generation += 1;
         if (shuffled) this.q.settings = { ...this.q.settings, prequeueShuffled: true };
       }
-      async recordObservedRate(admissionsPerMinute: number, now: Date) {
-        this.q.settings = { ...this.q.settings, observedAdmissionsPerMinute: admissionsPerMinute };
-        this.q.observedAt = now;
+      async recordThroughput(throughput: LineThroughput, admissionsPerMinute: number | null) {
+        this.q.settings = {
+          ...this.q.settings,
+          observedAdmissionsPerMinute: admissionsPerMinute,
+          throughput,
+        };
+        this.q.observedAt = throughput.at;
       }
     })(this);
 
@@ -337,6 +343,7 @@ export class InMemoryQueue {
           paused: this.q.settings.paused,
         },
         observedAdmissionsPerMinute: this.q.settings.observedAdmissionsPerMinute,
+        backlogged: this.q.settings.throughput.backlogged,
         activeExpiries,
         zone: [...this.q.zone],
       };
