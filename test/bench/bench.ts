@@ -37,7 +37,7 @@ import {
   topUpQueue,
 } from '../process/support/sql-fixtures';
 import { HotFunction, findProfile, topSelfTime } from './cpu-profile';
-import { LatencySummary, LoadResult, loadTest, summarise } from './load-test';
+import { LatencySummary, LoadResult, loadTest, pollEach, summarise } from './load-test';
 import { OpeningFigures, runOpening } from './opening';
 import { renderMarkdown, renderPartial } from './report';
 import { SCENARIOS, Scenario, parseOnly } from './scenarios';
@@ -550,9 +550,17 @@ async function runPolling(
         'distinct tokens: reference, then the service',
     );
     const poll = pollRunner(tokens);
-    // Warm-up: one pass over every sampled token, then a short run (JIT, pools, caches).
+    // Warm-up, for steady state: every sampled token once on every server (each instance has
+    // its own token cache, and the measured run sends any token to either instance: a pass
+    // split over the instances would leave half the tokens unseen by each), then a short run
+    // (JIT, pools).
     const warm = async (urls: string[]) => {
-      await poll(urls, { amount: tokens.length });
+      for (const url of urls) {
+        const statuses = await pollEach(url, tokens, Math.ceil(CONNECTIONS / urls.length));
+        if (Object.keys(statuses).some((status) => status !== '200')) {
+          failures.push(`polling ${size} warm-up on ${url}: ${JSON.stringify(statuses)}`);
+        }
+      }
       await poll(urls, { durationS: WARMUP_S });
     };
     await warm(referenceUrls);

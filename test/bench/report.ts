@@ -52,7 +52,8 @@ export function renderMarkdown(report: BenchReport): string {
   lines.push('');
   lines.push(
     'Each run polls distinct tokens spread evenly over the line, round-robin, after a warm-up ' +
-      'pass over the same tokens (steady state).',
+      'that polls every one of them once on every instance, then a short run (steady state: each ' +
+      'instance has its own token cache).',
   );
   lines.push('');
   lines.push(
