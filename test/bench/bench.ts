@@ -352,6 +352,8 @@ async function run(cleanups: (() => Promise<void>)[]): Promise<PartialBenchRepor
   }
   await runMigrations(databaseUrl);
   const pool = new Pool({ connectionString: databaseUrl, max: 4 });
+  // An idle client cut off by the database (e.g. stopped at the end) must not crash the bench.
+  pool.on('error', (error) => log(`bench pool: ${error.message}`));
   cleanups.push(() => pool.end());
   const statementStats = await enableStatementStats(pool);
   if (!statementStats.available) {
