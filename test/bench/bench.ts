@@ -312,6 +312,9 @@ export type StreamsResult =
       firstEventP99Ms: number;
       failedToOpen: Record<string, number>;
       peakRssMb: number;
+      /** The instance's memory just before the streams opened, and with all of them open. */
+      memoryBefore: ProcessMemory;
+      memoryWith: ProcessMemory;
       statementsPerSecond: { without: number | null; with: number | null };
       transactionsPerSecond: { without: number; with: number };
       admitted: number;
@@ -319,10 +322,8 @@ export type StreamsResult =
       delayMs: LatencySummary;
     };
 
-async function run(cleanups: (() => Promise<void>)[]): Promise<PartialBenchReport> {
-  const failures: string[] = [];
-  if (ONLY) log(`BENCH_ONLY: ${[...ONLY].join(', ')}`);
-
+/** What every run starts with: the database, the build, the app instances (and references). */
+async function startBench(cleanups: (() => Promise<void>)[], options: { references: boolean }) {
   // The database: the given one, or an embedded server in a temporary directory, with
   // pg_stat_statements loaded to count statements.
   let databaseUrl = process.env.DATABASE_URL;
@@ -366,14 +367,16 @@ async function run(cleanups: (() => Promise<void>)[]): Promise<PartialBenchRepor
     execSync('npm run build', { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   }
 
-  log('starting 2 app instances (dist build) and 2 reference servers');
+  log(
+    `starting 2 app instances (dist build)${options.references ? ' and 2 reference servers' : ''}`,
+  );
   const apps: AppProcess[] = await Promise.all(
     ['api-1', 'api-2'].map((name) =>
       startAppProcess({ databaseUrl: databaseUrl!, name, mode: 'dist', env: APP_ENV }),
     ),
   );
   const references: AppProcess[] = await Promise.all(
-    ['reference-1', 'reference-2'].map((name) =>
+    (options.references ? ['reference-1', 'reference-2'] : []).map((name) =>
       startAppProcess({
         databaseUrl: databaseUrl!,
         name,
@@ -386,6 +389,38 @@ async function run(cleanups: (() => Promise<void>)[]): Promise<PartialBenchRepor
   const memory = watchMemory([...apps, ...references]);
   const appUrls = apps.map((app) => app.url);
   const referenceUrls = references.map((server) => server.url);
+
+  return {
+    pool,
+    postgres,
+    databaseUrl,
+    statementStats,
+    counters,
+    apps,
+    references,
+    memory,
+    appUrls,
+    referenceUrls,
+  };
+}
+
+async function run(cleanups: (() => Promise<void>)[]): Promise<PartialBenchReport> {
+  const failures: string[] = [];
+  if (ONLY) log(`BENCH_ONLY: ${[...ONLY].join(', ')}`);
+  // The reference servers serve the polling, breakdown, joins and capacity comparisons only.
+  const references = (['polling', 'breakdown', 'joins', 'capacity'] as const).some(runs);
+  const {
+    pool,
+    postgres,
+    databaseUrl,
+    statementStats,
+    counters,
+    apps,
+    references: referenceServers,
+    memory,
+    appUrls,
+    referenceUrls,
+  } = await startBench(cleanups, { references });
 
   // Polling, streams and joins run with admissions paused: the line stays as inserted.
   await patchQueue(appUrls[0], { paused: true });
@@ -498,7 +533,7 @@ async function run(cleanups: (() => Promise<void>)[]): Promise<PartialBenchRepor
     machine: await describeMachine(pool),
     config: {
       instances: apps.length,
-      referenceServers: references.length,
+      referenceServers: referenceServers.length,
       connections: CONNECTIONS,
       durationS: DURATION_S,
       warmupS: WARMUP_S,
@@ -723,6 +758,7 @@ async function runStreams(
   await sleep(windowMs);
   const quiet = delta(quietBefore, await counters());
 
+  const memoryBefore = await processMemory(app, url);
   log(`streams: opening ${count.toLocaleString('en')} streams on ${app.name}`);
   const rss = watchMemory([app]);
   const set = openStreams(url, head.slice(0, count));
@@ -742,6 +778,11 @@ async function runStreams(
     const busyBefore = await counters();
     await sleep(windowMs);
     const busy = delta(busyBefore, await counters());
+    const memoryWith = await processMemory(app, url);
+    log(
+      `streams: memory before ${JSON.stringify(memoryBefore)}, with ${opened.length} open ` +
+        JSON.stringify(memoryWith),
+    );
 
     // Admission: the first SIZES.streamAdmissions tokens of the line, in one tick if allowed.
     const admitted = head.slice(0, Math.min(SIZES.streamAdmissions, count));
@@ -792,6 +833,8 @@ async function runStreams(
       firstEventP99Ms: firstEvent.p99,
       failedToOpen,
       peakRssMb: rss.stop()[app.name].peakRssMb,
+      memoryBefore,
+      memoryWith,
       statementsPerSecond: { without: q.statements, with: b.statements },
       transactionsPerSecond: { without: q.transactions, with: b.transactions },
       admitted: rows.length,
@@ -801,6 +844,39 @@ async function runStreams(
   } finally {
     set.close();
   }
+}
+
+/** Memory of an app process: RSS from /proc, the V8 heap and off-heap figures from /metrics. */
+export interface ProcessMemory {
+  rssMb: number;
+  heapUsedMb: number | null;
+  heapTotalMb: number | null;
+  externalMb: number | null;
+}
+
+async function processMemory(app: AppProcess, url: string): Promise<ProcessMemory> {
+  const rssMb = Math.round(readStatusMb(app.pid, 'VmRSS'));
+  const metrics = await new Promise<string>((resolve) => {
+    http
+      .get(`${url}/metrics`, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve(body));
+        res.on('error', () => resolve(''));
+      })
+      .on('error', () => resolve(''));
+  });
+  const gauge = (name: string) => {
+    const match = new RegExp(`^ticketing_${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(metrics);
+    return match ? Math.round(Number(match[1]) / 1024 / 1024) : null;
+  };
+  return {
+    rssMb,
+    heapUsedMb: gauge('nodejs_heap_size_used_bytes'),
+    heapTotalMb: gauge('nodejs_heap_size_total_bytes'),
+    externalMb: gauge('nodejs_external_memory_bytes'),
+  };
 }
 
 /** The status of a GET, read from the head only (a stream is closed at once). */

@@ -320,6 +320,14 @@ export function renderPartial(report: PartialBenchReport): string {
     }
     lines.push('');
   }
+  const s = report.streams;
+  if (s?.available) {
+    lines.push(
+      `Streams: ${s.opened.toLocaleString('en')} open on ${s.instance}, peak RSS ${s.peakRssMb} MB; ` +
+        `memory before ${JSON.stringify(s.memoryBefore)}, with them ${JSON.stringify(s.memoryWith)}.`,
+    );
+    lines.push('');
+  }
   if (report.memoryAtBigQueue) {
     lines.push(
       `Peak memory (VmHWM) after the big-line scenarios: ${Object.entries(report.memoryAtBigQueue)

@@ -90,6 +90,10 @@ export class InMemoryQueue {
     async findByToken(token: string) {
       return this.q.tokens.find((candidate) => candidate.token === token) ?? null;
     }
+    async findManyByToken(tokens: readonly string[]) {
+      const wanted = new Set(tokens);
+      return this.q.tokens.filter((candidate) => wanted.has(candidate.token));
+    }
     async hasPayment(token: string) {
       return this.q.payments.has(token);
     }
@@ -134,8 +138,19 @@ export class InMemoryQueue {
         this.q.touches.push(id);
       }
     }
+    async signsOfLife(waiters: readonly { id: number; since: Date }[], now: Date) {
+      for (const { id, since } of waiters) await this.signOfLife(id, now, since);
+    }
     async findSeatHold(token: string) {
       return this.q.seatHolds.get(token) ?? null;
+    }
+    async findSeatHolds(tokens: readonly string[]) {
+      const holds = new Map<string, TokenSeatHold>();
+      for (const token of tokens) {
+        const hold = this.q.seatHolds.get(token);
+        if (hold) holds.set(token, hold);
+      }
+      return holds;
     }
   })(this);
 
