@@ -57,6 +57,25 @@ describe('AdmitQueuedTokensUseCase', () => {
     expect(await admit.execute()).toMatchObject({ admitted: 0 });
   });
 
+  it("re-reads this instance's snapshot at once after a tick that only grew the near-head zone", async () => {
+    waiters(5);
+    q.settings.paused = true;
+    const snapshot = q.snapshotService(config, clock);
+    const own = new AdmitQueuedTokensUseCase(
+      q.transactions,
+      q.lineRepository,
+      q.settingsRepository,
+      q.lineChanges,
+      snapshot,
+      config,
+      clock,
+    );
+    expect((await snapshot.current()).zone).toEqual([]);
+    expect(await own.execute()).toMatchObject({ ran: true, admitted: 0 });
+    // Not only when its NOTIFY comes back: the next poll here must see the new zone.
+    expect((await snapshot.current()).zone).toEqual([{ at: clock.now(), key: expect.any(Number) }]);
+  });
+
   it('expires active tokens past their TTL first, freeing their slots', async () => {
     waiters(4);
     await admit.execute();

@@ -56,6 +56,7 @@ export class AdmitQueuedTokensUseCase {
   ) {}
 
   async execute(): Promise<AdmissionSummary> {
+    let zoneMoved = false;
     const summary = await this.transactions.run(async () => {
       if (!(await this.line.tryLockAdmission())) {
         return { ran: false, expired: 0, abandoned: 0, admitted: 0 };
@@ -97,6 +98,7 @@ export class AdmitQueuedTokensUseCase {
       const observed = throughputPerMinute(throughput);
       await this.settings.recordThroughput(throughput, observed);
       const zoneGrew = await this.moveZone(zone, head, observed, settings, now);
+      zoneMoved = zoneGrew;
       const summary: AdmissionSummary = { ran: true, expired, abandoned, admitted };
       if (shuffled > 0) summary.shuffled = shuffled;
       // Waiters newly near the head must learn it to show their sign of life.
@@ -104,7 +106,9 @@ export class AdmitQueuedTokensUseCase {
       return summary;
     });
     const moved = summary.admitted + summary.abandoned + summary.expired + (summary.shuffled ?? 0);
-    if (moved > 0) this.snapshot.invalidate();
+    // This instance's own snapshot follows at once, not when its NOTIFY comes back: a waiter
+    // that the tick brought near the head owes its sign of life from its next poll here.
+    if (moved > 0 || zoneMoved) this.snapshot.invalidate();
     return summary;
   }
 

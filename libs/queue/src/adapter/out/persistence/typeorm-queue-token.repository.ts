@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import { queryRows } from '@app/common/adapter/persistence/query-rows';
+import { queryPrepared, queryRows } from '@app/common/adapter/persistence/query-rows';
 import {
   JoinedLine,
   NewQueueToken,
@@ -139,8 +139,10 @@ export class TypeOrmQueueTokenRepository extends QueueTokenRepository {
   }
 
   async joinLine(token: NewQueueToken): Promise<JoinedLine | null> {
-    const [row] = await queryRows<TokenRow & ShapeRow & { created: boolean }>(
+    // Prepared: this statement's parsing and planning cost PostgreSQL more than running it.
+    const [row] = await queryPrepared<TokenRow & ShapeRow & { created: boolean }>(
       this.txHost.tx,
+      'join_line',
       JOIN_LINE_SQL,
       [token.userId, token.token, token.createdAt],
     );
