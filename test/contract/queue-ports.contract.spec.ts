@@ -4,6 +4,7 @@ import { QueueLineRepository } from '@app/queue/application/port/out/queue-line.
 import { QueueSettingsRepository } from '@app/queue/application/port/out/queue-settings.repository';
 import { QueueTokenRepository } from '@app/queue/application/port/out/queue-token.repository';
 import { UserDirectoryRepository } from '@app/queue/application/port/out/user-directory.repository';
+import { NO_THROUGHPUT } from '@app/queue/domain/line-throughput';
 import { TokenStatus } from '@app/queue/domain/queue-token';
 import { InMemoryQueue } from '../support/fakes/in-memory-queue';
 import { insertUser, newTokenValue } from '../support/fixtures';
@@ -125,6 +126,7 @@ async function resetQueueTables(t: TestApp): Promise<void> {
   await t.db.query(
     `UPDATE queue_settings SET max_active = NULL, admit_per_minute = NULL, paused = false,
             observed_admissions_per_minute = NULL, observed_at = NULL, opens_at = NULL,
+            throughput_admitted = 0, throughput_seconds = 0, line_backlogged = false,
             prequeue_shuffled = true`,
   );
 }
@@ -150,6 +152,7 @@ describeContract(
           observedAdmissionsPerMinute: null,
           opensAt: null,
           prequeueShuffled: true,
+          throughput: NO_THROUGHPUT,
         });
       });
 
@@ -166,16 +169,18 @@ describeContract(
         });
       });
 
-      it('awaitShuffle, recordPlacement and recordObservedRate', async () => {
+      it('awaitShuffle, recordPlacement and recordThroughput', async () => {
         await w.tx(() => w.settings.awaitShuffle());
         expect((await w.tx(() => w.settings.load())).prequeueShuffled).toBe(false);
         await w.tx(() => w.settings.recordPlacement(false));
         expect((await w.tx(() => w.settings.load())).prequeueShuffled).toBe(false);
         await w.tx(() => w.settings.recordPlacement(true));
-        await w.tx(() => w.settings.recordObservedRate(420, NOW));
+        const throughput = { admitted: 12, seconds: 30, at: NOW, backlogged: true };
+        await w.tx(() => w.settings.recordThroughput(throughput, 420));
         expect(await w.tx(() => w.settings.load())).toMatchObject({
           prequeueShuffled: true,
           observedAdmissionsPerMinute: 420,
+          throughput,
         });
       });
     });

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import { queryRows } from '@app/common/adapter/persistence/query-rows';
+import { queryPrepared, queryRows } from '@app/common/adapter/persistence/query-rows';
 import {
   JoinedLine,
   NewQueueToken,
@@ -87,6 +87,22 @@ export const SEAT_HOLD_BY_TOKEN_SQL = `SELECT * FROM (
      ORDER BY book_attempt_at DESC NULLS LAST, source, id DESC
      LIMIT 1`;
 
+/** SEAT_HOLD_BY_TOKEN_SQL for an array of tokens: each token's latest hold, in one read. */
+export const SEAT_HOLDS_BY_TOKENS_SQL = `SELECT DISTINCT ON (token)
+            token, id, performance_seat_id, book_attempt_at, book_success_at, expires_at
+       FROM (
+       SELECT token, id, performance_seat_id, book_attempt_at, book_success_at, expires_at,
+              0 AS source
+         FROM performance_seat_book_info
+        WHERE token = ANY($1::text[])
+       UNION ALL
+       SELECT l.token, b.id, l.performance_seat_id, l.created_at, NULL, NULL, 1
+         FROM performance_seat_book_logs l
+         JOIN performance_seat_book_info b ON b.performance_seat_id = l.performance_seat_id
+        WHERE l.token = ANY($1::text[]) AND l.result = 'HELD'
+     ) AS holds
+     ORDER BY token, book_attempt_at DESC NULLS LAST, source, id DESC`;
+
 @Injectable()
 export class TypeOrmQueueTokenRepository extends QueueTokenRepository {
   constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {
@@ -103,6 +119,16 @@ export class TypeOrmQueueTokenRepository extends QueueTokenRepository {
     return row ? fromRow(row) : null;
   }
 
+  async findManyByToken(tokens: readonly string[]): Promise<QueueToken[]> {
+    if (tokens.length === 0) return [];
+    const rows = await queryRows<TokenRow>(
+      this.txHost.tx,
+      `SELECT ${TOKEN_COLUMNS} FROM user_queue_tokens WHERE token = ANY($1::text[])`,
+      [tokens],
+    );
+    return rows.map(fromRow);
+  }
+
   async hasPayment(token: string): Promise<boolean> {
     const rows = await queryRows(
       this.txHost.tx,
@@ -113,8 +139,10 @@ export class TypeOrmQueueTokenRepository extends QueueTokenRepository {
   }
 
   async joinLine(token: NewQueueToken): Promise<JoinedLine | null> {
-    const [row] = await queryRows<TokenRow & ShapeRow & { created: boolean }>(
+    // Prepared: this statement's parsing and planning cost PostgreSQL more than running it.
+    const [row] = await queryPrepared<TokenRow & ShapeRow & { created: boolean }>(
       this.txHost.tx,
+      'join_line',
       JOIN_LINE_SQL,
       [token.userId, token.token, token.createdAt],
     );
@@ -170,22 +198,50 @@ export class TypeOrmQueueTokenRepository extends QueueTokenRepository {
     await queryRows(
       this.txHost.tx,
       `UPDATE user_queue_tokens SET last_seen_at = $2
-        WHERE id = $1 AND status = 'IN_QUEUE' AND last_seen_at <= $3`,
+        WHERE id = $1 AND status = 'IN_QUEUE'
+          AND date_trunc('milliseconds', last_seen_at) <= $3`,
       [id, now, since],
+    );
+  }
+
+  async signsOfLife(waiters: readonly { id: number; since: Date }[], now: Date): Promise<void> {
+    if (waiters.length === 0) return;
+    await queryRows(
+      this.txHost.tx,
+      `UPDATE user_queue_tokens t SET last_seen_at = $3
+         FROM unnest($1::bigint[], $2::timestamptz[]) AS w(id, since)
+        WHERE t.id = w.id AND t.status = 'IN_QUEUE'
+          AND date_trunc('milliseconds', t.last_seen_at) <= w.since`,
+      [waiters.map((w) => w.id), waiters.map((w) => w.since), now],
     );
   }
 
   async findSeatHold(token: string): Promise<TokenSeatHold | null> {
     const [row] = await queryRows<SeatHoldRow>(this.txHost.tx, SEAT_HOLD_BY_TOKEN_SQL, [token]);
-    if (!row) return null;
-    return {
-      id: Number(row.id),
-      performanceSeatId: Number(row.performance_seat_id),
-      bookAttemptAt: row.book_attempt_at,
-      bookSuccessAt: row.book_success_at,
-      expiresAt: row.expires_at,
-    };
+    return row ? holdOf(row) : null;
   }
+
+  async findSeatHolds(tokens: readonly string[]): Promise<Map<string, TokenSeatHold>> {
+    const holds = new Map<string, TokenSeatHold>();
+    if (tokens.length === 0) return holds;
+    const rows = await queryRows<SeatHoldRow & { token: string }>(
+      this.txHost.tx,
+      SEAT_HOLDS_BY_TOKENS_SQL,
+      [tokens],
+    );
+    for (const row of rows) holds.set(row.token, holdOf(row));
+    return holds;
+  }
+}
+
+function holdOf(row: SeatHoldRow): TokenSeatHold {
+  return {
+    id: Number(row.id),
+    performanceSeatId: Number(row.performance_seat_id),
+    bookAttemptAt: row.book_attempt_at,
+    bookSuccessAt: row.book_success_at,
+    expiresAt: row.expires_at,
+  };
 }
 
 interface ShapeRow {
