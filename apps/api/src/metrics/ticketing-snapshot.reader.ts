@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '@app/common/domain/clock';
+import { liveHoldSql } from '@app/booking/domain/live-hold.rule';
+import { activeTokenSql } from '@app/queue/domain/active-token.rule';
 
 export interface TicketingSnapshot {
   queueWaiting: number;
@@ -41,10 +43,9 @@ export class TicketingSnapshotReader {
       const [row] = (await runner.query(
         `${SNAPSHOT_SQL_TAG} SELECT
            (SELECT count(*) FROM user_queue_tokens WHERE status = 'IN_QUEUE')::int AS waiting,
-           (SELECT count(*) FROM user_queue_tokens
-             WHERE status = 'IN_PROGRESS' AND expires_at > $1)::int AS active,
+           (SELECT count(*) FROM user_queue_tokens WHERE ${activeTokenSql('', '$1')})::int AS active,
            (SELECT count(*) FROM performance_seat_book_info
-             WHERE token IS NOT NULL AND book_success_at IS NULL AND expires_at > $1)::int AS holds,
+             WHERE ${liveHoldSql('', '$1')})::int AS holds,
            (SELECT count(*) FROM payments)::int AS payments`,
         [this.clock.now()],
       )) as { waiting: number; active: number; holds: number; payments: number }[];

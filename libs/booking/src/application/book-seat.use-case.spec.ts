@@ -133,6 +133,7 @@ const empty = (id: number): SeatHoldState => ({
   bookAttemptAt: null,
   expiresAt: null,
   bookSuccessAt: null,
+  booked: false,
 });
 
 describe('BookSeatUseCase', () => {
@@ -146,6 +147,7 @@ describe('BookSeatUseCase', () => {
     store.seats.set(id, {
       performanceSeatId: id,
       booked: options.booked ?? false,
+      bookSuccessAt: null,
       performanceDatetime: at(options.startsIn ?? 86_400),
     });
     store.holds.set(id, empty(id));

@@ -1,3 +1,6 @@
+import { isLiveHold, liveHoldSql } from '@app/booking/domain/live-hold.rule';
+import { isSoldSeat, soldSeatSql } from '@app/booking/domain/sold-seat.rule';
+
 export type SeatStatus = 'AVAILABLE' | 'HELD' | 'BOOKED';
 
 /** What the tables say about one seat: its sale flag and its book-info row. */
@@ -9,17 +12,21 @@ export interface SeatFacts {
 }
 
 /**
- * BOOKED once paid; HELD while someone's hold is live (unpaid, expiry ahead); AVAILABLE
- * otherwise, including a lapsed hold the release job has not cleared yet.
+ * BOOKED once sold; HELD while someone's hold is live; AVAILABLE otherwise, including a
+ * lapsed hold the release job has not cleared yet. Both rules are booking's (the sold seat
+ * and the live hold); the catalog only names the outcome.
  */
 export function seatStatus(facts: SeatFacts, now: Date): SeatStatus {
-  if (facts.booked || facts.bookSuccessAt !== null) return 'BOOKED';
-  if (
-    facts.holdToken !== null &&
-    facts.holdExpiresAt !== null &&
-    facts.holdExpiresAt.getTime() > now.getTime()
-  ) {
-    return 'HELD';
-  }
+  if (isSoldSeat(facts)) return 'BOOKED';
+  const hold = { token: facts.holdToken, expiresAt: facts.holdExpiresAt, bookSuccessAt: null };
+  if (isLiveHold(hold, now)) return 'HELD';
   return 'AVAILABLE';
+}
+
+/**
+ * seatStatus(...) === 'AVAILABLE' in SQL, for counting in one statement: `seat` aliases a
+ * performance_seats row, `bookInfo` its performance_seat_book_info row, `now` a parameter.
+ */
+export function availableSeatSql(seat: string, bookInfo: string, now: string): string {
+  return `NOT ${soldSeatSql(seat, bookInfo)} AND NOT ${liveHoldSql(bookInfo, now)}`;
 }

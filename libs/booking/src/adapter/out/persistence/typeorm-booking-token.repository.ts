@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { queryRows } from '@app/common/adapter/persistence/query-rows';
+import { activeTokenSql } from '@app/queue/domain/active-token.rule';
 import { BookingTokenRepository } from '../../../application/port/out/booking-token.repository';
 
 @Injectable()
@@ -17,7 +18,7 @@ export class TypeOrmBookingTokenRepository extends BookingTokenRepository {
     const rows = await queryRows(
       this.txHost.tx,
       `SELECT 1 FROM user_queue_tokens
-        WHERE token = $1 AND status = 'IN_PROGRESS' AND expires_at > $2
+        WHERE token = $1 AND ${activeTokenSql('', '$2')}
           FOR SHARE`,
       [token, now],
     );

@@ -9,6 +9,7 @@ import {
 } from '../../../application/port/out/performance.repository';
 import { Performance } from '../../../domain/catalog';
 import { NewPerformance } from '../../../domain/new-performance';
+import { availableSeatSql } from '../../../domain/seat-status';
 
 interface PerformanceRow {
   id: string;
@@ -41,12 +42,8 @@ function toPerformance(row: PerformanceRow): Performance {
   };
 }
 
-/**
- * A seat is available when unpaid and without a live hold at $2 (the same rule as the seat
- * status in the domain, counted here in SQL so a performance is one row).
- */
-const AVAILABLE_SEAT = `NOT s.booked AND i.book_success_at IS NULL
-  AND (i.token IS NULL OR i.expires_at <= $2)`;
+/** Available at $2: the seat status's SQL twin, counted here so a performance is one row. */
+const AVAILABLE_SEAT = availableSeatSql('s', 'i', '$2');
 
 @Injectable()
 export class TypeOrmPerformanceRepository extends PerformanceRepository {

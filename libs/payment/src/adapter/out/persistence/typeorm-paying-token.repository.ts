@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { queryRows } from '@app/common/adapter/persistence/query-rows';
+import { activeTokenSql } from '@app/queue/domain/active-token.rule';
 import { PayingTokenRepository } from '../../../application/port/out/paying-token.repository';
 
 @Injectable()
@@ -16,7 +17,7 @@ export class TypeOrmPayingTokenRepository extends PayingTokenRepository {
     const rows = await queryRows(
       this.txHost.tx,
       `UPDATE user_queue_tokens SET status = 'EXPIRED', expired_at = $2
-        WHERE id = $1 AND status = 'IN_PROGRESS' AND expires_at > $2
+        WHERE id = $1 AND ${activeTokenSql('', '$2')}
         RETURNING id`,
       [tokenId, at],
     );

@@ -6,6 +6,7 @@ import {
   QueueLineRepository,
   WaitingToken,
 } from '../../../application/port/out/queue-line.repository';
+import { activeTokenSql, overdueTokenSql } from '../../../domain/active-token.rule';
 import { ZoneMark } from '../../../domain/waiting-line';
 import { ADMISSION_LOCK } from './queue-advisory-locks';
 import { HEAD_OF_LINE_SQL } from './typeorm-queue-token.repository';
@@ -30,7 +31,7 @@ export class TypeOrmQueueLineRepository extends QueueLineRepository {
       this.txHost.tx,
       `UPDATE user_queue_tokens SET status = 'EXPIRED', expired_at = $1
         WHERE id IN (SELECT id FROM user_queue_tokens
-                      WHERE status = 'IN_PROGRESS' AND expires_at <= $1
+                      WHERE ${overdueTokenSql('', '$1')}
                       ORDER BY expires_at
                       LIMIT $2)
         RETURNING id`,
@@ -41,8 +42,7 @@ export class TypeOrmQueueLineRepository extends QueueLineRepository {
 
   async countActive(now: Date): Promise<number> {
     return this.count(
-      `SELECT count(*)::int AS count FROM user_queue_tokens
-        WHERE status = 'IN_PROGRESS' AND expires_at > $1`,
+      `SELECT count(*)::int AS count FROM user_queue_tokens WHERE ${activeTokenSql('', '$1')}`,
       [now],
     );
   }

@@ -8,6 +8,7 @@ import {
   QueueTokenRepository,
   TokenSeatHold,
 } from '../../../application/port/out/queue-token.repository';
+import { overdueTokenSql } from '../../../domain/active-token.rule';
 import { QueueToken, TokenStatus } from '../../../domain/queue-token';
 import { LineShape } from '../../../domain/waiting-line';
 import { USER_TOKEN_LOCK_CLASS } from './queue-advisory-locks';
@@ -133,7 +134,7 @@ export class TypeOrmQueueTokenRepository extends QueueTokenRepository {
     await queryRows(
       this.txHost.tx,
       `UPDATE user_queue_tokens SET status = 'EXPIRED', expired_at = $2
-        WHERE user_id = $1 AND status = 'IN_PROGRESS' AND expires_at <= $2`,
+        WHERE user_id = $1 AND ${overdueTokenSql('', '$2')}`,
       [userId, now],
     );
   }

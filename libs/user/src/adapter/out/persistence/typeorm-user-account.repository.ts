@@ -5,10 +5,10 @@ import { QueryFailedError } from 'typeorm';
 import { queryRows } from '@app/common/adapter/persistence/query-rows';
 import { Money } from '@app/common/domain/money';
 import { UserAccountRepository } from '../../../application/port/out/user-account.repository';
-import { BalanceLimitExceededError, PaidSeat, UserAccount } from '../../../domain/user-account';
+import { BalanceLimitExceededError, BookedSeat, UserAccount } from '../../../domain/user-account';
 import { UserEntity } from './user.entity';
 
-interface PaidSeatRow {
+interface BookedSeatRow {
   id: string;
   seat_number: number;
   book_success_at: Date;
@@ -55,8 +55,8 @@ export class TypeOrmUserAccountRepository extends UserAccountRepository {
     }
   }
 
-  async findPaidSeats(userId: string): Promise<PaidSeat[]> {
-    const rows: PaidSeatRow[] = await this.txHost.tx.query(
+  async findPaidSeats(userId: string): Promise<BookedSeat[]> {
+    const rows: BookedSeatRow[] = await this.txHost.tx.query(
       `SELECT s.id, s.seat_number, i.book_success_at,
               p.id AS performance_id, p.performance_datetime,
               c.id AS concert_id, c.name AS concert_name
