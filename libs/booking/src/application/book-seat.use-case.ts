@@ -3,7 +3,6 @@ import { TransactionRunner } from '@app/common/application/transaction-runner';
 import { AppConfig } from '@app/common/config/app-config';
 import { Clock } from '@app/common/domain/clock';
 import {
-  BookingTokenInvalidError,
   isBookingRefusal,
   PerformanceSeatNotFoundError,
   PerformanceStartedError,
@@ -11,6 +10,7 @@ import {
   SeatHeldByOtherError,
   UserHasReservationError,
 } from '../domain/booking-errors';
+import { TokenInvalidError } from '@app/queue/domain/queue-token';
 import { holdExpiry, liveHoldOf, SeatHold } from '../domain/seat-hold';
 import { isSoldSeat } from '../domain/sold-seat.rule';
 import { BookLogRepository } from './port/out/book-log.repository';
@@ -112,6 +112,6 @@ export class BookSeatUseCase {
    * commits before this check (401) or waits for the booking to commit.
    */
   private async assertTokenActive(token: string, now: Date): Promise<void> {
-    if (!(await this.tokens.lockIfActive(token, now))) throw new BookingTokenInvalidError();
+    if (!(await this.tokens.lockIfActive(token, now))) throw new TokenInvalidError();
   }
 }
