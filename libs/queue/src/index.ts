@@ -4,5 +4,6 @@ export * from './domain/admission-policy';
 export * from './application/authorize-queue-token.use-case';
 export * from './application/admit-queued-tokens.use-case';
 export * from './application/get-queue-status.use-case';
-export * from './adapter/in/http/queue-token.guard';
+export { CurrentQueueToken } from './adapter/in/http/queue-token.guard';
+export * from './adapter/in/http/queue-token-required.decorator';
 export * from './application/token-info-streams';
