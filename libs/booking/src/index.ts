@@ -4,3 +4,4 @@ export * from './domain/book-attempt-result';
 export * from './domain/booking-errors';
 export * from './application/book-seat.use-case';
 export * from './application/release-lapsed-holds.use-case';
+export * from './adapter/out/persistence/hold-gauges.sql';

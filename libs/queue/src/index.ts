@@ -7,3 +7,4 @@ export * from './application/get-queue-status.use-case';
 export { CurrentQueueToken } from './adapter/in/http/queue-token.guard';
 export * from './adapter/in/http/queue-token-required.decorator';
 export * from './application/token-info-streams';
+export * from './adapter/out/persistence/queue-gauges.sql';

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../data-source-options';
 
 /** Fixed ids, so that the README can name them. */
 export const DEMO_USER_IDS = [
@@ -66,4 +67,15 @@ export async function seedDemoData(dataSource: DataSource, now = new Date()): Pr
     }
     return [...DEMO_USER_IDS];
   });
+}
+
+/** seedDemoData on its own short-lived connection to `databaseUrl`; true when it seeded. */
+export async function seedDemoDatabase(databaseUrl: string): Promise<boolean> {
+  const dataSource = new DataSource({ ...dataSourceOptions(databaseUrl, 1), logging: false });
+  await dataSource.initialize();
+  try {
+    return (await seedDemoData(dataSource)).length > 0;
+  } finally {
+    await dataSource.destroy();
+  }
 }

@@ -1,15 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '@app/common/domain/clock';
-import { liveHoldSql } from '@app/booking/domain/live-hold.rule';
-import { activeTokenSql } from '@app/queue/domain/active-token.rule';
-
-export interface TicketingSnapshot {
-  queueWaiting: number;
-  queueActive: number;
-  seatHoldsLive: number;
-  payments: number;
-}
+import { holdGaugeColumnsSql } from '@app/booking';
+import { paymentGaugeColumnsSql } from '@app/payment';
+import { queueGaugeColumnsSql } from '@app/queue';
+import { TicketingSnapshot, TicketingSnapshotReader } from './ticketing-snapshot.reader';
 
 /**
  * How long PostgreSQL may run the snapshot statement before it cancels it (statement_timeout,
@@ -24,15 +19,19 @@ export const SNAPSHOT_SQL_TAG = '/* ticketing_metrics_snapshot */';
  * The business gauges, read in one statement on one pool connection, inside a transaction
  * whose `SET LOCAL statement_timeout` makes PostgreSQL itself cancel the statement past
  * SNAPSHOT_STATEMENT_TIMEOUT_MS (a timer in Node would leave it running and its connection
- * taken). Each count runs on a partial index (waiting, active, open holds) or a primary key.
- * Called at most once per interval by TicketingGauges, never once per scrape.
+ * taken). The statement is assembled from each owner's count (queue, booking, payment: see
+ * the ownership table in the README), so that no SQL about a table is written outside the
+ * context that owns it; it runs outside the ambient transaction on purpose. Called at most
+ * once per interval by the metrics' TicketingGauges, never once per scrape.
  */
 @Injectable()
-export class TicketingSnapshotReader {
+export class TypeOrmTicketingSnapshotReader extends TicketingSnapshotReader {
   constructor(
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    super();
+  }
 
   async read(): Promise<TicketingSnapshot> {
     const runner = this.dataSource.createQueryRunner();
@@ -42,11 +41,9 @@ export class TicketingSnapshotReader {
       await runner.query(`SET LOCAL statement_timeout = ${SNAPSHOT_STATEMENT_TIMEOUT_MS}`);
       const [row] = (await runner.query(
         `${SNAPSHOT_SQL_TAG} SELECT
-           (SELECT count(*) FROM user_queue_tokens WHERE status = 'IN_QUEUE')::int AS waiting,
-           (SELECT count(*) FROM user_queue_tokens WHERE ${activeTokenSql('', '$1')})::int AS active,
-           (SELECT count(*) FROM performance_seat_book_info
-             WHERE ${liveHoldSql('', '$1')})::int AS holds,
-           (SELECT count(*) FROM payments)::int AS payments`,
+           ${queueGaugeColumnsSql('$1')},
+           ${holdGaugeColumnsSql('$1')},
+           ${paymentGaugeColumnsSql()}`,
         [this.clock.now()],
       )) as { waiting: number; active: number; holds: number; payments: number }[];
       await runner.commitTransaction();
