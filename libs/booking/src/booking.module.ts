@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { QueueModule } from '@app/queue/queue.module';
+import { QueueModule } from '@app/queue';
 import { BookSeatUseCase } from './application/book-seat.use-case';
 import { BookLogRepository } from './application/port/out/book-log.repository';
 import { BookingTokenRepository } from './application/port/out/booking-token.repository';

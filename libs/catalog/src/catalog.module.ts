@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { QueueModule } from '@app/queue/queue.module';
+import { QueueModule } from '@app/queue';
 import { CreateConcertUseCase } from './application/create-concert.use-case';
 import { CreatePerformanceUseCase } from './application/create-performance.use-case';
 import { ListBookablePerformancesUseCase } from './application/list-bookable-performances.use-case';

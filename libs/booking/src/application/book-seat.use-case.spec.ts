@@ -8,7 +8,7 @@ import {
   SeatHeldByOtherError,
   UserHasReservationError,
 } from '../domain/booking-errors';
-import { TokenInvalidError } from '@app/queue/domain/queue-token';
+import { TokenInvalidError } from '@app/queue/domain';
 import { SeatHold, SeatHoldState } from '../domain/seat-hold';
 import { BookSeatUseCase } from './book-seat.use-case';
 import { BookAttempt, BookLogRepository } from './port/out/book-log.repository';

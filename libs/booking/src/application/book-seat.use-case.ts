@@ -10,7 +10,7 @@ import {
   SeatHeldByOtherError,
   UserHasReservationError,
 } from '../domain/booking-errors';
-import { TokenInvalidError } from '@app/queue/domain/queue-token';
+import { TokenInvalidError } from '@app/queue/domain';
 import { holdExpiry, liveHoldOf, SeatHold } from '../domain/seat-hold';
 import { isSoldSeat } from '../domain/sold-seat.rule';
 import { BookLogRepository } from './port/out/book-log.repository';

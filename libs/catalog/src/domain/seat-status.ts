@@ -1,5 +1,4 @@
-import { isLiveHold, liveHoldSql } from '@app/booking/domain/live-hold.rule';
-import { isSoldSeat, soldSeatSql } from '@app/booking/domain/sold-seat.rule';
+import { isLiveHold, isSoldSeat, liveHoldSql, soldSeatSql } from '@app/booking/domain';
 
 export type SeatStatus = 'AVAILABLE' | 'HELD' | 'BOOKED';
 

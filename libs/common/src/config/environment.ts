@@ -12,7 +12,7 @@ import {
   MinLength,
   validateSync,
 } from 'class-validator';
-import { MAX_QUEUE_SETTING } from '@app/queue/domain/admission-policy';
+import { MAX_QUEUE_SETTING } from '@app/queue/domain';
 
 const toBoolean = ({ value }: { value: unknown }): unknown => {
   if (typeof value !== 'string') return value;

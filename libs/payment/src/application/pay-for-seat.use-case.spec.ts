@@ -6,8 +6,8 @@ import {
   PerformanceStartedError,
   SeatAlreadyBookedError,
   SeatHeldByOtherError,
-} from '@app/booking/domain/booking-errors';
-import { TokenInvalidError } from '@app/queue/domain/queue-token';
+} from '@app/booking/domain';
+import { TokenInvalidError } from '@app/queue/domain';
 import {
   InsufficientBalanceError,
   QueueExpiredError,

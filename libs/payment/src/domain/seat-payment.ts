@@ -1,6 +1,5 @@
 import { Money } from '@app/common/domain/money';
-import { HoldFacts, isLiveHold } from '@app/booking/domain/live-hold.rule';
-import { isSoldSeat } from '@app/booking/domain/sold-seat.rule';
+import { HoldFacts, isLiveHold, isSoldSeat } from '@app/booking/domain';
 
 /** A seat as payment sees it once it is locked: what it costs, who owns it, who holds it. */
 export interface PayableSeat {

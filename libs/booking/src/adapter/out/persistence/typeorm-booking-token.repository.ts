@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { queryRows } from '@app/common/adapter/persistence/query-rows';
-import { activeTokenSql } from '@app/queue/domain/active-token.rule';
+import { activeTokenSql } from '@app/queue/domain';
 import { BookingTokenRepository } from '../../../application/port/out/booking-token.repository';
 
 @Injectable()

@@ -4,8 +4,8 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { queryRows } from '@app/common/adapter/persistence/query-rows';
 import { Money } from '@app/common/domain/money';
 import { NewPayment, PaymentRepository } from '../../../application/port/out/payment.repository';
-import { SeatAlreadyBookedError } from '@app/booking/domain/booking-errors';
-import { TokenInvalidError } from '@app/queue/domain/queue-token';
+import { SeatAlreadyBookedError } from '@app/booking/domain';
+import { TokenInvalidError } from '@app/queue/domain';
 import { Payment } from '../../../domain/seat-payment';
 
 interface PaymentRow {
