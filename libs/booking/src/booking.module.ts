@@ -8,7 +8,7 @@ import { ReleaseLapsedHoldsUseCase } from './application/release-lapsed-holds.us
 import { SeatBookingController } from './adapter/in/http/seat-booking.controller';
 import { HoldReleaseJob } from './adapter/in/schedule/hold-release.job';
 import { TypeOrmBookLogRepository } from './adapter/out/persistence/typeorm-book-log.repository';
-import { TypeOrmBookingTokenRepository } from './adapter/out/persistence/typeorm-booking-token.repository';
+import { QueueBookingTokenAdapter } from './adapter/out/queue/queue-booking-token.adapter';
 import { TypeOrmSeatHoldRepository } from './adapter/out/persistence/typeorm-seat-hold.repository';
 
 /** Seat holds: booking a seat for a queue token, and releasing lapsed holds. */
@@ -21,7 +21,7 @@ import { TypeOrmSeatHoldRepository } from './adapter/out/persistence/typeorm-sea
     HoldReleaseJob,
     { provide: SeatHoldRepository, useClass: TypeOrmSeatHoldRepository },
     { provide: BookLogRepository, useClass: TypeOrmBookLogRepository },
-    { provide: BookingTokenRepository, useClass: TypeOrmBookingTokenRepository },
+    { provide: BookingTokenRepository, useClass: QueueBookingTokenAdapter },
   ],
   exports: [ReleaseLapsedHoldsUseCase],
 })

@@ -8,3 +8,4 @@ export { CurrentQueueToken } from './adapter/in/http/queue-token.guard';
 export * from './adapter/in/http/queue-token-required.decorator';
 export * from './application/token-info-streams';
 export * from './adapter/out/persistence/queue-gauges.sql';
+export * from './application/queue-token-sessions.service';

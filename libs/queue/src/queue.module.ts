@@ -9,6 +9,9 @@ import { QueueLineRepository } from './application/port/out/queue-line.repositor
 import { QueueSettingsRepository } from './application/port/out/queue-settings.repository';
 import { QueueTokenRepository } from './application/port/out/queue-token.repository';
 import { UserDirectoryRepository } from './application/port/out/user-directory.repository';
+import { QueueTokenSessions } from './application/queue-token-sessions.service';
+import { TokenSessionRepository } from './application/port/out/token-session.repository';
+import { TypeOrmTokenSessionRepository } from './adapter/out/persistence/typeorm-token-session.repository';
 import { UpdateQueueSettingsUseCase } from './application/update-queue-settings.use-case';
 import { LineSnapshotService } from './application/line-snapshot.service';
 import { WaitingTokenCache } from './application/waiting-token-cache';
@@ -54,6 +57,8 @@ import { TypeOrmUserDirectoryRepository } from './adapter/out/persistence/typeor
     { provide: QueueLineRepository, useClass: TypeOrmQueueLineRepository },
     { provide: QueueSettingsRepository, useClass: TypeOrmQueueSettingsRepository },
     { provide: UserDirectoryRepository, useClass: TypeOrmUserDirectoryRepository },
+    QueueTokenSessions,
+    { provide: TokenSessionRepository, useClass: TypeOrmTokenSessionRepository },
   ],
   exports: [
     QueueTokenGuard,
@@ -62,6 +67,7 @@ import { TypeOrmUserDirectoryRepository } from './adapter/out/persistence/typeor
     GetTokenInfoUseCase,
     LineSnapshotService,
     TokenInfoStreamHub,
+    QueueTokenSessions,
   ],
 })
 export class QueueModule {}

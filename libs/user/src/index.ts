@@ -1,1 +1,2 @@
 export * from './user.module';
+export * from './application/balance-payments.service';

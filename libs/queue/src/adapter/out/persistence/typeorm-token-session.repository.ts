@@ -2,13 +2,27 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { queryRows } from '@app/common/adapter/persistence/query-rows';
-import { activeTokenSql } from '@app/queue/domain';
-import { PayingTokenRepository } from '../../../application/port/out/paying-token.repository';
+import { TokenSessionRepository } from '../../../application/port/out/token-session.repository';
+import { activeTokenSql } from '../../../domain/active-token.rule';
 
 @Injectable()
-export class TypeOrmPayingTokenRepository extends PayingTokenRepository {
+export class TypeOrmTokenSessionRepository extends TokenSessionRepository {
   constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {
     super();
+  }
+
+  async lockIfActive(token: string, now: Date): Promise<boolean> {
+    // FOR SHARE conflicts with the row lock of the payment's UPDATE (status, expired_at): if
+    // that payment has not committed yet, this waits for it and then re-checks the WHERE on
+    // the row it committed. (FOR KEY SHARE would not wait: the UPDATE changes no key column.)
+    const rows = await queryRows(
+      this.txHost.tx,
+      `SELECT 1 FROM user_queue_tokens
+        WHERE token = $1 AND ${activeTokenSql('', '$2')}
+          FOR SHARE`,
+      [token, now],
+    );
+    return rows.length === 1;
   }
 
   async expireAfterPayment(tokenId: number, at: Date): Promise<boolean> {

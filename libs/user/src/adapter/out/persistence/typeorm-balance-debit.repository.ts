@@ -3,10 +3,10 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { queryRows } from '@app/common/adapter/persistence/query-rows';
 import { Money } from '@app/common/domain/money';
-import { BuyerBalanceRepository } from '../../../application/port/out/buyer-balance.repository';
+import { BalanceDebitRepository } from '../../../application/port/out/balance-debit.repository';
 
 @Injectable()
-export class TypeOrmBuyerBalanceRepository extends BuyerBalanceRepository {
+export class TypeOrmBalanceDebitRepository extends BalanceDebitRepository {
   constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {
     super();
   }
@@ -25,7 +25,8 @@ export class TypeOrmBuyerBalanceRepository extends BuyerBalanceRepository {
   }
 
   async appendPayment(userId: string, amount: Money, paymentId: number, at: Date): Promise<void> {
-    await this.txHost.tx.query(
+    await queryRows(
+      this.txHost.tx,
       `INSERT INTO balance_ledger (user_id, kind, amount, payment_id, created_at)
        VALUES ($1, 'PAYMENT', $2, $3, $4)`,
       [userId, amount.negate().toString(), paymentId, at],
