@@ -5,6 +5,9 @@ import { BookLogRepository } from './application/port/out/book-log.repository';
 import { BookingTokenRepository } from './application/port/out/booking-token.repository';
 import { SeatHoldRepository } from './application/port/out/seat-hold.repository';
 import { ReleaseLapsedHoldsUseCase } from './application/release-lapsed-holds.use-case';
+import { SeatSaleRepository } from './application/port/out/seat-sale.repository';
+import { SeatSales } from './application/seat-sales.service';
+import { TypeOrmSeatSaleRepository } from './adapter/out/persistence/typeorm-seat-sale.repository';
 import { SeatBookingController } from './adapter/in/http/seat-booking.controller';
 import { HoldReleaseJob } from './adapter/in/schedule/hold-release.job';
 import { TypeOrmBookLogRepository } from './adapter/out/persistence/typeorm-book-log.repository';
@@ -22,7 +25,9 @@ import { TypeOrmSeatHoldRepository } from './adapter/out/persistence/typeorm-sea
     { provide: SeatHoldRepository, useClass: TypeOrmSeatHoldRepository },
     { provide: BookLogRepository, useClass: TypeOrmBookLogRepository },
     { provide: BookingTokenRepository, useClass: QueueBookingTokenAdapter },
+    SeatSales,
+    { provide: SeatSaleRepository, useClass: TypeOrmSeatSaleRepository },
   ],
-  exports: [ReleaseLapsedHoldsUseCase],
+  exports: [ReleaseLapsedHoldsUseCase, SeatSales],
 })
 export class BookingModule {}

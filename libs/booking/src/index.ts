@@ -5,3 +5,4 @@ export * from './domain/booking-errors';
 export * from './application/book-seat.use-case';
 export * from './application/release-lapsed-holds.use-case';
 export * from './adapter/out/persistence/hold-gauges.sql';
+export * from './application/seat-sales.service';

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { BookingModule } from '@app/booking';
 import { QueueModule } from '@app/queue';
 import { UserModule } from '@app/user';
 import { UserBuyerBalanceAdapter } from './adapter/out/user/user-buyer-balance.adapter';
@@ -8,17 +9,17 @@ import { PayableSeatRepository } from './application/port/out/payable-seat.repos
 import { PayingTokenRepository } from './application/port/out/paying-token.repository';
 import { PaymentRepository } from './application/port/out/payment.repository';
 import { PaymentController } from './adapter/in/http/payment.controller';
-import { TypeOrmPayableSeatRepository } from './adapter/out/persistence/typeorm-payable-seat.repository';
+import { BookingPayableSeatAdapter } from './adapter/out/booking/booking-payable-seat.adapter';
 import { QueuePayingTokenAdapter } from './adapter/out/queue/queue-paying-token.adapter';
 import { TypeOrmPaymentRepository } from './adapter/out/persistence/typeorm-payment.repository';
 
 /** Checkout: pays for a held seat with the prepaid balance and ends the queue session. */
 @Module({
-  imports: [QueueModule, UserModule],
+  imports: [QueueModule, UserModule, BookingModule],
   controllers: [PaymentController],
   providers: [
     PayForSeatUseCase,
-    { provide: PayableSeatRepository, useClass: TypeOrmPayableSeatRepository },
+    { provide: PayableSeatRepository, useClass: BookingPayableSeatAdapter },
     { provide: BuyerBalanceRepository, useClass: UserBuyerBalanceAdapter },
     { provide: PaymentRepository, useClass: TypeOrmPaymentRepository },
     { provide: PayingTokenRepository, useClass: QueuePayingTokenAdapter },

@@ -6,3 +6,4 @@
 export * from './live-hold.rule';
 export * from './sold-seat.rule';
 export * from './booking-errors';
+export * from './seat-sale';

@@ -1,18 +1,8 @@
 import { Money } from '@app/common/domain/money';
-import { HoldFacts, isLiveHold, isSoldSeat } from '@app/booking/domain';
+import { isLiveHold, isSoldSeat, SeatForSale } from '@app/booking/domain';
 
-/** A seat as payment sees it once it is locked: what it costs, who owns it, who holds it. */
-export interface PayableSeat {
-  id: number;
-  performanceId: number;
-  seatNumber: number;
-  price: Money;
-  booked: boolean;
-  /** When the seat's performance starts: nothing can be paid for from then on. */
-  performanceDatetime: Date;
-  /** The seat's one book-info row: its current (or last) hold, or its sale. */
-  hold: HoldFacts & { userId: string | null };
-}
+/** A seat as payment sees it once it is locked: booking's seat for sale. */
+export type PayableSeat = SeatForSale;
 
 /** The token a payment is made with; its value is the payment's idempotency key. */
 export interface Payer {

@@ -3,8 +3,9 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { queryRows } from '@app/common/adapter/persistence/query-rows';
 import { Money } from '@app/common/domain/money';
-import { PayableSeatRepository } from '../../../application/port/out/payable-seat.repository';
-import { PayableSeat } from '../../../domain/seat-payment';
+import { SeatSaleRepository } from '../../../application/port/out/seat-sale.repository';
+import { BookAttemptResult } from '../../../domain/book-attempt-result';
+import { SeatForSale } from '../../../domain/seat-sale';
 
 interface HoldRow {
   token: string | null;
@@ -22,13 +23,18 @@ interface SeatRow {
   performance_datetime: Date;
 }
 
+/** The log results of an attempt that won or renewed the hold. */
+const WON_RESULTS = (['HELD', 'ALREADY_HELD'] as const satisfies readonly BookAttemptResult[])
+  .map((result) => `'${result}'`)
+  .join(', ');
+
 @Injectable()
-export class TypeOrmPayableSeatRepository extends PayableSeatRepository {
+export class TypeOrmSeatSaleRepository extends SeatSaleRepository {
   constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {
     super();
   }
 
-  async lockForPayment(seatId: number): Promise<PayableSeat | null> {
+  async lockForPayment(seatId: number): Promise<SeatForSale | null> {
     // Book-info first: it is the row holds, releases and payments all contend on; one fixed
     // order (book-info, seat, user, token) keeps concurrent payments from deadlocking.
     const holds = await queryRows<HoldRow>(
@@ -76,7 +82,7 @@ export class TypeOrmPayableSeatRepository extends PayableSeatRepository {
     const rows = await queryRows(
       this.txHost.tx,
       `SELECT 1 FROM performance_seat_book_logs
-        WHERE token = $1 AND performance_seat_id = $2 AND result IN ('HELD', 'ALREADY_HELD')
+        WHERE token = $1 AND performance_seat_id = $2 AND result IN (${WON_RESULTS})
         LIMIT 1`,
       [token, seatId],
     );
