@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { BookingModule } from '@app/booking';
 import { QueueModule } from '@app/queue';
 import { CreateConcertUseCase } from './application/create-concert.use-case';
 import { CreatePerformanceUseCase } from './application/create-performance.use-case';
@@ -14,7 +15,7 @@ import { TypeOrmPerformanceRepository } from './adapter/out/persistence/typeorm-
 
 /** The catalog: concerts, their dates and seat maps, and the admin's way to add them. */
 @Module({
-  imports: [QueueModule],
+  imports: [QueueModule, BookingModule],
   controllers: [CatalogController, AdminConcertsController],
   providers: [
     ListConcertsUseCase,

@@ -7,3 +7,4 @@ export * from './live-hold.rule';
 export * from './sold-seat.rule';
 export * from './booking-errors';
 export * from './seat-sale';
+export * from './seat-status';

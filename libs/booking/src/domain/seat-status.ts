@@ -1,4 +1,5 @@
-import { isLiveHold, isSoldSeat, liveHoldSql, soldSeatSql } from '@app/booking/domain';
+import { isLiveHold, liveHoldSql } from './live-hold.rule';
+import { isSoldSeat, soldSeatSql } from './sold-seat.rule';
 
 export type SeatStatus = 'AVAILABLE' | 'HELD' | 'BOOKED';
 
@@ -12,8 +13,8 @@ export interface SeatFacts {
 
 /**
  * BOOKED once sold; HELD while someone's hold is live; AVAILABLE otherwise, including a
- * lapsed hold the release job has not cleared yet. Both rules are booking's (the sold seat
- * and the live hold); the catalog only names the outcome.
+ * lapsed hold the release job has not cleared yet: the two seat rules (sold seat, live hold)
+ * combined, for the catalog's seat map and counts. availableSeatSql is its SQL twin.
  */
 export function seatStatus(facts: SeatFacts, now: Date): SeatStatus {
   if (isSoldSeat(facts)) return 'BOOKED';
