@@ -104,12 +104,13 @@ module.exports = {
       },
     },
     {
-      name: 'context-barrel-into-kernel-only-for-read-model',
-      comment: "Only the database lib's metrics read model may load a context's index.ts.",
+      name: 'kernel-loads-no-context-module',
+      comment:
+        "The kernel never loads a context's index.ts (its Nest module), except the database lib's metrics read model and demo seed, which use the owners' exported SQL.",
       severity: 'error',
       from: {
         path: '^libs/(common|database)/src/',
-        pathNot: '^libs/database/src/ticketing-snapshot/',
+        pathNot: '^libs/database/src/(ticketing-snapshot|seed)/',
       },
       to: { path: '^libs/(user|queue|catalog|booking|payment)/src/index\\.ts$' },
     },

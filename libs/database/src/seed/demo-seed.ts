@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { CREATE_SEATS_SQL } from '@app/booking';
 import { dataSourceOptions } from '../data-source-options';
 
 /** Fixed ids, so that the README can name them. */
@@ -54,15 +55,11 @@ export async function seedDemoData(dataSource: DataSource, now = new Date()): Pr
            VALUES ($1, $2, $3, $4) RETURNING id`,
           [concertId, at, SEATS_PER_PERFORMANCE, concert.price],
         );
-        await manager.query(
-          `WITH seats AS (
-             INSERT INTO performance_seats (concert_performance_id, seat_number, price)
-             SELECT $1, n, $2 FROM generate_series(1, $3::int) AS n
-             RETURNING id
-           )
-           INSERT INTO performance_seat_book_info (performance_seat_id) SELECT id FROM seats`,
-          [performanceId, concert.price, SEATS_PER_PERFORMANCE],
-        );
+        await manager.query(CREATE_SEATS_SQL, [
+          performanceId,
+          concert.price,
+          SEATS_PER_PERFORMANCE,
+        ]);
       }
     }
     return [...DEMO_USER_IDS];
