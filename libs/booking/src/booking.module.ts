@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { QueueModule } from '@app/queue';
+import { BookingLookupsModule } from './booking-lookups.module';
 import { BookSeatUseCase } from './application/book-seat.use-case';
 import { BookLogRepository } from './application/port/out/book-log.repository';
 import { BookingTokenRepository } from './application/port/out/booking-token.repository';
@@ -19,7 +20,7 @@ import { TypeOrmSeatHoldRepository } from './adapter/out/persistence/typeorm-sea
 
 /** Seat holds: booking a seat for a queue token, and releasing lapsed holds. */
 @Module({
-  imports: [QueueModule],
+  imports: [QueueModule, BookingLookupsModule],
   controllers: [SeatBookingController],
   providers: [
     BookSeatUseCase,

@@ -9,3 +9,5 @@ export * from './adapter/in/http/queue-token-required.decorator';
 export * from './application/token-info-streams';
 export * from './adapter/out/persistence/queue-gauges.sql';
 export * from './application/queue-token-sessions.service';
+export * from './application/port/out/token-payment-lookup';
+export * from './application/port/out/token-hold-lookup';

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { UserModule } from '@app/user';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AdmitQueuedTokensUseCase } from './application/admit-queued-tokens.use-case';
 import { AuthorizeQueueTokenUseCase } from './application/authorize-queue-token.use-case';
@@ -33,10 +34,10 @@ import { QueueTokenEntity } from './adapter/out/persistence/queue-token.entity';
 import { TypeOrmQueueLineRepository } from './adapter/out/persistence/typeorm-queue-line.repository';
 import { TypeOrmQueueSettingsRepository } from './adapter/out/persistence/typeorm-queue-settings.repository';
 import { TypeOrmQueueTokenRepository } from './adapter/out/persistence/typeorm-queue-token.repository';
-import { TypeOrmUserDirectoryRepository } from './adapter/out/persistence/typeorm-user-directory.repository';
+import { UserDirectoryAdapter } from './adapter/out/user/user-directory.adapter';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([QueueTokenEntity])],
+  imports: [TypeOrmModule.forFeature([QueueTokenEntity]), UserModule],
   controllers: [QueueTokensController, QueueEventsController, AdminQueueController],
   providers: [
     AuthorizeQueueTokenUseCase,
@@ -56,7 +57,7 @@ import { TypeOrmUserDirectoryRepository } from './adapter/out/persistence/typeor
     { provide: QueueTokenRepository, useClass: TypeOrmQueueTokenRepository },
     { provide: QueueLineRepository, useClass: TypeOrmQueueLineRepository },
     { provide: QueueSettingsRepository, useClass: TypeOrmQueueSettingsRepository },
-    { provide: UserDirectoryRepository, useClass: TypeOrmUserDirectoryRepository },
+    { provide: UserDirectoryRepository, useClass: UserDirectoryAdapter },
     QueueTokenSessions,
     { provide: TokenSessionRepository, useClass: TypeOrmTokenSessionRepository },
   ],

@@ -1,2 +1,3 @@
 export * from './user.module';
 export * from './application/balance-payments.service';
+export * from './application/user-directory.service';

@@ -4,6 +4,7 @@ import { ChargeBalanceUseCase } from './application/charge-balance.use-case';
 import { CreateUserUseCase } from './application/create-user.use-case';
 import { GetUserProfileUseCase } from './application/get-user-profile.use-case';
 import { BalancePayments } from './application/balance-payments.service';
+import { UserDirectory } from './application/user-directory.service';
 import { BalanceDebitRepository } from './application/port/out/balance-debit.repository';
 import { BalanceLedgerRepository } from './application/port/out/balance-ledger.repository';
 import { UserAccountRepository } from './application/port/out/user-account.repository';
@@ -25,8 +26,9 @@ import { UserEntity } from './adapter/out/persistence/user.entity';
     { provide: UserAccountRepository, useClass: TypeOrmUserAccountRepository },
     { provide: BalanceLedgerRepository, useClass: TypeOrmBalanceLedgerRepository },
     BalancePayments,
+    UserDirectory,
     { provide: BalanceDebitRepository, useClass: TypeOrmBalanceDebitRepository },
   ],
-  exports: [BalancePayments],
+  exports: [BalancePayments, UserDirectory],
 })
 export class UserModule {}

@@ -8,6 +8,8 @@ import {
   QueueTokenRepository,
   TokenSeatHold,
 } from '../../../application/port/out/queue-token.repository';
+import { TokenHoldLookup } from '../../../application/port/out/token-hold-lookup';
+import { TokenPaymentLookup } from '../../../application/port/out/token-payment-lookup';
 import { overdueTokenSql } from '../../../domain/active-token.rule';
 import { QueueToken, TokenStatus } from '../../../domain/queue-token';
 import { LineShape } from '../../../domain/waiting-line';
@@ -22,14 +24,6 @@ interface TokenRow {
   created_at: Date;
   last_seen_at: Date;
   activated_at: Date | null;
-  expires_at: Date | null;
-}
-
-interface SeatHoldRow {
-  id: string;
-  performance_seat_id: string;
-  book_attempt_at: Date | null;
-  book_success_at: Date | null;
   expires_at: Date | null;
 }
 
@@ -71,26 +65,13 @@ export const JOIN_LINE_SQL = `WITH live AS (
      SELECT chosen.*, ${LINE_SHAPE_COLUMNS}
        FROM (SELECT *, true AS created FROM fresh UNION ALL SELECT *, false FROM live) AS chosen`;
 
-/**
- * A token's current hold (the seat's row still carries it), or else its last hold as the
- * booking log remembers it once the release job cleared the row: the latest first.
- */
-export const SEAT_HOLD_BY_TOKEN_SQL = `SELECT * FROM (
-       SELECT id, performance_seat_id, book_attempt_at, book_success_at, expires_at, 0 AS source
-         FROM performance_seat_book_info
-        WHERE token = $1
-       UNION ALL
-       SELECT b.id, l.performance_seat_id, l.created_at, NULL, NULL, 1
-         FROM performance_seat_book_logs l
-         JOIN performance_seat_book_info b ON b.performance_seat_id = l.performance_seat_id
-        WHERE l.token = $1 AND l.result = 'HELD'
-     ) AS holds
-     ORDER BY book_attempt_at DESC NULLS LAST, source, id DESC
-     LIMIT 1`;
-
 @Injectable()
 export class TypeOrmQueueTokenRepository extends QueueTokenRepository {
-  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly payments: TokenPaymentLookup,
+    private readonly holds: TokenHoldLookup,
+  ) {
     super();
   }
 
@@ -104,13 +85,9 @@ export class TypeOrmQueueTokenRepository extends QueueTokenRepository {
     return row ? fromRow(row) : null;
   }
 
-  async hasPayment(token: string): Promise<boolean> {
-    const rows = await queryRows(
-      this.txHost.tx,
-      'SELECT 1 FROM payments WHERE token = $1 LIMIT 1',
-      [token],
-    );
-    return rows.length > 0;
+  /** Asked of the payment context, which owns `payments`. */
+  hasPayment(token: string): Promise<boolean> {
+    return this.payments.hasPayment(token);
   }
 
   async joinLine(token: NewQueueToken): Promise<JoinedLine | null> {
@@ -176,16 +153,9 @@ export class TypeOrmQueueTokenRepository extends QueueTokenRepository {
     );
   }
 
-  async findSeatHold(token: string): Promise<TokenSeatHold | null> {
-    const [row] = await queryRows<SeatHoldRow>(this.txHost.tx, SEAT_HOLD_BY_TOKEN_SQL, [token]);
-    if (!row) return null;
-    return {
-      id: Number(row.id),
-      performanceSeatId: Number(row.performance_seat_id),
-      bookAttemptAt: row.book_attempt_at,
-      bookSuccessAt: row.book_success_at,
-      expiresAt: row.expires_at,
-    };
+  /** Asked of the booking context, which owns the seat tables. */
+  findSeatHold(token: string): Promise<TokenSeatHold | null> {
+    return this.holds.findSeatHold(token);
   }
 }
 

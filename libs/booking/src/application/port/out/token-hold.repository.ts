@@ -1,0 +1,15 @@
+/** A token's hold, as booking's tables remember it. */
+export interface HoldOfToken {
+  /** The seat's book-info row id. */
+  id: number;
+  performanceSeatId: number;
+  bookAttemptAt: Date | null;
+  bookSuccessAt: Date | null;
+  /** Null when only the booking log remembers the hold (the release job cleared the row). */
+  expiresAt: Date | null;
+}
+
+export abstract class TokenHoldRepository {
+  /** The token's current hold, or else its last one from the log; the latest first. */
+  abstract latestOf(token: string): Promise<HoldOfToken | null>;
+}
