@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { CREATE_SEATS_SQL } from '@app/booking';
+import { ADVISORY_LOCKS } from '../advisory-locks';
 import { dataSourceOptions } from '../data-source-options';
 
 /** Fixed ids, so that the README can name them. */
@@ -27,7 +28,7 @@ const CONCERTS: { name: string; price: string; dayOffsets: number[] }[] = [
 export async function seedDemoData(dataSource: DataSource, now = new Date()): Promise<string[]> {
   return dataSource.transaction(async (manager) => {
     // Two instances starting together must not both seed.
-    await manager.query('SELECT pg_advisory_xact_lock(7310002)');
+    await manager.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.demoSeed]);
     const [{ count }] = await manager.query('SELECT count(*)::int AS count FROM concerts');
     if (count > 0) return [];
 

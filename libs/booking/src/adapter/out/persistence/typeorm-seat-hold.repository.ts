@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { ADVISORY_LOCKS } from '@app/database/advisory-locks';
 import { queryRows } from '@app/common/adapter/persistence/query-rows';
 import {
   BookableSeat,
@@ -8,9 +9,6 @@ import {
 } from '../../../application/port/out/seat-hold.repository';
 import { lapsedHoldSql, liveHoldSql } from '../../../domain/live-hold.rule';
 import { SeatHold, SeatHoldState } from '../../../domain/seat-hold';
-
-/** Namespace of the per-user advisory locks (the two-key form, apart from any bigint key). */
-const USER_LOCK_NAMESPACE = 7_310_010;
 
 interface HoldRow {
   performance_seat_id: string;
@@ -72,8 +70,8 @@ export class TypeOrmSeatHoldRepository extends SeatHoldRepository {
 
   async lockUser(userId: string): Promise<void> {
     // hashtext is 32-bit: two users may share a key, which only makes them take turns.
-    await this.txHost.tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
-      USER_LOCK_NAMESPACE,
+    await queryRows(this.txHost.tx, 'SELECT pg_advisory_xact_lock($1, hashtext($2))', [
+      ADVISORY_LOCKS.bookingUserClass,
       userId,
     ]);
   }

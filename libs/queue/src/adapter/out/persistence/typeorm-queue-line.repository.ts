@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { ADVISORY_LOCKS } from '@app/database/advisory-locks';
 import { queryRows } from '@app/common/adapter/persistence/query-rows';
 import {
   QueueLineRepository,
@@ -8,7 +9,6 @@ import {
 } from '../../../application/port/out/queue-line.repository';
 import { activeTokenSql, overdueTokenSql } from '../../../domain/active-token.rule';
 import { ZoneMark } from '../../../domain/waiting-line';
-import { ADMISSION_LOCK } from './queue-advisory-locks';
 import { HEAD_OF_LINE_SQL } from './typeorm-queue-token.repository';
 
 @Injectable()
@@ -21,7 +21,7 @@ export class TypeOrmQueueLineRepository extends QueueLineRepository {
     const [row] = await queryRows<{ locked: boolean }>(
       this.txHost.tx,
       'SELECT pg_try_advisory_xact_lock($1::int, $2::int) AS locked',
-      [ADMISSION_LOCK.classId, ADMISSION_LOCK.objectId],
+      [ADVISORY_LOCKS.queueAdmission.classId, ADVISORY_LOCKS.queueAdmission.objectId],
     );
     return row.locked;
   }

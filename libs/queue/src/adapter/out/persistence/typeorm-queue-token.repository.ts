@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { ADVISORY_LOCKS } from '@app/database/advisory-locks';
 import { queryRows } from '@app/common/adapter/persistence/query-rows';
 import {
   JoinedLine,
@@ -13,7 +14,6 @@ import { TokenPaymentLookup } from '../../../application/port/out/token-payment-
 import { overdueTokenSql } from '../../../domain/active-token.rule';
 import { QueueToken, TokenStatus } from '../../../domain/queue-token';
 import { LineShape } from '../../../domain/waiting-line';
-import { USER_TOKEN_LOCK_CLASS } from './queue-advisory-locks';
 
 interface TokenRow {
   id: string;
@@ -102,7 +102,7 @@ export class TypeOrmQueueTokenRepository extends QueueTokenRepository {
 
   async lockUser(userId: string): Promise<void> {
     await queryRows(this.txHost.tx, 'SELECT pg_advisory_xact_lock($1::int, hashtext($2))', [
-      USER_TOKEN_LOCK_CLASS,
+      ADVISORY_LOCKS.queueUserTokenClass,
       userId,
     ]);
   }
