@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { UserModule } from '@app/user';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { AdmitQueuedTokensUseCase } from './application/admit-queued-tokens.use-case';
 import { AuthorizeQueueTokenUseCase } from './application/authorize-queue-token.use-case';
 import { GetQueueStatusUseCase } from './application/get-queue-status.use-case';
@@ -30,14 +29,13 @@ import { QueueEventsController } from './adapter/in/http/queue-events.controller
 import { QueueTokenGuard } from './adapter/in/http/queue-token.guard';
 import { QueueTokensController } from './adapter/in/http/queue-tokens.controller';
 import { QueueAdmissionJob } from './adapter/in/schedule/queue-admission.job';
-import { QueueTokenEntity } from './adapter/out/persistence/queue-token.entity';
 import { TypeOrmQueueLineRepository } from './adapter/out/persistence/typeorm-queue-line.repository';
 import { TypeOrmQueueSettingsRepository } from './adapter/out/persistence/typeorm-queue-settings.repository';
 import { TypeOrmQueueTokenRepository } from './adapter/out/persistence/typeorm-queue-token.repository';
 import { UserDirectoryAdapter } from './adapter/out/user/user-directory.adapter';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([QueueTokenEntity]), UserModule],
+  imports: [UserModule],
   controllers: [QueueTokensController, QueueEventsController, AdminQueueController],
   providers: [
     AuthorizeQueueTokenUseCase,

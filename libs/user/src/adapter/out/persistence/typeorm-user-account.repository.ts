@@ -56,7 +56,8 @@ export class TypeOrmUserAccountRepository extends UserAccountRepository {
   }
 
   async findPaidSeats(userId: string): Promise<BookedSeat[]> {
-    const rows: BookedSeatRow[] = await this.txHost.tx.query(
+    const rows = await queryRows<BookedSeatRow>(
+      this.txHost.tx,
       `SELECT s.id, s.seat_number, i.book_success_at,
               p.id AS performance_id, p.performance_datetime,
               c.id AS concert_id, c.name AS concert_name
