@@ -1,13 +1,19 @@
 import { Global, Module } from '@nestjs/common';
 import { TokenHoldLookup } from '@app/queue';
+import { SoldSeatLookup } from '@app/user';
+import { SeatInventoryRepository } from './application/port/out/seat-inventory.repository';
+import { SeatInventory } from './application/seat-inventory.service';
+import { UserSoldSeatLookupAdapter } from './adapter/in/user/user-sold-seat-lookup.adapter';
+import { TypeOrmSeatInventoryRepository } from './adapter/out/persistence/typeorm-seat-inventory.repository';
 import { TokenHoldRepository } from './application/port/out/token-hold.repository';
 import { TokenHolds } from './application/token-holds.service';
 import { QueueTokenHoldLookupAdapter } from './adapter/in/queue/queue-token-hold-lookup.adapter';
 import { TypeOrmTokenHoldRepository } from './adapter/out/persistence/typeorm-token-hold.repository';
 
 /**
- * Booking's answers to the queue's lookup port (TokenHoldLookup), provided globally: the
- * queue asks without importing booking, which itself depends on the queue.
+ * Booking's answers to the lookup ports of the queue (TokenHoldLookup) and the user context
+ * (SoldSeatLookup), provided globally: they ask without importing booking, which itself
+ * depends on them. Also the home of SeatInventory, which BookingModule re-exports.
  */
 @Global()
 @Module({
@@ -15,7 +21,10 @@ import { TypeOrmTokenHoldRepository } from './adapter/out/persistence/typeorm-to
     TokenHolds,
     { provide: TokenHoldRepository, useClass: TypeOrmTokenHoldRepository },
     { provide: TokenHoldLookup, useClass: QueueTokenHoldLookupAdapter },
+    SeatInventory,
+    { provide: SeatInventoryRepository, useClass: TypeOrmSeatInventoryRepository },
+    { provide: SoldSeatLookup, useClass: UserSoldSeatLookupAdapter },
   ],
-  exports: [TokenHoldLookup],
+  exports: [TokenHoldLookup, SoldSeatLookup, SeatInventory],
 })
 export class BookingLookupsModule {}

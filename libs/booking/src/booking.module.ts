@@ -8,9 +8,6 @@ import { SeatHoldRepository } from './application/port/out/seat-hold.repository'
 import { ReleaseLapsedHoldsUseCase } from './application/release-lapsed-holds.use-case';
 import { SeatSaleRepository } from './application/port/out/seat-sale.repository';
 import { SeatSales } from './application/seat-sales.service';
-import { SeatInventory } from './application/seat-inventory.service';
-import { SeatInventoryRepository } from './application/port/out/seat-inventory.repository';
-import { TypeOrmSeatInventoryRepository } from './adapter/out/persistence/typeorm-seat-inventory.repository';
 import { TypeOrmSeatSaleRepository } from './adapter/out/persistence/typeorm-seat-sale.repository';
 import { SeatBookingController } from './adapter/in/http/seat-booking.controller';
 import { HoldReleaseJob } from './adapter/in/schedule/hold-release.job';
@@ -31,9 +28,7 @@ import { TypeOrmSeatHoldRepository } from './adapter/out/persistence/typeorm-sea
     { provide: BookingTokenRepository, useClass: QueueBookingTokenAdapter },
     SeatSales,
     { provide: SeatSaleRepository, useClass: TypeOrmSeatSaleRepository },
-    SeatInventory,
-    { provide: SeatInventoryRepository, useClass: TypeOrmSeatInventoryRepository },
   ],
-  exports: [ReleaseLapsedHoldsUseCase, SeatSales, SeatInventory],
+  exports: [ReleaseLapsedHoldsUseCase, SeatSales, BookingLookupsModule],
 })
 export class BookingModule {}

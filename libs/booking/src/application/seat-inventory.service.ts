@@ -1,6 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { Money } from '@app/common/domain/money';
-import { SeatInventoryRepository, SeatRecord } from './port/out/seat-inventory.repository';
+import {
+  SeatInventoryRepository,
+  SeatRecord,
+  SeatSoldTo,
+} from './port/out/seat-inventory.repository';
 
 /**
  * What booking offers the catalog: a performance's seats, created, listed and counted on the
@@ -17,6 +21,11 @@ export class SeatInventory {
 
   listSeats(performanceId: number): Promise<SeatRecord[]> {
     return this.seats.list(performanceId);
+  }
+
+  /** The seats the user has paid for, by sale time then seat id. */
+  seatsSoldTo(userId: string): Promise<SeatSoldTo[]> {
+    return this.seats.soldTo(userId);
   }
 
   /** Seats neither sold nor under a live hold at `now`, per performance. */

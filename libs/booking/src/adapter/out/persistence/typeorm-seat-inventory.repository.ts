@@ -6,6 +6,7 @@ import { Money } from '@app/common/domain/money';
 import {
   SeatInventoryRepository,
   SeatRecord,
+  SeatSoldTo,
 } from '../../../application/port/out/seat-inventory.repository';
 import { availableSeatSql } from '../../../domain/seat-status';
 import { CREATE_SEATS_SQL } from './seat-creation.sql';
@@ -71,5 +72,28 @@ export class TypeOrmSeatInventoryRepository extends SeatInventoryRepository {
       [performanceIds, now],
     );
     return new Map(rows.map((row) => [Number(row.performance_id), row.available]));
+  }
+
+  async soldTo(userId: string): Promise<SeatSoldTo[]> {
+    const rows = await queryRows<{
+      id: string;
+      seat_number: number;
+      book_success_at: Date;
+      concert_performance_id: string;
+    }>(
+      this.txHost.tx,
+      `SELECT s.id, s.seat_number, i.book_success_at, s.concert_performance_id
+         FROM performance_seats s
+         JOIN performance_seat_book_info i ON i.performance_seat_id = s.id
+        WHERE s.user_id = $1 AND s.booked
+        ORDER BY i.book_success_at, s.id`,
+      [userId],
+    );
+    return rows.map((row) => ({
+      id: Number(row.id),
+      seatNumber: row.seat_number,
+      bookSuccessAt: row.book_success_at,
+      performanceId: Number(row.concert_performance_id),
+    }));
   }
 }

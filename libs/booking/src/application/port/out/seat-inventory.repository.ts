@@ -9,6 +9,14 @@ export interface SeatRecord extends SeatFacts {
   price: Money;
 }
 
+/** A seat sold to a user. */
+export interface SeatSoldTo {
+  id: number;
+  seatNumber: number;
+  bookSuccessAt: Date;
+  performanceId: number;
+}
+
 /** The seats of performances (performance_seats and their book-info rows), which booking owns. */
 export abstract class SeatInventoryRepository {
   /** Seats 1..count at `price`, each with an empty book-info row, in one statement. */
@@ -17,4 +25,6 @@ export abstract class SeatInventoryRepository {
   abstract list(performanceId: number): Promise<SeatRecord[]>;
   /** Available seats at `now` per performance (performances without seats are left out). */
   abstract countAvailable(performanceIds: number[], now: Date): Promise<Map<number, number>>;
+  /** The seats sold to the user, by sale time then seat id. */
+  abstract soldTo(userId: string): Promise<SeatSoldTo[]>;
 }
