@@ -5,7 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { openStreams } from '../process/support/sse-client';
 import { findProfile, topSelfTime } from './cpu-profile';
-import { summarise } from './load-test';
+import { topStatementDeltas } from '../process/support/db-stats';
+import { pollEach, summarise } from './load-test';
+import { parseOnly } from './scenarios';
 
 /** The benchmark's own measuring tools: what they count must be right before any figure is. */
 describe('bench helpers', () => {
@@ -134,5 +136,63 @@ describe('bench helpers', () => {
     const values = Array.from({ length: 100 }, (_, i) => 100 - i);
     expect(summarise(values)).toEqual({ count: 100, p50: 50, p95: 95, p99: 99, max: 100 });
     expect(summarise([])).toEqual({ count: 0, p50: 0, p95: 0, p99: 0, max: 0 });
+  });
+  describe('pollEach (the polling warm-up)', () => {
+    it('sends token_info exactly once for every token, whatever the concurrency', async () => {
+      const seen: string[] = [];
+      const server = http.createServer((req, res) => {
+        seen.push(String(req.headers['x-reservation-token']));
+        res.writeHead(req.url === '/user_queue_tokens/token_info' ? 200 : 404);
+        res.end('{}');
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      try {
+        const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+        const tokens = Array.from({ length: 503 }, (_, i) => `token-${i}`);
+        expect(await pollEach(url, tokens, 7)).toEqual({ '200': 503 });
+        expect([...seen].sort()).toEqual([...tokens].sort());
+      } finally {
+        await new Promise((resolve) => server.close(resolve));
+      }
+    });
+  });
+
+  describe('parseOnly (BENCH_ONLY)', () => {
+    it('is a full run when unset or empty', () => {
+      expect(parseOnly(undefined)).toBeNull();
+      expect(parseOnly(' ')).toBeNull();
+    });
+
+    it('takes a comma-separated list of scenarios, in any case and spacing', () => {
+      expect(parseOnly('polling, Joins,,waiters')).toEqual(
+        new Set(['polling', 'joins', 'waiters']),
+      );
+    });
+
+    it('refuses an unknown scenario, naming it and the known ones', () => {
+      expect(() => parseOnly('polling,pooling')).toThrow(
+        /unknown scenario\(s\) pooling; known: polling,/,
+      );
+    });
+  });
+
+  describe('topStatementDeltas', () => {
+    it('lists the statements called most between two readings, new ones included', () => {
+      const before = new Map([
+        ['SELECT 1', 10],
+        ['SELECT   token\n FROM t', 5],
+      ]);
+      const after = new Map([
+        ['SELECT 1', 10],
+        ['SELECT   token\n FROM t', 45],
+        ['UPDATE t SET x = 1', 7],
+      ]);
+      expect(topStatementDeltas(before, after, 5)).toEqual([
+        { query: 'SELECT token FROM t', calls: 40 },
+        { query: 'UPDATE t SET x = 1', calls: 7 },
+      ]);
+      expect(topStatementDeltas(before, after, 1)).toHaveLength(1);
+      expect(topStatementDeltas(null, after, 5)).toEqual([]);
+    });
   });
 });

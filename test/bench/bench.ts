@@ -19,7 +19,14 @@ import {
   startAppProcess,
 } from '../support/app-process';
 import { StepRecord, runRush } from '../process/support/buyer-rush';
-import { DbDelta, delta, enableStatementStats, readCounters } from '../process/support/db-stats';
+import {
+  DbDelta,
+  delta,
+  enableStatementStats,
+  readCounters,
+  statementCalls,
+  topStatementDeltas,
+} from '../process/support/db-stats';
 import { countStatuses, request } from '../process/support/http-client';
 import { checkInvariants, sampleActiveTokens } from '../process/support/invariants';
 import { openStreams } from '../process/support/sse-client';
@@ -30,9 +37,10 @@ import {
   topUpQueue,
 } from '../process/support/sql-fixtures';
 import { HotFunction, findProfile, topSelfTime } from './cpu-profile';
-import { LatencySummary, LoadResult, loadTest, summarise } from './load-test';
+import { LatencySummary, LoadResult, loadTest, pollEach, summarise } from './load-test';
 import { OpeningFigures, runOpening } from './opening';
-import { renderMarkdown } from './report';
+import { renderMarkdown, renderPartial } from './report';
+import { SCENARIOS, Scenario, parseOnly } from './scenarios';
 
 /**
  * `npm run bench`: the service as 2 instances on one PostgreSQL (embedded unless DATABASE_URL
@@ -44,7 +52,8 @@ import { renderMarkdown } from './report';
  *
  * Knobs (env): BENCH_QUICK=1 (small sizes, for a smoke run), BENCH_DURATION_S (per load run,
  * default 10), BENCH_CONNECTIONS (per load run, split over the instances, default 50),
- * BENCH_SKIP_BUILD=1 (reuse dist/).
+ * BENCH_SKIP_BUILD=1 (reuse dist/), BENCH_ONLY=polling,joins,... (only the scenarios named, see
+ * SCENARIOS; a partial report of their targets; unset: everything).
  */
 
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -93,6 +102,9 @@ const ADMIN = { 'x-admin-key': PROCESS_ADMIN_KEY };
 
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
+const ONLY = parseOnly(process.env.BENCH_ONLY);
+const runs = (scenario: Scenario) => ONLY === null || ONLY.has(scenario);
+
 async function main(): Promise<void> {
   const startedAt = Date.now();
   const cleanups: (() => Promise<void>)[] = [];
@@ -104,15 +116,18 @@ async function main(): Promise<void> {
   try {
     const report = await run(cleanups);
     report.totalSeconds = Math.round((Date.now() - startedAt) / 1000);
-    const markdown = renderMarkdown(report);
+    const markdown = isFullReport(report) ? renderMarkdown(report) : renderPartial(report);
     const dir = path.join(REPO_ROOT, 'bench-results');
     mkdirSync(dir, { recursive: true });
     const stamp = new Date(startedAt).toISOString().replace(/[:.]/g, '-');
-    writeFileSync(path.join(dir, `bench-${stamp}.json`), `${JSON.stringify(report, null, 2)}\n`);
-    writeFileSync(path.join(dir, 'latest.md'), markdown);
-    writeFileSync(path.join(dir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+    // A partial run (BENCH_ONLY) never replaces the latest full report.
+    const name = isFullReport(report) ? 'bench' : 'partial';
+    const latest = isFullReport(report) ? 'latest' : 'partial-latest';
+    writeFileSync(path.join(dir, `${name}-${stamp}.json`), `${JSON.stringify(report, null, 2)}\n`);
+    writeFileSync(path.join(dir, `${latest}.md`), markdown);
+    writeFileSync(path.join(dir, `${latest}.json`), `${JSON.stringify(report, null, 2)}\n`);
     process.stdout.write(markdown);
-    log(`written bench-results/bench-${stamp}.json and bench-results/latest.md`);
+    log(`written bench-results/${name}-${stamp}.json and bench-results/${latest}.md`);
     const missed = report.targets.filter((target) => target.pass === false);
     if (missed.length > 0) {
       log(`targets missed:\n  ${missed.map((t) => `${t.id} ${t.name}: ${t.figure}`).join('\n  ')}`);
@@ -157,6 +172,8 @@ export interface DatabaseWork {
   idleStatementsPerSecond: number | null;
   idleTransactionsPerSecond: number;
   window: DbDelta;
+  /** The statements called most during the measured run (pg_stat_statements; empty without). */
+  topStatements?: { query: string; calls: number }[];
 }
 
 export interface BenchReport {
@@ -250,6 +267,28 @@ export interface BenchReport {
   totalSeconds?: number;
 }
 
+/** The parts of the report that come from one scenario each (absent when not run). */
+type ScenarioSections =
+  | 'polling'
+  | 'breakdown'
+  | 'memoryAtBigQueue'
+  | 'streams'
+  | 'waiters'
+  | 'joins'
+  | 'issuance'
+  | 'rush'
+  | 'capacity'
+  | 'oneSeat'
+  | 'opening';
+
+/** A run of some scenarios only (BENCH_ONLY): what was not run is absent. */
+export type PartialBenchReport = Omit<BenchReport, ScenarioSections> &
+  Partial<Pick<BenchReport, ScenarioSections>> & { only: Scenario[] | null };
+
+function isFullReport(report: PartialBenchReport): report is BenchReport & { only: null } {
+  return report.only === null;
+}
+
 export interface EstimateAccuracy {
   /** Buyers whose first poll still answered IN_QUEUE. */
   firstPolls: number;
@@ -260,6 +299,13 @@ export interface EstimateAccuracy {
   p90RelativeError: number | null;
   medianActualSeconds: number | null;
   medianEstimateSeconds: number | null;
+  /** Each measured buyer (JSON only): when it first polled, its place, estimate, actual wait. */
+  samples?: {
+    sinceStartMs: number;
+    position: number | null;
+    estimateSeconds: number;
+    actualSeconds: number;
+  }[];
 }
 
 export type StreamsResult =
@@ -273,6 +319,9 @@ export type StreamsResult =
       firstEventP99Ms: number;
       failedToOpen: Record<string, number>;
       peakRssMb: number;
+      /** The instance's memory just before the streams opened, and with all of them open. */
+      memoryBefore: ProcessMemory;
+      memoryWith: ProcessMemory;
       statementsPerSecond: { without: number | null; with: number | null };
       transactionsPerSecond: { without: number; with: number };
       admitted: number;
@@ -280,9 +329,8 @@ export type StreamsResult =
       delayMs: LatencySummary;
     };
 
-async function run(cleanups: (() => Promise<void>)[]): Promise<BenchReport> {
-  const failures: string[] = [];
-
+/** What every run starts with: the database, the build, the app instances (and references). */
+async function startBench(cleanups: (() => Promise<void>)[], options: { references: boolean }) {
   // The database: the given one, or an embedded server in a temporary directory, with
   // pg_stat_statements loaded to count statements.
   let databaseUrl = process.env.DATABASE_URL;
@@ -312,6 +360,8 @@ async function run(cleanups: (() => Promise<void>)[]): Promise<BenchReport> {
   }
   await runMigrations(databaseUrl);
   const pool = new Pool({ connectionString: databaseUrl, max: 4 });
+  // An idle client cut off by the database (e.g. stopped at the end) must not crash the bench.
+  pool.on('error', (error) => log(`bench pool: ${error.message}`));
   cleanups.push(() => pool.end());
   const statementStats = await enableStatementStats(pool);
   if (!statementStats.available) {
@@ -324,14 +374,16 @@ async function run(cleanups: (() => Promise<void>)[]): Promise<BenchReport> {
     execSync('npm run build', { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   }
 
-  log('starting 2 app instances (dist build) and 2 reference servers');
+  log(
+    `starting 2 app instances (dist build)${options.references ? ' and 2 reference servers' : ''}`,
+  );
   const apps: AppProcess[] = await Promise.all(
     ['api-1', 'api-2'].map((name) =>
       startAppProcess({ databaseUrl: databaseUrl!, name, mode: 'dist', env: APP_ENV }),
     ),
   );
   const references: AppProcess[] = await Promise.all(
-    ['reference-1', 'reference-2'].map((name) =>
+    (options.references ? ['reference-1', 'reference-2'] : []).map((name) =>
       startAppProcess({
         databaseUrl: databaseUrl!,
         name,
@@ -345,10 +397,190 @@ async function run(cleanups: (() => Promise<void>)[]): Promise<BenchReport> {
   const appUrls = apps.map((app) => app.url);
   const referenceUrls = references.map((server) => server.url);
 
+  return {
+    pool,
+    postgres,
+    databaseUrl,
+    statementStats,
+    counters,
+    apps,
+    references,
+    memory,
+    appUrls,
+    referenceUrls,
+  };
+}
+
+async function run(cleanups: (() => Promise<void>)[]): Promise<PartialBenchReport> {
+  const failures: string[] = [];
+  if (ONLY) log(`BENCH_ONLY: ${[...ONLY].join(', ')}`);
+  // The reference servers serve the polling, breakdown, joins and capacity comparisons only.
+  const references = (['polling', 'breakdown', 'joins', 'capacity'] as const).some(runs);
+  const {
+    pool,
+    postgres,
+    databaseUrl,
+    statementStats,
+    counters,
+    apps,
+    references: referenceServers,
+    memory,
+    appUrls,
+    referenceUrls,
+  } = await startBench(cleanups, { references });
+
   // Polling, streams and joins run with admissions paused: the line stays as inserted.
   await patchQueue(appUrls[0], { paused: true });
 
   // 1. token_info polling, 1,000 then a million tokens waiting; the reference alongside.
+  let polling: PollingRun[] | undefined;
+  if (runs('polling')) {
+    polling = await runPolling(pool, appUrls, referenceUrls, counters, failures);
+  } else if (runs('waiters') || runs('streams')) {
+    // The crowd and the streams wait in the big line.
+    await topUpQueue(pool, SIZES.bigQueue, {
+      onBatch: (n) => log(`line topped up to ${n.toLocaleString('en')} waiting tokens`),
+    });
+    await pool.query('VACUUM ANALYZE user_queue_tokens');
+  }
+
+  // Where the time goes: the framework alone (an unknown route: 404, no SQL), one trivial
+  // statement through TypeORM (/health), against bare Fastify without and with one SELECT.
+  let breakdown: BenchReport['breakdown'] | undefined;
+  if (runs('breakdown')) breakdown = await runBreakdown(appUrls, referenceUrls, polling);
+
+  // 2. A crowd of waiters polling every 10 s while admission runs at a known rate.
+  let waiters: BenchReport['waiters'] | undefined;
+  if (runs('waiters')) waiters = await runWaiters(pool, appUrls, counters);
+  // Peak memory so far: polls of 10,000 and then 100,000 distinct tokens with the big line.
+  let memoryAtBigQueue: BenchReport['memoryAtBigQueue'] | undefined;
+  if (polling || waiters) {
+    memoryAtBigQueue = Object.fromEntries(
+      apps.map((app) => [
+        app.name,
+        {
+          hwmMb: Math.round(readStatusMb(app.pid, 'VmHWM')),
+          rssMb: Math.round(readStatusMb(app.pid, 'VmRSS')),
+        },
+      ]),
+    );
+  }
+
+  // 3. Live-position streams on one instance, with the big line still waiting.
+  let streams: StreamsResult | undefined;
+  if (runs('streams')) {
+    await patchQueue(appUrls[0], { paused: true });
+    streams = await runStreams(pool, apps[0], appUrls[0], counters);
+  }
+
+  // 4. Joins: distinct users in a burst (service and reference), then one user 200 times.
+  let joins: BenchReport['joins'] | undefined;
+  if (runs('joins')) {
+    await patchQueue(appUrls[0], { paused: true });
+    joins = await runJoins(pool, appUrls, referenceUrls, failures);
+  }
+
+  // 5. The sale-open rush. The line is cleared first (the waiting tokens above are test data).
+  let rush: BenchReport['rush'] | undefined;
+  if (runs('rush')) {
+    log('clearing the line for the rush');
+    await pool.query(
+      `UPDATE user_queue_tokens SET status = 'EXPIRED', expired_at = $1
+       WHERE status IN ('IN_QUEUE', 'IN_PROGRESS')`,
+      [new Date()],
+    );
+    await pool.query('VACUUM ANALYZE user_queue_tokens');
+    await patchQueue(appUrls[0], {
+      paused: false,
+      max_active: QUEUE_MAX_ACTIVE,
+      admit_per_minute: QUEUE_ADMIT_PER_MINUTE,
+    });
+    rush = await runSaleRush(pool, appUrls, failures);
+  }
+
+  // 6. Booking and payment with admission out of the way, one instance profiled.
+  let capacity: BenchReport['capacity'] | undefined;
+  if (runs('capacity')) {
+    capacity = await runCapacity(pool, apps, databaseUrl, referenceUrls, cleanups, failures);
+  }
+
+  // 7. 1,000 attempts on one seat at once, split over the instances.
+  let oneSeat: BenchReport['oneSeat'] | undefined;
+  if (runs('oneseat')) {
+    log(`${SIZES.oneSeatAttempts} parallel attempts on one seat`);
+    oneSeat = await runOneSeat(pool, appUrls, failures);
+  }
+
+  // 8. Fair opening: a million pre-queued tokens shuffled at the opening, polls and joins on.
+  let opening: OpeningFigures | undefined;
+  if (runs('opening')) {
+    opening = await runOpening(
+      pool,
+      appUrls,
+      ADMIN,
+      { count: SIZES.bigQueue, connections: CONNECTIONS, durationS: DURATION_S },
+      log,
+    );
+    if (!opening.placedOnce || !opening.behindThePrequeue) {
+      failures.push(
+        `opening: placed once ${opening.placedOnce}, later arrivals behind ${opening.behindThePrequeue}`,
+      );
+    }
+  }
+
+  const peaks = memory.stop();
+  const only = ONLY === null ? null : SCENARIOS.filter((scenario) => ONLY.has(scenario));
+  const report: Omit<PartialBenchReport, 'targets'> = {
+    date: new Date().toISOString(),
+    command:
+      (ONLY ? `BENCH_ONLY=${only?.join(',')} ` : '') +
+      (QUICK ? 'BENCH_QUICK=1 npm run bench' : 'npm run bench'),
+    quick: QUICK,
+    only,
+    machine: await describeMachine(pool),
+    config: {
+      instances: apps.length,
+      referenceServers: referenceServers.length,
+      connections: CONNECTIONS,
+      durationS: DURATION_S,
+      warmupS: WARMUP_S,
+      appEnv: APP_ENV,
+      referenceEnv: REFERENCE_ENV,
+      databasePoolSizePerInstance: POOL_SIZE,
+      database: postgres
+        ? 'embedded PostgreSQL (default settings, fsync on, pg_stat_statements loaded)'
+        : 'DATABASE_URL',
+      sizes: SIZES,
+    },
+    statementStats,
+    polling,
+    breakdown,
+    memoryAtBigQueue,
+    streams,
+    waiters,
+    joins,
+    issuance: joins ? { ...joins.app, reusedUsers: false } : undefined,
+    rush,
+    capacity,
+    oneSeat,
+    opening,
+    memory: peaks,
+    failures,
+  };
+  return { ...report, targets: judgeTargets(report) };
+}
+
+/**
+ * token_info polling with 1,000 and then SIZES.bigQueue tokens queued, over SIZES.pollSample
+ * distinct tokens spread over the line; the reference on the same tokens.
+ */
+async function runPolling(
+  pool: Pool,
+  appUrls: string[],
+  referenceUrls: string[],
+  counters: () => ReturnType<typeof readCounters>,
+  failures: string[],
+): Promise<PollingRun[]> {
   const polling: PollingRun[] = [];
   for (const size of [SIZES.smallQueue, SIZES.bigQueue]) {
     const queued = await topUpQueue(pool, size, {
@@ -362,14 +594,26 @@ async function run(cleanups: (() => Promise<void>)[]): Promise<BenchReport> {
         'distinct tokens: reference, then the service',
     );
     const poll = pollRunner(tokens);
-    // Warm-up: one pass over every sampled token, then a short run (JIT, pools, caches).
-    await poll(referenceUrls, { amount: tokens.length });
-    await poll(referenceUrls, { durationS: WARMUP_S });
+    // Warm-up, for steady state: every sampled token once on every server (each instance has
+    // its own token cache, and the measured run sends any token to either instance: a pass
+    // split over the instances would leave half the tokens unseen by each), then a short run
+    // (JIT, pools).
+    const warm = async (urls: string[]) => {
+      for (const url of urls) {
+        const statuses = await pollEach(url, tokens, Math.ceil(CONNECTIONS / urls.length));
+        if (Object.keys(statuses).some((status) => status !== '200')) {
+          failures.push(`polling ${size} warm-up on ${url}: ${JSON.stringify(statuses)}`);
+        }
+      }
+      await poll(urls, { durationS: WARMUP_S });
+    };
+    await warm(referenceUrls);
     const reference = await poll(referenceUrls, { durationS: DURATION_S });
-    await poll(appUrls, { amount: tokens.length });
-    await poll(appUrls, { durationS: WARMUP_S });
+    await warm(appUrls);
     const before = await counters();
+    const statementsBefore = await statementCalls(pool);
     const app = await poll(appUrls, { durationS: DURATION_S });
+    const statementsAfter = await statementCalls(pool);
     const after = await counters();
     // The background work (admission job of both instances) over an idle period as long.
     const idleBefore = await counters();
@@ -381,7 +625,10 @@ async function run(cleanups: (() => Promise<void>)[]): Promise<BenchReport> {
       app,
       reference,
       ratio: app.rps / reference.rps,
-      database: databaseWork(delta(before, after), delta(idleBefore, idleAfter), app.count),
+      database: {
+        ...databaseWork(delta(before, after), delta(idleBefore, idleAfter), app.count),
+        topStatements: topStatementDeltas(statementsBefore, statementsAfter, 8),
+      },
     });
     for (const [name, result] of [
       ['service', app],
@@ -395,9 +642,15 @@ async function run(cleanups: (() => Promise<void>)[]): Promise<BenchReport> {
       }
     }
   }
+  return polling;
+}
 
-  // Where the time goes: the framework alone (an unknown route: 404, no SQL), one trivial
-  // statement through TypeORM (/health), against bare Fastify without and with one SELECT.
+/** Where a poll's time goes: requests that do less and less, on the service and the reference. */
+async function runBreakdown(
+  appUrls: string[],
+  referenceUrls: string[],
+  polling: PollingRun[] | undefined,
+): Promise<BenchReport['breakdown']> {
   log('breakdown: 404 and /health on the service, /health on the reference');
   const breakdown: BenchReport['breakdown'] = [];
   const breakdownS = Math.max(2, Math.round(DURATION_S / 2));
@@ -419,117 +672,26 @@ async function run(cleanups: (() => Promise<void>)[]): Promise<BenchReport> {
     const result = await once(breakdownS);
     breakdown.push({ server, request: label, rps: result.rps, p50: result.p50, p99: result.p99 });
   }
-  const last = polling[polling.length - 1];
-  breakdown.push(
-    {
-      server: 'service',
-      request: `GET token_info (${last.queued.toLocaleString('en')} queued)`,
-      rps: last.app.rps,
-      p50: last.app.p50,
-      p99: last.app.p99,
-    },
-    {
-      server: 'reference',
-      request: 'GET token_info (one SELECT by token)',
-      rps: last.reference.rps,
-      p50: last.reference.p50,
-      p99: last.reference.p99,
-    },
-  );
-
-  // 2. A crowd of waiters polling every 10 s while admission runs at a known rate.
-  const waiters = await runWaiters(pool, appUrls, counters);
-  // Peak memory so far: polls of 10,000 and then 100,000 distinct tokens with the big line.
-  const memoryAtBigQueue: BenchReport['memoryAtBigQueue'] = Object.fromEntries(
-    apps.map((app) => [
-      app.name,
+  const last = polling?.[polling.length - 1];
+  if (last) {
+    breakdown.push(
       {
-        hwmMb: Math.round(readStatusMb(app.pid, 'VmHWM')),
-        rssMb: Math.round(readStatusMb(app.pid, 'VmRSS')),
+        server: 'service',
+        request: `GET token_info (${last.queued.toLocaleString('en')} queued)`,
+        rps: last.app.rps,
+        p50: last.app.p50,
+        p99: last.app.p99,
       },
-    ]),
-  );
-
-  // 3. Live-position streams on one instance, with the big line still waiting.
-  await patchQueue(appUrls[0], { paused: true });
-  const streams = await runStreams(pool, apps[0], appUrls[0], counters);
-
-  // 4. Joins: distinct users in a burst (service and reference), then one user 200 times.
-  await patchQueue(appUrls[0], { paused: true });
-  const joins = await runJoins(pool, appUrls, referenceUrls, failures);
-
-  // 5. The sale-open rush. The line is cleared first (the waiting tokens above are test data).
-  log('clearing the line for the rush');
-  await pool.query(
-    `UPDATE user_queue_tokens SET status = 'EXPIRED', expired_at = $1
-     WHERE status IN ('IN_QUEUE', 'IN_PROGRESS')`,
-    [new Date()],
-  );
-  await pool.query('VACUUM ANALYZE user_queue_tokens');
-  await patchQueue(appUrls[0], {
-    paused: false,
-    max_active: QUEUE_MAX_ACTIVE,
-    admit_per_minute: QUEUE_ADMIT_PER_MINUTE,
-  });
-  const rush = await runSaleRush(pool, appUrls, failures);
-
-  // 6. Booking and payment with admission out of the way, one instance profiled.
-  const capacity = await runCapacity(pool, apps, databaseUrl, referenceUrls, cleanups, failures);
-
-  // 7. 1,000 attempts on one seat at once, split over the instances.
-  log(`${SIZES.oneSeatAttempts} parallel attempts on one seat`);
-  const oneSeat = await runOneSeat(pool, appUrls, failures);
-
-  // 8. Fair opening: a million pre-queued tokens shuffled at the opening, polls and joins on.
-  const opening = await runOpening(
-    pool,
-    appUrls,
-    ADMIN,
-    { count: SIZES.bigQueue, connections: CONNECTIONS, durationS: DURATION_S },
-    log,
-  );
-  if (!opening.placedOnce || !opening.behindThePrequeue) {
-    failures.push(
-      `opening: placed once ${opening.placedOnce}, later arrivals behind ${opening.behindThePrequeue}`,
+      {
+        server: 'reference',
+        request: 'GET token_info (one SELECT by token)',
+        rps: last.reference.rps,
+        p50: last.reference.p50,
+        p99: last.reference.p99,
+      },
     );
   }
-
-  const peaks = memory.stop();
-  const report: Omit<BenchReport, 'targets'> = {
-    date: new Date().toISOString(),
-    command: QUICK ? 'BENCH_QUICK=1 npm run bench' : 'npm run bench',
-    quick: QUICK,
-    machine: await describeMachine(pool),
-    config: {
-      instances: apps.length,
-      referenceServers: references.length,
-      connections: CONNECTIONS,
-      durationS: DURATION_S,
-      warmupS: WARMUP_S,
-      appEnv: APP_ENV,
-      referenceEnv: REFERENCE_ENV,
-      databasePoolSizePerInstance: POOL_SIZE,
-      database: postgres
-        ? 'embedded PostgreSQL (default settings, fsync on, pg_stat_statements loaded)'
-        : 'DATABASE_URL',
-      sizes: SIZES,
-    },
-    statementStats,
-    polling,
-    breakdown,
-    memoryAtBigQueue,
-    streams,
-    waiters,
-    joins,
-    issuance: { ...joins.app, reusedUsers: false },
-    rush,
-    capacity,
-    oneSeat,
-    opening,
-    memory: peaks,
-    failures,
-  };
-  return { ...report, targets: judgeTargets(report) };
+  return breakdown;
 }
 
 /** Polls token_info round-robin over `tokens` (every token in turn, never a single one). */
@@ -603,6 +765,7 @@ async function runStreams(
   await sleep(windowMs);
   const quiet = delta(quietBefore, await counters());
 
+  const memoryBefore = await processMemory(app, url);
   log(`streams: opening ${count.toLocaleString('en')} streams on ${app.name}`);
   const rss = watchMemory([app]);
   const set = openStreams(url, head.slice(0, count));
@@ -622,6 +785,11 @@ async function runStreams(
     const busyBefore = await counters();
     await sleep(windowMs);
     const busy = delta(busyBefore, await counters());
+    const memoryWith = await processMemory(app, url);
+    log(
+      `streams: memory before ${JSON.stringify(memoryBefore)}, with ${opened.length} open ` +
+        JSON.stringify(memoryWith),
+    );
 
     // Admission: the first SIZES.streamAdmissions tokens of the line, in one tick if allowed.
     const admitted = head.slice(0, Math.min(SIZES.streamAdmissions, count));
@@ -672,6 +840,8 @@ async function runStreams(
       firstEventP99Ms: firstEvent.p99,
       failedToOpen,
       peakRssMb: rss.stop()[app.name].peakRssMb,
+      memoryBefore,
+      memoryWith,
       statementsPerSecond: { without: q.statements, with: b.statements },
       transactionsPerSecond: { without: q.transactions, with: b.transactions },
       admitted: rows.length,
@@ -681,6 +851,39 @@ async function runStreams(
   } finally {
     set.close();
   }
+}
+
+/** Memory of an app process: RSS from /proc, the V8 heap and off-heap figures from /metrics. */
+export interface ProcessMemory {
+  rssMb: number;
+  heapUsedMb: number | null;
+  heapTotalMb: number | null;
+  externalMb: number | null;
+}
+
+async function processMemory(app: AppProcess, url: string): Promise<ProcessMemory> {
+  const rssMb = Math.round(readStatusMb(app.pid, 'VmRSS'));
+  const metrics = await new Promise<string>((resolve) => {
+    http
+      .get(`${url}/metrics`, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve(body));
+        res.on('error', () => resolve(''));
+      })
+      .on('error', () => resolve(''));
+  });
+  const gauge = (name: string) => {
+    const match = new RegExp(`^ticketing_${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(metrics);
+    return match ? Math.round(Number(match[1]) / 1024 / 1024) : null;
+  };
+  return {
+    rssMb,
+    heapUsedMb: gauge('nodejs_heap_size_used_bytes'),
+    heapTotalMb: gauge('nodejs_heap_size_total_bytes'),
+    externalMb: gauge('nodejs_external_memory_bytes'),
+  };
 }
 
 /** The status of a GET, read from the head only (a stream is closed at once). */
@@ -1124,6 +1327,12 @@ async function runSaleRush(
       measured.map((wait) => wait.estimateSeconds as number),
       0.5,
     ),
+    samples: measured.map((wait, i) => ({
+      sinceStartMs: wait.firstPollAt - result.startedAt,
+      position: wait.position,
+      estimateSeconds: wait.estimateSeconds as number,
+      actualSeconds: actual[i],
+    })),
   };
   return {
     buyers: SIZES.rushBuyers,
@@ -1254,107 +1463,86 @@ const fmt = (value: number, digits = 0) =>
 const pct = (value: number) => `${(value * 100).toFixed(0)} %`;
 
 /** Every target of issue 9, issue 10 item 5 and issue 11 item 2, judged on this run. */
-function judgeTargets(report: Omit<BenchReport, 'targets'>): TargetResult[] {
+function judgeTargets(report: Omit<PartialBenchReport, 'targets'>): TargetResult[] {
   const targets: TargetResult[] = [];
   const add = (id: string, name: string, figure: string, target: string, pass: boolean | null) =>
     targets.push({ id, name, figure, target, pass });
-  const big = report.polling[report.polling.length - 1];
-  const small = report.polling[0];
-  const bigLabel = `${fmt(big.queued)} queued`;
-  add(
-    '9.1',
-    `token_info req/s vs reference, ${bigLabel}`,
-    `${fmt(big.app.rps)} vs ${fmt(big.reference.rps)} req/s = ${big.ratio.toFixed(2)} ×`,
-    '≥ 0.6 ×',
-    big.ratio >= 0.6,
-  );
-  add(
-    '9.1',
-    `token_info p99, ${bigLabel}`,
-    `${big.app.p99.toFixed(1)} ms`,
-    '< 50 ms',
-    big.app.p99 < 50,
-  );
-  const flat = small.app.rps / big.app.rps;
-  add(
-    '9.1',
-    `token_info req/s at ${fmt(small.queued)} / at ${fmt(big.queued)} queued`,
-    `${fmt(small.app.rps)} / ${fmt(big.app.rps)} = ${flat.toFixed(2)}`,
-    '≤ 1.2',
-    flat <= 1.2,
-  );
-  const perPoll = big.database?.statementsPerPoll;
-  add(
-    '9.2',
-    `database statements per waiting-token poll (steady state, ${bigLabel})`,
-    perPoll === null || perPoll === undefined
-      ? `not measured (pg_stat_statements unavailable); transactions per poll ${big.database?.transactionsPerPoll.toFixed(3)}`
-      : `${perPoll.toFixed(3)} (transactions per poll ${big.database?.transactionsPerPoll.toFixed(3)})`,
-    '≤ 0.05',
-    perPoll === null || perPoll === undefined ? null : perPoll <= 0.05,
-  );
+  const bigLabel = `${fmt(SIZES.bigQueue)} queued`;
+  if (report.polling) judgePolling(report.polling, add);
   const w = report.waiters;
-  const allowed = 2 * w.admissionsPerSecond + 10;
-  add(
-    '9.3',
-    `row updates/s on user_queue_tokens, ${fmt(w.waiters)} waiters polling every ${SIZES.waitersPollEveryS} s`,
-    `${w.tokenUpdatesPerSecond.toFixed(1)}/s with ${w.admissionsPerSecond.toFixed(1)} admissions/s ` +
-      `(polls ${fmt(w.achievedPollsPerSecond)}/s of ${fmt(w.targetPollsPerSecond)}/s asked)`,
-    `≤ 2 × admissions/s + 10 = ${allowed.toFixed(1)}/s`,
-    w.tokenUpdatesPerSecond <= allowed,
-  );
+  if (w) {
+    const allowed = 2 * w.admissionsPerSecond + 10;
+    add(
+      '9.3',
+      `row updates/s on user_queue_tokens, ${fmt(w.waiters)} waiters polling every ${SIZES.waitersPollEveryS} s`,
+      `${w.tokenUpdatesPerSecond.toFixed(1)}/s with ${w.admissionsPerSecond.toFixed(1)} admissions/s ` +
+        `(polls ${fmt(w.achievedPollsPerSecond)}/s of ${fmt(w.targetPollsPerSecond)}/s asked)`,
+      `≤ 2 × admissions/s + 10 = ${allowed.toFixed(1)}/s`,
+      w.tokenUpdatesPerSecond <= allowed,
+    );
+  }
   const j = report.joins;
-  add(
-    '9.4',
-    `joins, ${fmt(j.users)} distinct users in a burst, vs one INSERT`,
-    `${fmt(j.app.rps)} vs ${fmt(j.reference.rps)} req/s = ${j.ratio.toFixed(2)} ×, ${j.errors} errors`,
-    '≥ 0.5 ×, 0 errors',
-    j.ratio >= 0.5 && j.errors === 0,
-  );
-  add(
-    '9.4',
-    `${j.oneUser.joins} concurrent joins for one user`,
-    `${j.oneUser.live} live token(s), ${j.oneUser.tokens} distinct token(s) answered`,
-    'exactly 1',
-    j.oneUser.live === 1 && j.oneUser.tokens === 1,
-  );
+  if (j) {
+    add(
+      '9.4',
+      `joins, ${fmt(j.users)} distinct users in a burst, vs one INSERT`,
+      `${fmt(j.app.rps)} vs ${fmt(j.reference.rps)} req/s = ${j.ratio.toFixed(2)} ×, ${j.errors} errors`,
+      '≥ 0.5 ×, 0 errors',
+      j.ratio >= 0.5 && j.errors === 0,
+    );
+    add(
+      '9.4',
+      `${j.oneUser.joins} concurrent joins for one user`,
+      `${j.oneUser.live} live token(s), ${j.oneUser.tokens} distinct token(s) answered`,
+      'exactly 1',
+      j.oneUser.live === 1 && j.oneUser.tokens === 1,
+    );
+  }
   const c = report.capacity;
-  add(
-    '9.5',
-    `bookings/s, admission out of the way (${fmt(c.buyers)} buyers), vs one UPDATE`,
-    `${fmt(c.booking.rps)} vs ${fmt(c.reference.rps)}/s = ${c.bookingRatio.toFixed(2)} ×`,
-    '≥ 0.4 ×',
-    c.bookingRatio >= 0.4,
-  );
-  add(
-    '9.5',
-    'payments/s, same buyers, vs one UPDATE',
-    `${fmt(c.payment.rps)} vs ${fmt(c.reference.rps)}/s = ${c.paymentRatio.toFixed(2)} ×`,
-    '≥ 0.25 ×',
-    c.paymentRatio >= 0.25,
-  );
-  const peaks = Object.entries(report.memoryAtBigQueue);
+  if (c) {
+    add(
+      '9.5',
+      `bookings/s, admission out of the way (${fmt(c.buyers)} buyers), vs one UPDATE`,
+      `${fmt(c.booking.rps)} vs ${fmt(c.reference.rps)}/s = ${c.bookingRatio.toFixed(2)} ×`,
+      '≥ 0.4 ×',
+      c.bookingRatio >= 0.4,
+    );
+    add(
+      '9.5',
+      'payments/s, same buyers, vs one UPDATE',
+      `${fmt(c.payment.rps)} vs ${fmt(c.reference.rps)}/s = ${c.paymentRatio.toFixed(2)} ×`,
+      '≥ 0.25 ×',
+      c.paymentRatio >= 0.25,
+    );
+  }
+  const peaks = Object.entries(report.memoryAtBigQueue ?? {});
   const worst = Math.max(0, ...peaks.map(([, peak]) => peak.hwmMb));
-  add(
-    '9.6',
-    `peak memory per instance, ${bigLabel}`,
-    peaks.map(([name, peak]) => `${name} ${peak.hwmMb} MB`).join(', '),
-    '< 300 MB',
-    peaks.length > 0 && worst < 300,
-  );
-  const e = report.rush.estimates;
-  add(
-    '10.5',
-    `wait estimate at first poll vs actual wait (rush, ${e.measured} buyers)`,
-    e.medianRelativeError === null
-      ? `no measurable buyer (${e.firstPolls} first polls, ${e.nullEstimates} null estimates)`
-      : `median error ${pct(e.medianRelativeError)}, p90 ${pct(e.p90RelativeError ?? 0)}; ` +
-          `${e.nullEstimates} of ${e.firstPolls} first polls had no estimate`,
-    'median ≤ 25 %',
-    e.medianRelativeError === null ? null : e.medianRelativeError <= 0.25,
-  );
+  if (report.memoryAtBigQueue) {
+    add(
+      '9.6',
+      `peak memory per instance, ${bigLabel}`,
+      peaks.map(([name, peak]) => `${name} ${peak.hwmMb} MB`).join(', '),
+      '< 300 MB',
+      peaks.length > 0 && worst < 300,
+    );
+  }
+  if (report.rush) {
+    const e = report.rush.estimates;
+    add(
+      '10.5',
+      `wait estimate at first poll vs actual wait (rush, ${e.measured} buyers)`,
+      e.medianRelativeError === null
+        ? `no measurable buyer (${e.firstPolls} first polls, ${e.nullEstimates} null estimates)`
+        : `median error ${pct(e.medianRelativeError)}, p90 ${pct(e.p90RelativeError ?? 0)}; ` +
+            `${e.nullEstimates} of ${e.firstPolls} first polls had no estimate`,
+      'median ≤ 25 %',
+      e.medianRelativeError === null ? null : e.medianRelativeError <= 0.25,
+    );
+  }
   const s = report.streams;
-  if (!s.available) {
+  if (!s) {
+    // Not run (BENCH_ONLY).
+  } else if (!s.available) {
     for (const name of [
       'streams: peak RSS',
       'streams: admission to IN_PROGRESS p99',
@@ -1389,6 +1577,41 @@ function judgeTargets(report: Omit<BenchReport, 'targets'>): TargetResult[] {
     );
   }
   return targets;
+}
+
+/** Issue 9 targets 1 and 2, from the polling runs (1,000 queued, then the big line). */
+function judgePolling(
+  polling: PollingRun[],
+  add: (id: string, name: string, figure: string, target: string, pass: boolean | null) => void,
+): void {
+  const big = polling[polling.length - 1];
+  const small = polling[0];
+  const bigLabel = `${fmt(big.queued)} queued`;
+  add(
+    '9.1',
+    `token_info p99, ${bigLabel}`,
+    `${big.app.p99.toFixed(1)} ms`,
+    '< 50 ms',
+    big.app.p99 < 50,
+  );
+  const flat = small.app.rps / big.app.rps;
+  add(
+    '9.1',
+    `token_info req/s at ${fmt(small.queued)} / at ${fmt(big.queued)} queued`,
+    `${fmt(small.app.rps)} / ${fmt(big.app.rps)} = ${flat.toFixed(2)}`,
+    '≤ 1.2',
+    flat <= 1.2,
+  );
+  const perPoll = big.database?.statementsPerPoll;
+  add(
+    '9.2',
+    `database statements per waiting-token poll (steady state, ${bigLabel})`,
+    perPoll === null || perPoll === undefined
+      ? `not measured (pg_stat_statements unavailable); transactions per poll ${big.database?.transactionsPerPoll.toFixed(3)}`
+      : `${perPoll.toFixed(3)} (transactions per poll ${big.database?.transactionsPerPoll.toFixed(3)})`,
+    '≤ 0.05',
+    perPoll === null || perPoll === undefined ? null : perPoll <= 0.05,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import http from 'node:http';
 
 export interface LatencySummary {
   count: number;
@@ -117,4 +118,45 @@ export function summarise(values: number[]): LatencySummary {
     p99: at(0.99),
     max: sorted.length === 0 ? 0 : sorted[sorted.length - 1],
   };
+}
+
+/**
+ * Sends GET /user_queue_tokens/token_info once for every token, to one server, `concurrency`
+ * at a time over keep-alive connections: a warm-up that reaches every token exactly once
+ * (a load run sends as many requests as it can, not each token once). Returns the statuses.
+ */
+export async function pollEach(
+  url: string,
+  tokens: string[],
+  concurrency: number,
+): Promise<Record<string, number>> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const statuses: Record<string, number> = {};
+  const get = (token: string) =>
+    new Promise<number>((resolve) => {
+      const req = http.get(
+        `${url}/user_queue_tokens/token_info`,
+        { agent, headers: { 'x-reservation-token': token } },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+          res.on('error', () => resolve(0));
+        },
+      );
+      req.setTimeout(10_000, () => req.destroy());
+      req.on('error', () => resolve(0));
+    });
+  let next = 0;
+  const worker = async () => {
+    while (next < tokens.length) {
+      const status = await get(tokens[next++]);
+      statuses[status] = (statuses[status] ?? 0) + 1;
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
+  } finally {
+    agent.destroy();
+  }
+  return statuses;
 }

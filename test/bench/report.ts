@@ -1,4 +1,4 @@
-import type { BenchReport } from './bench';
+import type { BenchReport, PartialBenchReport } from './bench';
 
 const ms = (value: number) => (value >= 100 ? value.toFixed(0) : value.toFixed(1));
 const rate = (value: number) => value.toFixed(0);
@@ -52,7 +52,8 @@ export function renderMarkdown(report: BenchReport): string {
   lines.push('');
   lines.push(
     'Each run polls distinct tokens spread evenly over the line, round-robin, after a warm-up ' +
-      'pass over the same tokens (steady state).',
+      'that polls every one of them once on every instance, then a short run (steady state: each ' +
+      'instance has its own token cache).',
   );
   lines.push('');
   lines.push(
@@ -273,6 +274,68 @@ export function renderMarkdown(report: BenchReport): string {
     lines.push(`| ${name} | ${peak.peakRssMb} | ${peak.hwmMb} |`);
   }
   lines.push('');
+  lines.push(
+    report.failures.length === 0
+      ? `All checks passed. Total run time ${report.totalSeconds ?? '?'} s.`
+      : `FAILED checks: ${report.failures.join('; ')}`,
+  );
+  lines.push('');
+  return lines.join('\n');
+}
+
+/**
+ * A run of some scenarios only (BENCH_ONLY): the targets they judge, the polling table and
+ * its busiest statements when polling ran; every figure is in the JSON.
+ */
+export function renderPartial(report: PartialBenchReport): string {
+  const lines: string[] = [];
+  lines.push(
+    `## Benchmark, partial run (${report.date.slice(0, 10)}${report.quick ? ', quick' : ''}): ` +
+      `${(report.only ?? []).join(', ')}`,
+  );
+  lines.push('');
+  lines.push(
+    `Command: \`${report.command}\`. Only these scenarios ran; the JSON has every figure.`,
+  );
+  lines.push('');
+  lines.push('| target | what | figure | target | result |');
+  lines.push('| --- | --- | --- | --- | --- |');
+  for (const target of report.targets) {
+    const result = target.pass === null ? 'not measured' : target.pass ? 'pass' : '**MISS**';
+    lines.push(
+      `| ${target.id} | ${target.name} | ${target.figure} | ${target.target} | ${result} |`,
+    );
+  }
+  lines.push('');
+  for (const row of report.polling ?? []) {
+    const db = row.database;
+    lines.push(
+      `token_info, ${row.queued.toLocaleString('en')} queued, ${row.distinctTokens.toLocaleString('en')} tokens: ` +
+        `service ${rate(row.app.rps)} req/s (p99 ${ms(row.app.p99)} ms), reference ${rate(row.reference.rps)} req/s ` +
+        `(p99 ${ms(row.reference.p99)} ms); statements/poll ${db?.statementsPerPoll?.toFixed(3) ?? 'n/a'}, ` +
+        `transactions/poll ${db?.transactionsPerPoll.toFixed(3) ?? 'n/a'}.`,
+    );
+    for (const statement of db?.topStatements ?? []) {
+      lines.push(`  - ${statement.calls} × \`${statement.query}\``);
+    }
+    lines.push('');
+  }
+  const s = report.streams;
+  if (s?.available) {
+    lines.push(
+      `Streams: ${s.opened.toLocaleString('en')} open on ${s.instance}, peak RSS ${s.peakRssMb} MB; ` +
+        `memory before ${JSON.stringify(s.memoryBefore)}, with them ${JSON.stringify(s.memoryWith)}.`,
+    );
+    lines.push('');
+  }
+  if (report.memoryAtBigQueue) {
+    lines.push(
+      `Peak memory (VmHWM) after the big-line scenarios: ${Object.entries(report.memoryAtBigQueue)
+        .map(([name, peak]) => `${name} ${peak.hwmMb} MB (RSS now ${peak.rssMb} MB)`)
+        .join(', ')}.`,
+    );
+    lines.push('');
+  }
   lines.push(
     report.failures.length === 0
       ? `All checks passed. Total run time ${report.totalSeconds ?? '?'} s.`

@@ -1,6 +1,7 @@
 import { resetQueue } from '../support/queue-reset';
 import { TestingModuleBuilder } from '@nestjs/testing';
 import { AddressInfo } from 'node:net';
+import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { PARAMS_PROVIDER_TOKEN } from 'nestjs-pino';
 import { AppConfig } from '@app/common/config/app-config';
 import {
@@ -8,10 +9,18 @@ import {
   TOKEN_INFO_STREAM_OPTIONS,
   TokenInfoStreamHub,
 } from '@app/queue';
+import { LineSnapshotService } from '@app/queue/application/line-snapshot.service';
 import { loggerParams } from '../../apps/api/src/logging/logger-params';
 import { ADMIN_KEY, createTestApp, TestApp } from '../support/test-app';
 import { call } from '../support/http';
-import { insertActiveToken, insertUser, newTokenValue } from '../support/fixtures';
+import {
+  insertActiveToken,
+  insertConcert,
+  insertHold,
+  insertPerformance,
+  insertUser,
+  newTokenValue,
+} from '../support/fixtures';
 import { openStream, SseStream } from '../support/sse';
 import { sleep } from '../support/app-process';
 
@@ -211,6 +220,51 @@ describe('GET /user_queue_tokens/events: live position by server-sent events', (
     await response.ended;
   });
 
+  it('sends each expired token its own seat hold, as token_info shows it (the batched hold read)', async () => {
+    const concertId = await insertConcert(t.db);
+    const { seatIds } = await insertPerformance(t.db, concertId, {
+      at: new Date(t.clock.now().getTime() + 86_400_000),
+      seats: 2,
+    });
+    const buyers: { userId: string; token: string }[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      const userId = await insertUser(t.db);
+      buyers.push({ userId, token: await insertActiveToken(t.db, userId, t.clock.now()) });
+    }
+    // The first holds seat 1; the second held seat 2, and the release job cleared its row
+    // (only the booking log remembers it); the third never held one.
+    await insertHold(t.db, seatIds[0], buyers[0], t.clock.now());
+    await insertHold(t.db, seatIds[1], buyers[1], t.clock.now());
+    await t.db.query(
+      `UPDATE performance_seat_book_info
+          SET token = NULL, user_id = NULL, book_attempt_at = NULL, expires_at = NULL
+        WHERE performance_seat_id = $1`,
+      [seatIds[1]],
+    );
+    const streams = await Promise.all(buyers.map(({ token }) => stream(`?token=${token}`)));
+    await Promise.all(streams.map((s) => s.nextEvent(0)));
+    await t.db.query(
+      `UPDATE user_queue_tokens SET status = 'EXPIRED', expired_at = now() WHERE token = ANY($1)`,
+      [buyers.map(({ token }) => token)],
+    );
+    const expired = await Promise.all(
+      streams.map(async (s) => JSON.parse((await s.nextEvent(1, 3000)).data)),
+    );
+    for (const [i, { token }] of buyers.entries()) {
+      expect(expired[i]).toEqual(await tokenInfo(token));
+      expect(expired[i].status).toBe('EXPIRED');
+    }
+    expect(expired[0].performance_seat_book_info).toMatchObject({
+      performance_seat_id: seatIds[0],
+    });
+    expect(expired[1].performance_seat_book_info).toMatchObject({
+      performance_seat_id: seatIds[1],
+      expires_at: expect.stringMatching(/Z$/),
+    });
+    expect(expired[2].performance_seat_book_info).toBeNull();
+    await Promise.all(streams.map((s) => s.ended));
+  });
+
   it('answers an already EXPIRED token with one event, then closes', async () => {
     const userId = await insertUser(t.db);
     const token = await insertActiveToken(t.db, userId, t.clock.now(), 60);
@@ -267,6 +321,144 @@ describe('GET /user_queue_tokens/events: live position by server-sent events', (
         ),
       ),
     );
+  });
+
+  /** Every statement the app sends from now on (each goes through a PostgresQueryRunner). */
+  function captureStatements(): { sql: string; parameters: unknown[] }[] {
+    const captured: { sql: string; parameters: unknown[] }[] = [];
+    const original = PostgresQueryRunner.prototype.query;
+    jest.spyOn(PostgresQueryRunner.prototype, 'query').mockImplementation(function (
+      this: PostgresQueryRunner,
+      ...args: Parameters<PostgresQueryRunner['query']>
+    ) {
+      captured.push({ sql: String(args[0]), parameters: (args[1] as unknown[]) ?? [] });
+      return original.apply(this, args);
+    });
+    return captured;
+  }
+  const readsTokens = (sql: string) => /FROM user_queue_tokens WHERE token = /.test(sql);
+
+  it('reads the tokens that left the line in one statement per refresh, not one per stream', async () => {
+    const STREAMS = 30;
+    const ADMITTED = 20;
+    const waiters: { token: string }[] = [];
+    for (let i = 0; i < STREAMS; i += 1) waiters.push(await join());
+    const streams = await Promise.all(waiters.map(({ token }) => stream(`?token=${token}`)));
+    await Promise.all(streams.map((s) => s.nextEvent(0)));
+    const statements = captureStatements();
+    try {
+      await call(t.app, 'PATCH', '/admin/queue', {
+        headers: admin,
+        body: { max_active: ADMITTED, admit_per_minute: 1000 },
+      });
+      expect(await admit.execute()).toMatchObject({ admitted: ADMITTED });
+      await Promise.all(
+        streams.map((s, i) =>
+          s.eventWhere(
+            (data) =>
+              i < ADMITTED ? data.status === 'IN_PROGRESS' : data.position === i - ADMITTED + 1,
+            1,
+            5000,
+          ),
+        ),
+      );
+      // The admitted tokens were read together, never one by one.
+      const reads = statements.filter(({ sql }) => readsTokens(sql));
+      expect(reads.length).toBeGreaterThan(0);
+      expect(reads.every(({ sql }) => sql.includes('ANY($1::text[])'))).toBe(true);
+      expect(reads[0].parameters[0]).toEqual(
+        expect.arrayContaining(waiters.slice(0, ADMITTED).map(({ token }) => token)),
+      );
+      // Their seat holds too: one statement for all the answers that changed.
+      const holds = statements.filter(({ sql }) => sql.includes('performance_seat_book_info'));
+      expect(holds).toHaveLength(1);
+
+      // Then, ten ticks with twenty active streams: at most one read per refresh (the
+      // refresh checks active tokens against the database), not one per stream per tick.
+      statements.splice(0);
+      await sleep(TICK_MS * 10);
+      const steady = statements.filter(({ sql }) => readsTokens(sql));
+      expect(steady.length).toBeLessThanOrEqual(15);
+      expect(
+        steady.every(({ parameters }) => (parameters[0] as string[]).length === ADMITTED),
+      ).toBe(true);
+      // Nothing changed: no seat hold read, no event.
+      expect(statements.filter(({ sql }) => sql.includes('performance_seat_book_info'))).toEqual(
+        [],
+      );
+    } finally {
+      jest.restoreAllMocks();
+    }
+  });
+
+  it('writes the sign of life of a polling waiter whose row has microseconds', async () => {
+    const token = newTokenValue();
+    await t.db.query(
+      `INSERT INTO user_queue_tokens (user_id, token, status, created_at, last_seen_at)
+       VALUES ($1, $2, 'IN_QUEUE', $3::timestamptz + interval '456 microseconds',
+               $3::timestamptz + interval '456 microseconds')`,
+      [await insertUser(t.db), token, t.clock.now()],
+    );
+    t.clock.advanceSeconds(1);
+    await call(t.app, 'PATCH', '/admin/queue', { headers: admin, body: { max_active: 0 } });
+    const zoneAt = t.clock.now();
+    await admit.execute();
+    t.clock.advanceSeconds(1);
+    t.app.get(LineSnapshotService).invalidate();
+    expect(await tokenInfo(token)).toMatchObject({ status: 'IN_QUEUE', position: 1 });
+    const [row] = await t.db.query('SELECT last_seen_at FROM user_queue_tokens WHERE token = $1', [
+      token,
+    ]);
+    expect(row.last_seen_at.getTime()).toBeGreaterThan(zoneAt.getTime());
+  });
+
+  it('writes the sign of life of streaming waiters near the head, in one statement', async () => {
+    const waiters: { token: string }[] = [];
+    for (let i = 0; i < 2; i += 1) waiters.push(await join());
+    // One written by SQL, with microseconds a JavaScript Date does not keep.
+    const inserted = newTokenValue();
+    await t.db.query(
+      `INSERT INTO user_queue_tokens (user_id, token, status, created_at, last_seen_at)
+       VALUES ($1, $2, 'IN_QUEUE', $3::timestamptz + interval '123 microseconds',
+               $3::timestamptz + interval '123 microseconds')`,
+      [await insertUser(t.db), inserted, t.clock.now()],
+    );
+    waiters.push({ token: inserted });
+    const streams = await Promise.all(waiters.map(({ token }) => stream(`?token=${token}`)));
+    await Promise.all(streams.map((s) => s.nextEvent(0)));
+    t.clock.advanceSeconds(1);
+    const zoneAt = t.clock.now();
+    t.clock.advanceSeconds(1);
+    const statements = captureStatements();
+    try {
+      // The near-head zone (as the admission tick marks it) has covered the three waiters
+      // since zoneAt: they owe a sign of life, which their open streams give.
+      await t.db.query('INSERT INTO queue_zone_marks (at, zone_key) VALUES ($1, $2)', [
+        zoneAt,
+        Number.MAX_SAFE_INTEGER,
+      ]);
+      t.app.get(LineSnapshotService).invalidate();
+      const seen = async (): Promise<number[]> =>
+        (
+          await t.db.query(
+            `SELECT last_seen_at FROM user_queue_tokens WHERE token = ANY($1) ORDER BY id`,
+            [waiters.map(({ token }) => token)],
+          )
+        ).map((row: { last_seen_at: Date }) => row.last_seen_at.getTime());
+      for (let waited = 0; waited < 3000; waited += 50) {
+        if ((await seen()).every((at) => at > zoneAt.getTime())) break;
+        await sleep(50);
+      }
+      expect((await seen()).every((at) => at > zoneAt.getTime())).toBe(true);
+      const writes = statements.filter(({ sql }) => sql.includes('SET last_seen_at'));
+      expect(writes).toHaveLength(1);
+      expect(writes[0].parameters[0]).toHaveLength(3);
+      // Written once: further refreshes owe nothing.
+      await sleep(TICK_MS * 5);
+      expect(statements.filter(({ sql }) => sql.includes('SET last_seen_at'))).toHaveLength(1);
+    } finally {
+      jest.restoreAllMocks();
+    }
   });
 });
 
@@ -354,6 +546,19 @@ describe('GET /user_queue_tokens/events: logs and shutdown', () => {
       ) {
         await sleep(50);
       }
+      await sleep(200);
+      // One "request completed" line per stream request (no request logger of its own, see
+      // stream-access-log.ts), each with its request id.
+      const lines = log.raw
+        .split('\n')
+        .filter((line) => line.includes('"url":"/user_queue_tokens/events'))
+        .map((line) => JSON.parse(line));
+      expect(lines).toHaveLength(4);
+      for (const line of lines) {
+        expect(line).toMatchObject({ msg: 'request completed', reqId: expect.any(String) });
+        expect(line.res.statusCode).toEqual(expect.any(Number));
+      }
+      expect(lines.map((line) => line.res.statusCode).sort()).toEqual([200, 200, 401, 401]);
       expect(log.raw).toContain('"url":"/user_queue_tokens/events?token=[Redacted]"');
       expect(log.raw).toContain('"url":"/user_queue_tokens/events?x=1&token=[Redacted]"');
       expect(log.raw).not.toContain(token);

@@ -1,4 +1,5 @@
-import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
+import { Client } from 'pg';
+import { queryPrepared } from '@app/common/adapter/persistence/query-rows';
 import { LINE_SNAPSHOT_SQL } from '@app/queue/adapter/out/persistence/typeorm-line-snapshot.repository';
 import { JOIN_LINE_SQL } from '@app/queue/adapter/out/persistence/typeorm-queue-token.repository';
 import { createTestApp, TestApp } from '../support/test-app';
@@ -23,21 +24,29 @@ interface PlanNode {
 describe('the waiting room at scale', () => {
   let t: TestApp;
   let statements: string[];
+  let named: string[];
 
   beforeAll(async () => {
     t = await createTestApp();
-    // Every statement the app sends goes through a PostgresQueryRunner.
-    const original = PostgresQueryRunner.prototype.query;
-    jest.spyOn(PostgresQueryRunner.prototype, 'query').mockImplementation(function (
-      this: PostgresQueryRunner,
-      ...args: Parameters<PostgresQueryRunner['query']>
+    // Every statement the app sends goes through a pg client (TypeORM's queries, and the
+    // named prepared statements sent to the client directly); t.db's own are left out below.
+    const original = Client.prototype.query;
+    jest.spyOn(Client.prototype, 'query').mockImplementation(function (
+      this: Client,
+      ...args: unknown[]
     ) {
-      statements.push(String(args[0]));
-      return original.apply(this, args);
-    });
+      const config = args[0] as string | { text: string; name?: string };
+      if (typeof config === 'string') statements.push(config);
+      else {
+        statements.push(config.text);
+        if (config.name) named.push(config.name);
+      }
+      return (original as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof Client.prototype.query);
   });
   beforeEach(() => {
     statements = [];
+    named = [];
   });
   afterAll(async () => {
     jest.restoreAllMocks();
@@ -137,5 +146,47 @@ describe('the waiting room at scale', () => {
     expect(response.status).toBe(201);
     expect(response.body.position).toBeGreaterThan(20_000);
     expect(statements.filter((sql) => sql !== LINE_SNAPSHOT_SQL)).toEqual([JOIN_LINE_SQL]);
+    // As a named prepared statement: parsed once per connection, not once per join.
+    expect(named).toEqual(['join_line']);
+  });
+
+  it('joins as a prepared statement that answers like the plain one, on every connection', async () => {
+    // More joins than the pool has connections, at once: each connection prepares it once.
+    const users = await Promise.all(Array.from({ length: 40 }, () => insertUser(t.db)));
+    const answers = await Promise.all(
+      users.map((userId) =>
+        call(t.app, 'POST', '/user_queue_tokens', { body: { user_id: userId } }),
+      ),
+    );
+    expect(answers.map((answer) => answer.status)).toEqual(users.map(() => 201));
+    const again = await Promise.all(
+      users.map((userId) =>
+        call(t.app, 'POST', '/user_queue_tokens', { body: { user_id: userId } }),
+      ),
+    );
+    expect(again.map((answer) => answer.body.token)).toEqual(
+      answers.map((answer) => answer.body.token),
+    );
+    const [{ live }] = await t.db.query(
+      `SELECT count(*)::int AS live FROM user_queue_tokens
+        WHERE user_id = ANY($1::uuid[]) AND status IN ('IN_QUEUE', 'IN_PROGRESS')`,
+      [users],
+    );
+    expect(live).toBe(users.length);
+  });
+
+  it('runs a prepared statement on the ambient transaction when there is one', async () => {
+    const userId = await insertUser(t.db);
+    const sql = 'SELECT balance::text AS balance FROM users WHERE id = $1';
+    await t.db.transaction(async (manager) => {
+      await manager.query('UPDATE users SET balance = 7 WHERE id = $1', [userId]);
+      // Sees the transaction's own uncommitted write: the same connection.
+      expect(await queryPrepared(manager, 'test_balance', sql, [userId])).toEqual([
+        { balance: '7.00' },
+      ]);
+    });
+    expect(await queryPrepared(t.db.manager, 'test_balance', sql, [userId])).toEqual([
+      { balance: '7.00' },
+    ]);
   });
 });

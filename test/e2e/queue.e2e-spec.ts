@@ -244,24 +244,41 @@ describe('queue: tokens, token_info, admission and admin settings', () => {
       });
     });
 
-    it('estimates the wait from the admissions observed in the last minute', async () => {
+    it('estimates the wait from the admissions observed while people waited', async () => {
       const waiting: Joined[] = [];
-      for (let i = 0; i < 5; i += 1) waiting.push(await join());
-      await setSettings({ admit_per_minute: 2 });
+      for (let i = 0; i < 8; i += 1) waiting.push(await join());
+      await setSettings({ max_active: 2 });
+      const observed = async () =>
+        (
+          await t.db.query(
+            `SELECT observed_admissions_per_minute AS rate, observed_at, line_backlogged
+               FROM queue_settings`,
+          )
+        )[0];
+      // The first tick fills the 2 free slots at once: a burst, not a rate.
       expect(await admit.execute()).toEqual({ ran: true, expired: 0, abandoned: 0, admitted: 2 });
-      const [settings] = await t.db.query(
-        'SELECT observed_admissions_per_minute, observed_at FROM queue_settings',
-      );
-      expect(settings.observed_admissions_per_minute).toBe(2);
-      expect(settings.observed_at.toISOString()).toBe(t.clock.now().toISOString());
-      // 2 admissions a minute: place 1 waits 30 s, place 3 waits 90 s.
-      expect((await info(waiting[2].token)).body).toMatchObject({
-        position: 1,
-        estimated_wait_seconds: 30,
-      });
+      expect(await observed()).toMatchObject({ rate: null, line_backlogged: true });
+      // Then a buyer pays every 5 s and the next tick gives the slot on: 12 a minute, from
+      // 10 s observed (a count over the last minute would have said 4 a minute).
+      for (const buyer of waiting.slice(0, 2)) {
+        await t.db.query(
+          `UPDATE user_queue_tokens SET status = 'EXPIRED', expired_at = $2 WHERE token = $1`,
+          [buyer.token, t.clock.now()],
+        );
+        t.clock.advanceSeconds(5);
+        expect(await admit.execute()).toMatchObject({ admitted: 1 });
+      }
+      const after = await observed();
+      expect(after.rate).toBeCloseTo(12, 6);
+      expect(after.observed_at.toISOString()).toBe(t.clock.now().toISOString());
+      // The cap is full: place 1 waits for the next slot, 5 s; place 4 for the 4th, 20 s.
       expect((await info(waiting[4].token)).body).toMatchObject({
-        position: 3,
-        estimated_wait_seconds: 90,
+        position: 1,
+        estimated_wait_seconds: 5,
+      });
+      expect((await info(waiting[7].token)).body).toMatchObject({
+        position: 4,
+        estimated_wait_seconds: 20,
       });
     });
 

@@ -14,6 +14,7 @@ export async function resetQueue(t: TestApp, others: TestApp[] = []): Promise<vo
   await t.db.query(
     `UPDATE queue_settings SET max_active = NULL, admit_per_minute = NULL, paused = false,
             observed_admissions_per_minute = NULL, observed_at = NULL, opens_at = NULL,
+            throughput_admitted = 0, throughput_seconds = 0, line_backlogged = false,
             prequeue_shuffled = true`,
   );
   await t.db.query('DELETE FROM queue_zone_marks');

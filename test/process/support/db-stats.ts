@@ -98,3 +98,35 @@ export function delta(before: DbCounters, after: DbCounters): DbDelta {
     tokenHotUpdates: after.tokenHotUpdates - before.tokenHotUpdates,
   };
 }
+
+/** Calls of each statement (pg_stat_statements, by query text), the readers' own left out. */
+export async function statementCalls(pool: Pool): Promise<Map<string, number> | null> {
+  try {
+    const { rows } = await pool.query<{ query: string; calls: string }>(
+      `SELECT query, sum(calls) AS calls FROM pg_stat_statements
+       WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+         AND query NOT ILIKE '%pg_stat%'
+       GROUP BY query`,
+    );
+    return new Map(rows.map((row) => [row.query, Number(row.calls)]));
+  } catch {
+    return null;
+  }
+}
+
+/** The statements called most between two readings, with their calls (text cut to 120). */
+export function topStatementDeltas(
+  before: Map<string, number> | null,
+  after: Map<string, number> | null,
+  count: number,
+): { query: string; calls: number }[] {
+  if (!before || !after) return [];
+  return [...after]
+    .map(([query, calls]) => ({
+      query: query.replace(/\s+/g, ' ').slice(0, 120),
+      calls: calls - (before.get(query) ?? 0),
+    }))
+    .filter((entry) => entry.calls > 0)
+    .sort((a, b) => b.calls - a.calls)
+    .slice(0, count);
+}

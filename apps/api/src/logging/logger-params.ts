@@ -1,8 +1,10 @@
+import { RequestMethod } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { AppConfig } from '@app/common/config/app-config';
+import { STREAM_ROUTES } from './stream-access-log';
 
 /** A caller's X-Request-Id is kept when it is a plain short id; anything else is replaced. */
 const ACCEPTED_REQUEST_ID = /^[\w.-]{1,64}$/;
@@ -100,5 +102,9 @@ export function loggerParams(config: AppConfig, destination?: DestinationStream)
     redact: REDACTED_PATHS,
     serializers: { req: redactRequest },
   };
-  return { pinoHttp: destination ? [options, destination] : options };
+  return {
+    pinoHttp: destination ? [options, destination] : options,
+    // Streams are logged by stream-access-log.ts, without a request logger each.
+    exclude: STREAM_ROUTES.map((path) => ({ path: path.slice(1), method: RequestMethod.GET })),
+  };
 }

@@ -9,4 +9,8 @@ export class TokenHolds {
   latestOf(token: string): Promise<HoldOfToken | null> {
     return this.holds.latestOf(token);
   }
+
+  latestOfMany(tokens: readonly string[]): Promise<Map<string, HoldOfToken>> {
+    return tokens.length === 0 ? Promise.resolve(new Map()) : this.holds.latestOfMany(tokens);
+  }
 }

@@ -57,6 +57,25 @@ describe('AdmitQueuedTokensUseCase', () => {
     expect(await admit.execute()).toMatchObject({ admitted: 0 });
   });
 
+  it("re-reads this instance's snapshot at once after a tick that only grew the near-head zone", async () => {
+    waiters(5);
+    q.settings.paused = true;
+    const snapshot = q.snapshotService(config, clock);
+    const own = new AdmitQueuedTokensUseCase(
+      q.transactions,
+      q.lineRepository,
+      q.settingsRepository,
+      q.lineChanges,
+      snapshot,
+      config,
+      clock,
+    );
+    expect((await snapshot.current()).zone).toEqual([]);
+    expect(await own.execute()).toMatchObject({ ran: true, admitted: 0 });
+    // Not only when its NOTIFY comes back: the next poll here must see the new zone.
+    expect((await snapshot.current()).zone).toEqual([{ at: clock.now(), key: expect.any(Number) }]);
+  });
+
   it('expires active tokens past their TTL first, freeing their slots', async () => {
     waiters(4);
     await admit.execute();
@@ -130,14 +149,40 @@ describe('AdmitQueuedTokensUseCase', () => {
     expect(await admit.execute()).toMatchObject({ admitted: 0 });
   });
 
-  it('records the admissions of the last minute as the observed rate', async () => {
+  it('records the rate the line moves at while somebody waits, not the first fill of the slots', async () => {
+    waiters(10);
+    // The first tick fills the 3 free slots at once: nobody was waiting before it, no rate.
+    await admit.execute();
+    expect(q.settings.observedAdmissionsPerMinute).toBeNull();
+    expect(q.settings.throughput).toMatchObject({ admitted: 0, seconds: 0, backlogged: true });
+    expect(q.observedAt).toEqual(clock.now());
+    // Then one buyer pays every 2 s: the line moves at 30 a minute, after 4 s as after 40 s.
+    const payAndTick = async () => {
+      q.tokens.find((token) => token.status === 'IN_PROGRESS')!.status = 'EXPIRED';
+      clock.advanceSeconds(2);
+      for (const token of q.tokens) token.lastSeenAt = clock.now();
+      expect(await admit.execute()).toMatchObject({ admitted: 1 });
+    };
+    await payAndTick();
+    await payAndTick();
+    expect(q.settings.observedAdmissionsPerMinute).toBeCloseTo(30, 6);
+    for (let i = 0; i < 5; i += 1) await payAndTick();
+    expect(q.settings.observedAdmissionsPerMinute).toBeCloseTo(30, 6);
+    // Paused, nothing is observed; the rate is remembered, not diluted by the pause.
+    q.settings.paused = true;
+    clock.advanceSeconds(10);
+    await admit.execute();
+    expect(q.settings.throughput.backlogged).toBe(false);
+    expect(q.settings.observedAdmissionsPerMinute).toBeCloseTo(30, 6);
+  });
+
+  it('leaves the line not backlogged when the caps kept nobody out', async () => {
+    waiters(2);
+    await admit.execute();
+    expect(q.settings.throughput.backlogged).toBe(false);
     waiters(5);
     await admit.execute();
-    expect(q.settings.observedAdmissionsPerMinute).toBe(3);
-    expect(q.observedAt).toEqual(clock.now());
-    clock.advanceSeconds(61);
-    await admit.execute();
-    expect(q.settings.observedAdmissionsPerMinute).toBe(0);
+    expect(q.settings.throughput.backlogged).toBe(true);
   });
 
   it('does nothing when another instance holds the admission lock', async () => {
@@ -150,7 +195,7 @@ describe('AdmitQueuedTokensUseCase', () => {
 
   it('rolls the whole tick back when a step fails', async () => {
     waiters(2);
-    q.settingsRepository.recordObservedRate = () => Promise.reject(new Error('database gone'));
+    q.settingsRepository.recordThroughput = () => Promise.reject(new Error('database gone'));
     await expect(admit.execute()).rejects.toThrow('database gone');
     expect(statuses()).toEqual(['IN_QUEUE', 'IN_QUEUE']);
   });

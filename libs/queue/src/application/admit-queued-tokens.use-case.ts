@@ -9,6 +9,7 @@ import {
   effectiveSettings,
   QueueSettings,
 } from '../domain/admission-policy';
+import { observeAdmissionTick, throughputPerMinute } from '../domain/line-throughput';
 import { isAbandonedAtHead, isBeforeOpening, ZoneMark, zoneSize } from '../domain/waiting-line';
 import { LineSnapshotService } from './line-snapshot.service';
 import { LineChanges } from './port/out/line-changes';
@@ -55,6 +56,7 @@ export class AdmitQueuedTokensUseCase {
   ) {}
 
   async execute(): Promise<AdmissionSummary> {
+    let zoneMoved = false;
     const summary = await this.transactions.run(async () => {
       if (!(await this.line.tryLockAdmission())) {
         return { ran: false, expired: 0, abandoned: 0, admitted: 0 };
@@ -73,8 +75,9 @@ export class AdmitQueuedTokensUseCase {
       const zone = await this.line.zoneMarks();
       let admitted = 0;
       let abandoned = 0;
+      let slots = 0;
       if (!settings.paused && !closed) {
-        const slots = Math.min(
+        slots = Math.min(
           MAX_ROWS_PER_TICK,
           admissionSlots(
             settings,
@@ -84,9 +87,18 @@ export class AdmitQueuedTokensUseCase {
         );
         ({ admitted, abandoned } = await this.fillSlots(slots, zone, now));
       }
-      const observed = await this.line.countAdmittedSince(windowStart);
-      await this.settings.recordObservedRate(observed, now);
-      const zoneGrew = await this.moveZone(zone, observed, settings, now);
+      const head = await this.line.headOfLine();
+      const throughput = observeAdmissionTick(stored.throughput, {
+        now,
+        admitted,
+        running: !settings.paused && !closed,
+        // Somebody is left whom the caps kept out (not a token that joined during the tick).
+        waitingAfter: head !== null && admitted + abandoned >= slots,
+      });
+      const observed = throughputPerMinute(throughput);
+      await this.settings.recordThroughput(throughput, observed);
+      const zoneGrew = await this.moveZone(zone, head, observed, settings, now);
+      zoneMoved = zoneGrew;
       const summary: AdmissionSummary = { ran: true, expired, abandoned, admitted };
       if (shuffled > 0) summary.shuffled = shuffled;
       // Waiters newly near the head must learn it to show their sign of life.
@@ -94,7 +106,9 @@ export class AdmitQueuedTokensUseCase {
       return summary;
     });
     const moved = summary.admitted + summary.abandoned + summary.expired + (summary.shuffled ?? 0);
-    if (moved > 0) this.snapshot.invalidate();
+    // This instance's own snapshot follows at once, not when its NOTIFY comes back: a waiter
+    // that the tick brought near the head owes its sign of life from its next poll here.
+    if (moved > 0 || zoneMoved) this.snapshot.invalidate();
     return summary;
   }
 
@@ -152,11 +166,11 @@ export class AdmitQueuedTokensUseCase {
    */
   private async moveZone(
     zone: ZoneMark[],
-    observedPerMinute: number,
+    head: number | null,
+    observedPerMinute: number | null,
     settings: QueueSettings,
     now: Date,
   ): Promise<boolean> {
-    const head = await this.line.headOfLine();
     if (head === null) return false;
     const size = zoneSize(observedPerMinute, settings, this.config.queueAbandonAfterSeconds);
     const reach = head + size - 1;

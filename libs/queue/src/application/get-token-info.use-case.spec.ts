@@ -47,7 +47,14 @@ describe('GetTokenInfoUseCase', () => {
     expect(q.touches).toEqual([]);
   });
 
-  it('estimates the wait from the observed admission rate', async () => {
+  it('estimates the wait from the observed admission rate once the slots are taken', async () => {
+    q.settings.maxActive = 1;
+    q.addToken({
+      userId: 'active',
+      status: 'IN_PROGRESS',
+      activatedAt: clock.now(),
+      expiresAt: new Date(clock.now().getTime() + 600_000),
+    });
     queued('first');
     const me = queued('me');
     q.settings.observedAdmissionsPerMinute = 4;

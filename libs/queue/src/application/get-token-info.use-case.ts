@@ -5,6 +5,7 @@ import { isActive } from '../domain/active-token.rule';
 import { QueueToken, TokenStatus, visibleStatus } from '../domain/queue-token';
 import {
   estimateWaitSeconds,
+  LineShape,
   LineSnapshot,
   needsSignOfLife,
   placeInLine,
@@ -46,24 +47,64 @@ export class GetTokenInfoUseCase {
     if (token.status === 'IN_QUEUE') {
       const snapshot = await this.line.current();
       if (token.lineKey !== null) return this.waiting(token, token.lineKey, snapshot, now);
-      // Pre-queued for a scheduled opening: no place until the opening shuffles the pre-queue.
-      return {
-        userId: token.userId,
-        status: 'IN_QUEUE',
-        position: null,
-        estimatedWaitSeconds: null,
-        expiresAt: null,
-        seatHold: null,
-        opensAt: snapshot.opensAt,
-      };
+      return this.prequeued(token, snapshot);
     }
+    return this.leftLine(token, await this.tokens.findSeatHold(token.token), now);
+  }
+
+  /** Pre-queued for a scheduled opening: no place until the opening shuffles the pre-queue. */
+  prequeued(token: QueueToken, snapshot: LineSnapshot): TokenInfo {
+    return {
+      userId: token.userId,
+      status: 'IN_QUEUE',
+      position: null,
+      estimatedWaitSeconds: null,
+      expiresAt: null,
+      seatHold: null,
+      opensAt: snapshot.opensAt,
+    };
+  }
+
+  /**
+   * A waiting token's answer from the snapshot alone, when the snapshot has a head (a token
+   * still waiting by `isStillWaiting`); the caller owes the sign of life (`needsSignOfLife`).
+   */
+  waitingIn(
+    token: QueueToken,
+    lineKey: number,
+    shape: LineShape,
+    snapshot: LineSnapshot,
+    now: Date,
+  ): TokenInfo {
+    const position = placeInLine(lineKey, shape);
+    return {
+      userId: token.userId,
+      status: 'IN_QUEUE',
+      position,
+      estimatedWaitSeconds: estimateWaitSeconds(
+        position,
+        snapshot,
+        now,
+        this.config.queueActiveTtlSeconds,
+      ),
+      expiresAt: null,
+      seatHold: null,
+      opensAt: null,
+    };
+  }
+
+  /**
+   * A token that left the line (IN_PROGRESS or EXPIRED), from its row and its last hold as
+   * `findSeatHold` reads it.
+   */
+  leftLine(token: QueueToken, hold: TokenSeatHold | null, now: Date): TokenInfo {
     return {
       userId: token.userId,
       status: visibleStatus(token, now),
       position: null,
       estimatedWaitSeconds: null,
       expiresAt: isActive(token, now) ? token.expiresAt : null,
-      seatHold: await this.seatHold(token),
+      seatHold: this.derivedHold(token, hold),
       opensAt: null,
     };
   }
@@ -82,26 +123,11 @@ export class GetTokenInfoUseCase {
     // A token that joined an empty line after the snapshot was read: ask for the head, so
     // that the place is never under the truth.
     const shape = snapshot.head === null ? await this.tokens.lineShape() : snapshot;
-    const position = placeInLine(lineKey, shape);
-    return {
-      userId: token.userId,
-      status: 'IN_QUEUE',
-      position,
-      estimatedWaitSeconds: estimateWaitSeconds(
-        position,
-        snapshot,
-        now,
-        this.config.queueActiveTtlSeconds,
-      ),
-      expiresAt: null,
-      seatHold: null,
-      opensAt: null,
-    };
+    return this.waitingIn(token, lineKey, shape, snapshot, now);
   }
 
   /** The current or last hold; when only the log remembers it, its expiry is derived. */
-  private async seatHold(token: QueueToken): Promise<TokenSeatHold | null> {
-    const hold = await this.tokens.findSeatHold(token.token);
+  private derivedHold(token: QueueToken, hold: TokenSeatHold | null): TokenSeatHold | null {
     if (!hold || hold.expiresAt !== null || hold.bookAttemptAt === null) return hold;
     let expiresAt = addSeconds(hold.bookAttemptAt, this.config.seatHoldTtlSeconds);
     if (token.expiresAt && token.expiresAt.getTime() < expiresAt.getTime()) {

@@ -118,6 +118,7 @@ export class LineSnapshotService implements OnModuleInit, OnModuleDestroy {
           admitPerMinute: this.config.queueAdmitPerMinute,
         }),
         observedAdmissionsPerMinute: stored.observedAdmissionsPerMinute,
+        backlogged: stored.backlogged,
         activeExpiries: stored.activeExpiries,
         active: stored.activeExpiries.length,
         zone: stored.zone,

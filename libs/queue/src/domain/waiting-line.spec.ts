@@ -25,6 +25,7 @@ function snapshot(overrides: Partial<LineSnapshot> = {}): LineSnapshot {
     generation: 0,
     settings,
     observedAdmissionsPerMinute: null,
+    backlogged: false,
     activeExpiries: [],
     active: 0,
     zone: [],
@@ -78,13 +79,66 @@ describe('the waiting line', () => {
   });
 
   describe('estimateWaitSeconds', () => {
-    it('divides the place by the observed rate, rounded up', () => {
-      const observed = snapshot({ observedAdmissionsPerMinute: 2 });
+    const full = (expiries = Array.from({ length: 10 }, (_, i) => at(300 + i * 10))) =>
+      snapshot({ active: 10, activeExpiries: expiries });
+
+    it('divides the places past the free slots by the observed rate, to the nearest second', () => {
+      const observed = { ...full(), observedAdmissionsPerMinute: 2 };
       expect(estimateWaitSeconds(1, observed, t0, 600)).toBe(30);
       expect(estimateWaitSeconds(3, observed, t0, 600)).toBe(90);
-      expect(estimateWaitSeconds(10, snapshot({ observedAdmissionsPerMinute: 7 }), t0, 600)).toBe(
+      expect(estimateWaitSeconds(10, { ...full(), observedAdmissionsPerMinute: 7 }, t0, 600)).toBe(
         86,
       );
+      // A rush: 2,640 a minute (44 a second), 4 slots free: place 48 waits for 44 slots, 1 s.
+      const rush = snapshot({
+        settings: { maxActive: 100, admitPerMinute: 12_000, paused: false },
+        active: 96,
+        activeExpiries: Array.from({ length: 96 }, () => at(600)),
+        observedAdmissionsPerMinute: 2_640,
+      });
+      expect(estimateWaitSeconds(48, rush, t0, 600)).toBe(1);
+      expect(estimateWaitSeconds(444, rush, t0, 600)).toBe(10);
+    });
+
+    it('gives the free slots to the first waiters at the rate cap, whatever the observed rate', () => {
+      const observed = snapshot({ active: 7, observedAdmissionsPerMinute: 2 });
+      // 3 slots free at 60 a minute: places 1..3 go in 1..3 s; place 5 waits for 2 slots.
+      expect(estimateWaitSeconds(3, observed, t0, 600)).toBe(3);
+      expect(estimateWaitSeconds(5, observed, t0, 600)).toBe(60);
+    });
+
+    it('gives no head start for the slots free this instant while the line is backlogged', () => {
+      // 30 slots freed since the last tick, which left people waiting: those people get
+      // them, at the pace the line moves (the rate counts the refilling), not this waiter.
+      const rush = snapshot({
+        settings: { maxActive: 100, admitPerMinute: 12_000, paused: false },
+        active: 70,
+        activeExpiries: Array.from({ length: 70 }, () => at(600)),
+        observedAdmissionsPerMinute: 1_200,
+        backlogged: true,
+      });
+      expect(estimateWaitSeconds(20, rush, t0, 600)).toBe(1);
+      expect(estimateWaitSeconds(60, rush, t0, 600)).toBe(3);
+      // Few active yet (the cap filling up): the free slots bound nothing, no TTL cycles.
+      const filling = {
+        ...rush,
+        active: 5,
+        activeExpiries: [at(600), at(600), at(600), at(600), at(600)],
+      };
+      expect(estimateWaitSeconds(60, filling, t0, 600)).toBe(3);
+      // The same line drained by the last tick: the first 30 go in at the next ticks.
+      expect(estimateWaitSeconds(60, { ...rush, backlogged: false }, t0, 600)).toBe(2);
+    });
+
+    it('never promises a slot later than the expiries free one, nor faster than the rate cap', () => {
+      // Observed 1 every 2 minutes, but the 3rd active token expires in 320 s at the latest.
+      expect(estimateWaitSeconds(3, { ...full(), observedAdmissionsPerMinute: 0.5 }, t0, 600)).toBe(
+        320,
+      );
+      // Observed 6,000 a minute while the rate cap is now 60: a second per place.
+      expect(
+        estimateWaitSeconds(5, { ...full(), observedAdmissionsPerMinute: 6_000 }, t0, 600),
+      ).toBe(5);
     });
 
     it('falls back to the rate cap while slots are free', () => {
@@ -92,15 +146,15 @@ describe('the waiting line', () => {
       expect(estimateWaitSeconds(5, snapshot(), t0, 600)).toBe(5);
     });
 
-    it('falls back to the active tokens expiries when the cap is full', () => {
-      const full = snapshot({
+    it('falls back to the active tokens expiries when the cap is full and no rate is known', () => {
+      const cap = snapshot({
         active: 10,
         activeExpiries: Array.from({ length: 10 }, (_, i) => at(60 + i * 10)),
       });
       // The 3rd slot frees when the 3rd active token expires, 80 s from now.
-      expect(estimateWaitSeconds(3, full, t0, 600)).toBe(80);
+      expect(estimateWaitSeconds(3, cap, t0, 600)).toBe(80);
       // The 13th waiter needs the 3rd slot a second time: one TTL later.
-      expect(estimateWaitSeconds(13, full, t0, 600)).toBe(680);
+      expect(estimateWaitSeconds(13, cap, t0, 600)).toBe(680);
     });
 
     it('is null only while admission is paused or a cap is 0', () => {
@@ -157,7 +211,9 @@ describe('the waiting line', () => {
     });
 
     it('covers what the rate admits in one and a half abandonment delays', () => {
-      expect(zoneSize(600, settings, 120)).toBe(1800);
+      expect(zoneSize(600, { ...settings, admitPerMinute: 600 }, 120)).toBe(1800);
+      // A rate measured over a short burst counts no faster than the rate cap (60 a minute).
+      expect(zoneSize(600, settings, 120)).toBe(180);
       expect(zoneSize(null, settings, 120)).toBe(100);
       expect(zoneSize(null, { ...settings, maxActive: 1000, admitPerMinute: 600 }, 120)).toBe(1800);
     });

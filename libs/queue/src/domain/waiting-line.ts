@@ -16,8 +16,16 @@ export interface LineSnapshot extends LineShape {
   opensAt: Date | null;
   /** Counts the times pre-queued tokens were given places: cached pre-queue tokens moved. */
   generation: number;
-  /** Admissions in the last minute, as the admission job last observed them. */
+  /**
+   * The admissions per minute observed while somebody was waiting (line-throughput.ts), as
+   * the admission job last recorded it; null while none was observed.
+   */
   observedAdmissionsPerMinute: number | null;
+  /**
+   * Whether the last admission tick left tokens waiting: the line, not the arrivals, limits
+   * admission, and slots free now will go to those who were already waiting.
+   */
+  backlogged: boolean;
   /** When each active token expires, soonest first (at most ACTIVE_EXPIRIES_READ of them). */
   activeExpiries: Date[];
   /** How many tokens are active (IN_PROGRESS, inside their TTL). */
@@ -78,41 +86,72 @@ export function isBeforeOpening(opensAt: Date | null, now: Date): boolean {
 }
 
 /**
- * Seconds until admission. From the admission rate actually observed over the last minute;
- * when none was observed (the cap is full, or admission just started), from what the
- * settings and the active tokens' expiry times allow: free slots first, at the rate cap, then
- * each active token's expiry frees one, and every admitted token holds its slot for at most
- * the TTL. Null only while admission is paused or max_active / admit_per_minute is 0.
+ * Seconds until admission, for the waiter at `position`:
+ *
+ * - while the line is backlogged (the last tick left people waiting), every waiter is
+ *   admitted after those ahead of it, at the rate the line was observed to move at while
+ *   people waited (see line-throughput.ts). Slots free at this instant are no head start:
+ *   that rate already counts their refilling, at whatever pace the ticks manage;
+ * - otherwise the free slots go to the first waiters at the next ticks, and the rest wait
+ *   for slots to free at the observed rate;
+ * - either way no later than the active tokens' expiry times allow (each one frees its slot
+ *   at its expiry at the latest, and every token admitted after it holds a slot for at most
+ *   the TTL), and never faster than the rate cap. With no rate observed yet (admission just
+ *   started, or the cap was full all along), the expiries alone.
+ *
+ * Rounded to the nearest second, at least 1. Null only while admission is paused or
+ * max_active / admit_per_minute is 0.
  */
 export function estimateWaitSeconds(
   position: number,
   snapshot: Pick<
     LineSnapshot,
-    'settings' | 'observedAdmissionsPerMinute' | 'activeExpiries' | 'active'
+    'settings' | 'observedAdmissionsPerMinute' | 'backlogged' | 'activeExpiries' | 'active'
   >,
   now: Date,
   activeTtlSeconds: number,
 ): number | null {
   const { settings } = snapshot;
   if (settings.paused || settings.maxActive <= 0 || settings.admitPerMinute <= 0) return null;
-  const observed = snapshot.observedAdmissionsPerMinute ?? 0;
-  if (observed > 0) return Math.max(1, Math.ceil((position * 60) / observed));
-
-  const byRate = (position * 60) / settings.admitPerMinute;
+  const byRateCap = (position * 60) / settings.admitPerMinute;
   const free = Math.max(0, settings.maxActive - snapshot.active);
-  let bySlots = 0;
-  if (position > free) {
-    const needed = position - free;
-    const expiries = snapshot.activeExpiries;
-    if (expiries.length === 0) {
-      bySlots = Math.ceil(needed / settings.maxActive) * activeTtlSeconds;
-    } else {
-      const cycles = Math.floor((needed - 1) / expiries.length);
-      const next = expiries[(needed - 1) % expiries.length];
-      bySlots = Math.max(0, (next.getTime() - now.getTime()) / 1000) + cycles * activeTtlSeconds;
-    }
+  // The latest a slot frees for this waiter, past the free ones (none needed: no bound).
+  const byExpiries =
+    position > free
+      ? latestSlotFree(
+          position - free,
+          snapshot.activeExpiries,
+          now,
+          settings.maxActive,
+          activeTtlSeconds,
+        )
+      : Infinity;
+  const observed = snapshot.observedAdmissionsPerMinute ?? 0;
+  let wait: number;
+  if (observed > 0) {
+    const ahead = snapshot.backlogged ? position : Math.max(0, position - free);
+    wait = Math.min((ahead * 60) / observed, byExpiries);
+  } else {
+    wait = position > free ? byExpiries : 0;
   }
-  return Math.max(1, Math.ceil(Math.max(byRate, bySlots)));
+  return Math.max(1, Math.round(Math.max(byRateCap, wait)));
+}
+
+/**
+ * When the `needed`-th slot frees at the latest: the active tokens expire at their times, and
+ * the tokens admitted into their slots each hold one for at most the TTL.
+ */
+function latestSlotFree(
+  needed: number,
+  expiries: readonly Date[],
+  now: Date,
+  maxActive: number,
+  activeTtlSeconds: number,
+): number {
+  if (expiries.length === 0) return Math.ceil(needed / maxActive) * activeTtlSeconds;
+  const cycles = Math.floor((needed - 1) / expiries.length);
+  const next = expiries[(needed - 1) % expiries.length];
+  return Math.max(0, (next.getTime() - now.getTime()) / 1000) + cycles * activeTtlSeconds;
 }
 
 /**
@@ -182,9 +221,10 @@ export function zoneSize(
   settings: QueueSettings,
   abandonAfterSeconds: number,
 ): number {
+  // Never above the rate cap: a rate measured over a short span may be (a burst).
   const perMinute =
     observedAdmissionsPerMinute && observedAdmissionsPerMinute > 0
-      ? observedAdmissionsPerMinute
+      ? Math.min(observedAdmissionsPerMinute, settings.admitPerMinute)
       : Math.min(settings.admitPerMinute, settings.maxActive);
   return Math.max(MIN_ZONE_SIZE, Math.ceil((1.5 * perMinute * abandonAfterSeconds) / 60));
 }

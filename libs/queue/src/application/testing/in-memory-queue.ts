@@ -2,6 +2,7 @@ import { TransactionRunner } from '@app/common/application/transaction-runner';
 import { AppConfig } from '@app/common/config/app-config';
 import { Clock } from '@app/common/domain/clock';
 import { QueueToken, TokenStatus } from '../../domain/queue-token';
+import { LineThroughput, NO_THROUGHPUT } from '../../domain/line-throughput';
 import { ACTIVE_EXPIRIES_READ, LineShape, ZoneMark } from '../../domain/waiting-line';
 import { LineSnapshotService } from '../line-snapshot.service';
 import { LineChanges } from '../port/out/line-changes';
@@ -39,6 +40,7 @@ export class InMemoryQueue {
     observedAdmissionsPerMinute: null,
     opensAt: null,
     prequeueShuffled: true,
+    throughput: NO_THROUGHPUT,
   };
   generation = 0;
   settingsUpdatedAt: Date | null = null;
@@ -90,6 +92,10 @@ export class InMemoryQueue {
     async findByToken(token: string) {
       return this.q.tokens.find((candidate) => candidate.token === token) ?? null;
     }
+    async findManyByToken(tokens: readonly string[]) {
+      const wanted = new Set(tokens);
+      return this.q.tokens.filter((candidate) => wanted.has(candidate.token));
+    }
     async hasPayment(token: string) {
       return this.q.payments.has(token);
     }
@@ -134,8 +140,19 @@ export class InMemoryQueue {
         this.q.touches.push(id);
       }
     }
+    async signsOfLife(waiters: readonly { id: number; since: Date }[], now: Date) {
+      for (const { id, since } of waiters) await this.signOfLife(id, now, since);
+    }
     async findSeatHold(token: string) {
       return this.q.seatHolds.get(token) ?? null;
+    }
+    async findSeatHolds(tokens: readonly string[]) {
+      const holds = new Map<string, TokenSeatHold>();
+      for (const token of tokens) {
+        const hold = this.q.seatHolds.get(token);
+        if (hold) holds.set(token, hold);
+      }
+      return holds;
     }
   })(this);
 
@@ -270,9 +287,13 @@ export class InMemoryQueue {
         this.q.generation += 1;
         if (shuffled) this.q.settings = { ...this.q.settings, prequeueShuffled: true };
       }
-      async recordObservedRate(admissionsPerMinute: number, now: Date) {
-        this.q.settings = { ...this.q.settings, observedAdmissionsPerMinute: admissionsPerMinute };
-        this.q.observedAt = now;
+      async recordThroughput(throughput: LineThroughput, admissionsPerMinute: number | null) {
+        this.q.settings = {
+          ...this.q.settings,
+          observedAdmissionsPerMinute: admissionsPerMinute,
+          throughput,
+        };
+        this.q.observedAt = throughput.at;
       }
     })(this);
 
@@ -322,6 +343,7 @@ export class InMemoryQueue {
           paused: this.q.settings.paused,
         },
         observedAdmissionsPerMinute: this.q.settings.observedAdmissionsPerMinute,
+        backlogged: this.q.settings.throughput.backlogged,
         activeExpiries,
         zone: [...this.q.zone],
       };

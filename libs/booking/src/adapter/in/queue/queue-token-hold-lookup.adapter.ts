@@ -13,4 +13,8 @@ export class QueueTokenHoldLookupAdapter extends TokenHoldLookup {
   findSeatHold(token: string): Promise<HoldOfToken | null> {
     return this.holds.latestOf(token);
   }
+
+  findSeatHolds(tokens: readonly string[]): Promise<Map<string, HoldOfToken>> {
+    return this.holds.latestOfMany(tokens);
+  }
 }

@@ -12,4 +12,6 @@ export interface HoldOfToken {
 export abstract class TokenHoldRepository {
   /** The token's current hold, or else its last one from the log; the latest first. */
   abstract latestOf(token: string): Promise<HoldOfToken | null>;
+  /** latestOf for many tokens in one read, by token (tokens without a hold are absent). */
+  abstract latestOfMany(tokens: readonly string[]): Promise<Map<string, HoldOfToken>>;
 }

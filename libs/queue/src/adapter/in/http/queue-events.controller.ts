@@ -105,7 +105,7 @@ export class QueueEventsController {
   ): Promise<void> {
     const token = request.headers[QUEUE_TOKEN_HEADER] ?? queryToken;
     // Before anything is written: an unknown token (or a database away) is a plain JSON error.
-    const first = await this.hub.current(token);
+    const start = await this.hub.current(token);
 
     reply.hijack();
     const response = reply.raw;
@@ -122,7 +122,7 @@ export class QueueEventsController {
       'x-accel-buffering': 'no',
     });
     response.flushHeaders();
-    const detach = this.hub.open(token as string, first, new SseConnection(response));
+    const detach = this.hub.open(start, new SseConnection(response));
     response.once('close', detach);
   }
 }

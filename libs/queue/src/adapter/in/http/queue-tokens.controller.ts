@@ -57,7 +57,7 @@ export class QueueTokensController {
   @ApiOperation({
     summary: 'Where a token stands',
     description:
-      'Any known token, whatever its status. While IN_QUEUE: 1-based `position` and `estimated_wait_seconds` (from the admissions observed over the last minute; null when none were). While IN_PROGRESS: `expires_at`. Poll every few seconds: the cost of a poll does not grow with the length of the line.',
+      'Any known token, whatever its status. While IN_QUEUE: 1-based `position` and `estimated_wait_seconds` (from the rate the line was observed to move at, else from the settings and the active tokens expiry times; null only while admission is paused or max_active is 0). While IN_PROGRESS: `expires_at`. Poll every few seconds: the cost of a poll does not grow with the length of the line.',
   })
   @ApiOkResponse({
     type: TokenInfoDto,

@@ -7,6 +7,7 @@ import {
   QueueSettingsRepository,
   StoredQueueSettings,
 } from '../../../application/port/out/queue-settings.repository';
+import { LineThroughput } from '../../../domain/line-throughput';
 
 interface SettingsRow {
   max_active: number | null;
@@ -15,6 +16,10 @@ interface SettingsRow {
   observed_admissions_per_minute: number | null;
   opens_at: Date | null;
   prequeue_shuffled: boolean;
+  throughput_admitted: number;
+  throughput_seconds: number;
+  observed_at: Date | null;
+  line_backlogged: boolean;
 }
 
 /** The single row id = 1 of queue_settings (created by the migration). */
@@ -28,7 +33,8 @@ export class TypeOrmQueueSettingsRepository extends QueueSettingsRepository {
     const [row] = await queryRows<SettingsRow>(
       this.txHost.tx,
       `SELECT max_active, admit_per_minute, paused, observed_admissions_per_minute, opens_at,
-              prequeue_shuffled
+              prequeue_shuffled, throughput_admitted, throughput_seconds, observed_at,
+              line_backlogged
          FROM queue_settings WHERE id = 1`,
     );
     return {
@@ -38,6 +44,12 @@ export class TypeOrmQueueSettingsRepository extends QueueSettingsRepository {
       observedAdmissionsPerMinute: row?.observed_admissions_per_minute ?? null,
       opensAt: row?.opens_at ?? null,
       prequeueShuffled: row?.prequeue_shuffled ?? true,
+      throughput: {
+        admitted: row?.throughput_admitted ?? 0,
+        seconds: row?.throughput_seconds ?? 0,
+        at: row?.observed_at ?? null,
+        backlogged: row?.line_backlogged ?? false,
+      },
     };
   }
 
@@ -78,12 +90,23 @@ export class TypeOrmQueueSettingsRepository extends QueueSettingsRepository {
     );
   }
 
-  async recordObservedRate(admissionsPerMinute: number, now: Date): Promise<void> {
+  async recordThroughput(
+    throughput: LineThroughput,
+    admissionsPerMinute: number | null,
+  ): Promise<void> {
     await queryRows(
       this.txHost.tx,
-      `UPDATE queue_settings SET observed_admissions_per_minute = $1, observed_at = $2
+      `UPDATE queue_settings
+          SET observed_admissions_per_minute = $1, observed_at = $2, throughput_admitted = $3,
+              throughput_seconds = $4, line_backlogged = $5
         WHERE id = 1`,
-      [admissionsPerMinute, now],
+      [
+        admissionsPerMinute,
+        throughput.at,
+        throughput.admitted,
+        throughput.seconds,
+        throughput.backlogged,
+      ],
     );
   }
 }

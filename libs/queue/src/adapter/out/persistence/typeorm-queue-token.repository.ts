@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { ADVISORY_LOCKS } from '@app/database/advisory-locks';
-import { queryRows } from '@app/common/adapter/persistence/query-rows';
+import { queryPrepared, queryRows } from '@app/common/adapter/persistence/query-rows';
 import {
   JoinedLine,
   NewQueueToken,
@@ -85,14 +85,26 @@ export class TypeOrmQueueTokenRepository extends QueueTokenRepository {
     return row ? fromRow(row) : null;
   }
 
+  async findManyByToken(tokens: readonly string[]): Promise<QueueToken[]> {
+    if (tokens.length === 0) return [];
+    const rows = await queryRows<TokenRow>(
+      this.txHost.tx,
+      `SELECT ${TOKEN_COLUMNS} FROM user_queue_tokens WHERE token = ANY($1::text[])`,
+      [tokens],
+    );
+    return rows.map(fromRow);
+  }
+
   /** Asked of the payment context, which owns `payments`. */
   hasPayment(token: string): Promise<boolean> {
     return this.payments.hasPayment(token);
   }
 
   async joinLine(token: NewQueueToken): Promise<JoinedLine | null> {
-    const [row] = await queryRows<TokenRow & ShapeRow & { created: boolean }>(
+    // Prepared: this statement's parsing and planning cost PostgreSQL more than running it.
+    const [row] = await queryPrepared<TokenRow & ShapeRow & { created: boolean }>(
       this.txHost.tx,
+      'join_line',
       JOIN_LINE_SQL,
       [token.userId, token.token, token.createdAt],
     );
@@ -148,14 +160,32 @@ export class TypeOrmQueueTokenRepository extends QueueTokenRepository {
     await queryRows(
       this.txHost.tx,
       `UPDATE user_queue_tokens SET last_seen_at = $2
-        WHERE id = $1 AND status = 'IN_QUEUE' AND last_seen_at <= $3`,
+        WHERE id = $1 AND status = 'IN_QUEUE'
+          AND date_trunc('milliseconds', last_seen_at) <= $3`,
       [id, now, since],
+    );
+  }
+
+  async signsOfLife(waiters: readonly { id: number; since: Date }[], now: Date): Promise<void> {
+    if (waiters.length === 0) return;
+    await queryRows(
+      this.txHost.tx,
+      `UPDATE user_queue_tokens t SET last_seen_at = $3
+         FROM unnest($1::bigint[], $2::timestamptz[]) AS w(id, since)
+        WHERE t.id = w.id AND t.status = 'IN_QUEUE'
+          AND date_trunc('milliseconds', t.last_seen_at) <= w.since`,
+      [waiters.map((w) => w.id), waiters.map((w) => w.since), now],
     );
   }
 
   /** Asked of the booking context, which owns the seat tables. */
   findSeatHold(token: string): Promise<TokenSeatHold | null> {
     return this.holds.findSeatHold(token);
+  }
+
+  /** Asked of the booking context, which owns the seat tables. */
+  findSeatHolds(tokens: readonly string[]): Promise<Map<string, TokenSeatHold>> {
+    return this.holds.findSeatHolds(tokens);
   }
 }
 

@@ -8,6 +8,8 @@ export interface StoredLineSnapshot extends LineShape {
   generation: number;
   overrides: QueueSettingsOverrides;
   observedAdmissionsPerMinute: number | null;
+  /** Whether the last admission tick left tokens waiting. */
+  backlogged: boolean;
   /** Expiry times of the active tokens, soonest first, at most ACTIVE_EXPIRIES_READ. */
   activeExpiries: Date[];
   zone: ZoneMark[];

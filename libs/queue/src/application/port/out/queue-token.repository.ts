@@ -30,6 +30,8 @@ export interface JoinedLine {
 
 export abstract class QueueTokenRepository {
   abstract findByToken(token: string): Promise<QueueToken | null>;
+  /** The known ones of these tokens, in one read (the live-position streams' batch). */
+  abstract findManyByToken(tokens: readonly string[]): Promise<QueueToken[]>;
   /** Whether a payment was made with this token (its idempotent retry stays allowed). */
   abstract hasPayment(token: string): Promise<boolean>;
 
@@ -57,9 +59,15 @@ export abstract class QueueTokenRepository {
   /**
    * Records a waiting token's sign of life (last_seen_at = now), unless it already showed one
    * after `since`: a conditional UPDATE, so racing polls on several instances write once.
+   * Compared to the millisecond (`since` is a JavaScript Date, the column keeps microseconds:
+   * a row written by SQL with `clock_timestamp()` must not look newer than itself).
    */
   abstract signOfLife(id: number, now: Date, since: Date): Promise<void>;
+  /** `signOfLife` for several waiters in one write (the live-position streams' batch). */
+  abstract signsOfLife(waiters: readonly { id: number; since: Date }[], now: Date): Promise<void>;
 
   /** The token's current or last seat hold, the latest first, or null if it never held one. */
   abstract findSeatHold(token: string): Promise<TokenSeatHold | null>;
+  /** `findSeatHold` for several tokens in one read: the tokens that ever held a seat. */
+  abstract findSeatHolds(tokens: readonly string[]): Promise<Map<string, TokenSeatHold>>;
 }

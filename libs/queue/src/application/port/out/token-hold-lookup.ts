@@ -6,4 +6,6 @@ import { TokenSeatHold } from './queue-token.repository';
  */
 export abstract class TokenHoldLookup {
   abstract findSeatHold(token: string): Promise<TokenSeatHold | null>;
+  /** Each token's latest hold, in one read (tokens without one are absent). */
+  abstract findSeatHolds(tokens: readonly string[]): Promise<Map<string, TokenSeatHold>>;
 }

@@ -43,7 +43,7 @@ export class TokenInfoDto {
     nullable: true,
     example: 84,
     description:
-      'While IN_QUEUE: seconds until admission, from the admissions observed over the last minute, or (none observed) from what the settings and the active tokens expiry times allow. null when not queued, in the pre-queue, or while admission is paused or max_active is 0.',
+      'While IN_QUEUE: seconds until admission, from the rate the line was observed to move at while people waited (mostly the last minute; free slots go to the first waiters when nobody else was waiting for them), never later than the active tokens expiry times allow; with no rate observed, from those expiry times and the settings. null when not queued, in the pre-queue, or while admission is paused or max_active is 0.',
   })
   estimated_wait_seconds: number | null;
 

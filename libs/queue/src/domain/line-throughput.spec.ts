@@ -1,0 +1,103 @@
+import { FakeClock } from '../../../../test/support/fake-clock';
+import {
+  LineThroughput,
+  NO_THROUGHPUT,
+  observeAdmissionTick,
+  THROUGHPUT_HORIZON_SECONDS,
+  throughputPerMinute,
+} from './line-throughput';
+
+describe('the line throughput behind the wait estimate', () => {
+  let clock: FakeClock;
+  let state: LineThroughput;
+
+  beforeEach(() => {
+    clock = new FakeClock(new Date('2026-01-01T00:00:00.000Z'));
+    state = NO_THROUGHPUT;
+  });
+
+  /** One admission tick `seconds` after the previous one. */
+  const tick = (seconds: number, admitted: number, waitingAfter = true, running = true) => {
+    clock.advanceSeconds(seconds);
+    state = observeAdmissionTick(state, { now: clock.now(), admitted, running, waitingAfter });
+    return throughputPerMinute(state);
+  };
+
+  it('knows no rate before the line was ever backlogged', () => {
+    expect(throughputPerMinute(NO_THROUGHPUT)).toBeNull();
+    // Admissions with nobody left waiting: the arrivals were the limit, not the line.
+    expect(tick(1, 5, false)).toBeNull();
+    expect(tick(1, 5, false)).toBeNull();
+  });
+
+  it('leaves out the tick that fills the free slots at the start of a rush', () => {
+    // 100 slots filled at once, 1,000 still waiting: that burst is no rate.
+    expect(tick(1, 100)).toBeNull();
+    expect(state).toMatchObject({ admitted: 0, seconds: 0, backlogged: true });
+  });
+
+  it('divides by the span observed, not by a minute, early in a rush', () => {
+    tick(1, 100);
+    // 44 buyers pay a second (their slots go to the next in line), ticks every 200 ms.
+    for (let i = 0; i < 5; i += 1) tick(0.2, 8.8);
+    // One second observed: 44 a second, not 44 a minute.
+    expect(throughputPerMinute(state)).toBeCloseTo(44 * 60, 6);
+    for (let i = 0; i < 50; i += 1) tick(0.2, 8.8);
+    expect(throughputPerMinute(state)).toBeCloseTo(44 * 60, 6);
+  });
+
+  it('is the plain rate in a steady state, whatever the tick interval', () => {
+    tick(1, 3);
+    for (let i = 0; i < 600; i += 1) tick(1, 10);
+    expect(throughputPerMinute(state)).toBeCloseTo(600, 6);
+    for (let i = 0; i < 120; i += 1) tick(0.5, 5);
+    expect(throughputPerMinute(state)).toBeCloseTo(600, 6);
+  });
+
+  it('follows a line that slows down, weighing older intervals less', () => {
+    tick(1, 3);
+    for (let i = 0; i < 120; i += 1) tick(1, 10);
+    expect(throughputPerMinute(state)).toBeCloseTo(600, 6);
+    // From now on 1 a second: after one horizon the rate is mostly the new one.
+    for (let i = 0; i < THROUGHPUT_HORIZON_SECONDS; i += 1) tick(1, 1);
+    const rate = throughputPerMinute(state)!;
+    expect(rate).toBeLessThan(600 / Math.E + 60);
+    expect(rate).toBeGreaterThan(60);
+    for (let i = 0; i < 10 * THROUGHPUT_HORIZON_SECONDS; i += 1) tick(1, 1);
+    expect(throughputPerMinute(state)).toBeCloseTo(60, 0);
+  });
+
+  it('observes nothing while paused or closed, and keeps the rate it had', () => {
+    tick(1, 3);
+    for (let i = 0; i < 10; i += 1) tick(1, 2);
+    expect(throughputPerMinute(state)).toBeCloseTo(120, 6);
+    // A paused tick: not backlogged by the line, and the next interval is not observed.
+    tick(30, 0, true, false);
+    expect(state.backlogged).toBe(false);
+    expect(throughputPerMinute(state)).toBeCloseTo(120, 6);
+    tick(1, 5);
+    expect(throughputPerMinute(state)).toBeCloseTo(120, 6);
+  });
+
+  it('counts a backlogged interval without admissions: the cap full, nobody leaving', () => {
+    tick(1, 10);
+    for (let i = 0; i < 10; i += 1) tick(1, 1);
+    expect(throughputPerMinute(state)).toBeCloseTo(60, 6);
+    // 50 s with the cap full and nobody paying: the line slowed down.
+    for (let i = 0; i < 50; i += 1) tick(1, 0);
+    expect(throughputPerMinute(state)!).toBeLessThan(15);
+  });
+
+  it('knows no rate until one admission was observed, nor from a remnant of an old one', () => {
+    tick(1, 100);
+    expect(tick(0.2, 0)).toBeNull();
+    expect(tick(0.2, 1)).toBeCloseTo(150, 0);
+    // An hour later, twice (idle ticks): the remnant is no rate, however small its span.
+    tick(3600, 0, false);
+    tick(3600, 0, true);
+    expect(state.seconds).toBeLessThan(1e-20);
+    expect(throughputPerMinute(state)).toBeNull();
+    // A tick a millisecond later, with nobody admitted: still none.
+    expect(tick(0.001, 0)).toBeNull();
+  });
+});
