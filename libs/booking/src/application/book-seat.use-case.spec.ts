@@ -2,13 +2,13 @@ import { TransactionRunner } from '@app/common/application/transaction-runner';
 import { AppConfig } from '@app/common/config/app-config';
 import { Clock } from '@app/common/domain/clock';
 import {
-  BookingTokenInvalidError,
   PerformanceSeatNotFoundError,
   PerformanceStartedError,
   SeatAlreadyBookedError,
   SeatHeldByOtherError,
   UserHasReservationError,
 } from '../domain/booking-errors';
+import { TokenInvalidError } from '@app/queue/domain';
 import { SeatHold, SeatHoldState } from '../domain/seat-hold';
 import { BookSeatUseCase } from './book-seat.use-case';
 import { BookAttempt, BookLogRepository } from './port/out/book-log.repository';
@@ -133,6 +133,7 @@ const empty = (id: number): SeatHoldState => ({
   bookAttemptAt: null,
   expiresAt: null,
   bookSuccessAt: null,
+  booked: false,
 });
 
 describe('BookSeatUseCase', () => {
@@ -146,6 +147,7 @@ describe('BookSeatUseCase', () => {
     store.seats.set(id, {
       performanceSeatId: id,
       booked: options.booked ?? false,
+      bookSuccessAt: null,
       performanceDatetime: at(options.startsIn ?? 86_400),
     });
     store.holds.set(id, empty(id));
@@ -205,7 +207,7 @@ describe('BookSeatUseCase', () => {
   it('re-checks the token after taking the seat: a token expired meanwhile gets no hold', async () => {
     tokens.active.delete(TOKEN);
     await expect(useCase.execute(1, buyer, TOKEN_EXPIRES_AT)).rejects.toBeInstanceOf(
-      BookingTokenInvalidError,
+      TokenInvalidError,
     );
     expect(store.holds.get(1)?.token).toBeNull();
     // Like the guard's 401, not a booking attempt: nothing is logged.
@@ -216,7 +218,7 @@ describe('BookSeatUseCase', () => {
     setHold(1, { ...buyer, bookAttemptAt: at(-60), expiresAt: at(240) });
     tokens.active.delete(TOKEN);
     await expect(useCase.execute(1, buyer, TOKEN_EXPIRES_AT)).rejects.toBeInstanceOf(
-      BookingTokenInvalidError,
+      TokenInvalidError,
     );
     expect(store.logs).toEqual([]);
   });

@@ -3,7 +3,7 @@ import { Money } from '@app/common/domain/money';
 import {
   BalanceLimitExceededError,
   MAX_BALANCE,
-  PaidSeat,
+  BookedSeat,
   UserAccount,
 } from '../domain/user-account';
 import { ChargeBalanceUseCase } from './charge-balance.use-case';
@@ -16,7 +16,7 @@ import { UserAccountRepository } from './port/out/user-account.repository';
 class InMemoryBank {
   accounts = new Map<string, Money>();
   ledger: { userId: string; amount: Money }[] = [];
-  paidSeats = new Map<string, PaidSeat[]>();
+  paidSeats = new Map<string, BookedSeat[]>();
   private nextId = 1;
 
   readonly repository = new (class extends UserAccountRepository {
@@ -40,7 +40,7 @@ class InMemoryBank {
       this.bank.accounts.set(id, next);
       return next;
     }
-    async findPaidSeats(userId: string): Promise<PaidSeat[]> {
+    async findPaidSeats(userId: string): Promise<BookedSeat[]> {
       return this.bank.paidSeats.get(userId) ?? [];
     }
   })(this);
@@ -133,7 +133,7 @@ describe('user use cases', () => {
 
   it('reads a profile with its paid seats, or User not found', async () => {
     const { id } = await create.execute(Money.parse('3'));
-    const seat: PaidSeat = {
+    const seat: BookedSeat = {
       id: 9,
       seatNumber: 4,
       bookSuccessAt: new Date('2030-01-01T00:00:00Z'),
