@@ -11,6 +11,8 @@ export default tseslint.config(
       '.data/**',
       'coverage/**',
       'bench-results/**',
+      // Deliberately bad imports, checked by test/architecture/layer-rules.spec.ts.
+      'test/architecture/fixtures/**',
       '*.js',
       '*.mjs',
     ],

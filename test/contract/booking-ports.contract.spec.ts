@@ -118,8 +118,9 @@ function sqlWorld(t: TestApp): BookingWorld {
     },
     async holdOf(seatId) {
       const [row] = await db.query(
-        `SELECT token, user_id, book_attempt_at, expires_at, book_success_at
-           FROM performance_seat_book_info WHERE performance_seat_id = $1`,
+        `SELECT i.token, i.user_id, i.book_attempt_at, i.expires_at, i.book_success_at, s.booked
+           FROM performance_seat_book_info i JOIN performance_seats s ON s.id = i.performance_seat_id
+          WHERE i.performance_seat_id = $1`,
         [seatId],
       );
       return {
@@ -129,6 +130,7 @@ function sqlWorld(t: TestApp): BookingWorld {
         bookAttemptAt: row.book_attempt_at,
         expiresAt: row.expires_at,
         bookSuccessAt: row.book_success_at,
+        booked: row.booked,
       };
     },
     async logsOf(seatId) {
@@ -177,6 +179,7 @@ describeContract(
             performanceSeatId: free,
             booked: false,
             performanceDatetime: FUTURE,
+            bookSuccessAt: null,
           });
           expect(await w.seatHolds.findSeat(sold)).toMatchObject({ booked: true });
           expect(await w.seatHolds.findSeat(sold + 1000)).toBeNull();
@@ -194,7 +197,7 @@ describeContract(
           expiresAt: at(300),
         };
         expect(hold).toEqual(expected);
-        expect(await w.holdOf(seat)).toEqual({ ...expected, bookSuccessAt: null });
+        expect(await w.holdOf(seat)).toEqual({ ...expected, bookSuccessAt: null, booked: false });
       });
 
       it("tryHold refuses a seat under another's live hold and changes nothing", async () => {
@@ -250,6 +253,7 @@ describeContract(
             performanceSeatId: seat,
             ...hold,
             bookSuccessAt: null,
+            booked: false,
           });
           expect(await w.seatHolds.findState(seat + 1000)).toBeNull();
         });
@@ -271,6 +275,7 @@ describeContract(
           bookAttemptAt: null,
           expiresAt: null,
           bookSuccessAt: null,
+          booked: false,
         };
         expect(await w.holdOf(lapsed)).toEqual({ performanceSeatId: lapsed, ...cleared });
         expect(await w.holdOf(atNow)).toEqual({ performanceSeatId: atNow, ...cleared });

@@ -5,7 +5,7 @@ import { BuyerBalanceRepository } from '@app/payment/application/port/out/buyer-
 import { PayableSeatRepository } from '@app/payment/application/port/out/payable-seat.repository';
 import { PayingTokenRepository } from '@app/payment/application/port/out/paying-token.repository';
 import { PaymentRepository } from '@app/payment/application/port/out/payment.repository';
-import { SeatHold } from '@app/payment/domain/seat-payment';
+import { PayableSeat } from '@app/payment/domain/seat-payment';
 import { InMemoryPayment } from '../support/fakes/in-memory-payment';
 import {
   insertConcert,
@@ -32,7 +32,7 @@ interface PaymentWorld {
   addSeat(seat: {
     price: string;
     performanceDatetime: Date;
-    hold?: Partial<SeatHold>;
+    hold?: Partial<PayableSeat['hold']>;
     owner?: string;
   }): Promise<{ id: number; performanceId: number; seatNumber: number }>;
   addLog(seatId: number, token: string, userId: string, result: string): Promise<void>;

@@ -3,7 +3,7 @@ import { TransactionRunner } from '@app/common/application/transaction-runner';
 import { Money } from '@app/common/domain/money';
 import { BalanceLedgerRepository } from '@app/user/application/port/out/balance-ledger.repository';
 import { UserAccountRepository } from '@app/user/application/port/out/user-account.repository';
-import { MAX_BALANCE, PaidSeat } from '@app/user/domain/user-account';
+import { MAX_BALANCE, BookedSeat } from '@app/user/domain/user-account';
 import { InMemoryBank } from '../support/fakes/in-memory-bank';
 import {
   insertConcert,
@@ -26,7 +26,7 @@ interface UserWorld {
   /** The user's ledger amounts, oldest first. */
   ledgerOf(userId: string): Promise<string[]>;
   /** A seat sold to the user at `soldAt` (written by booking and payment). */
-  addPaidSeat(userId: string, soldAt: Date): Promise<PaidSeat>;
+  addPaidSeat(userId: string, soldAt: Date): Promise<BookedSeat>;
 }
 
 const NOW = new Date(Math.floor(Date.now() / 1000) * 1000);
@@ -44,7 +44,7 @@ function inMemoryWorld(): UserWorld {
     },
     async addPaidSeat(userId, soldAt) {
       const id = nextSeat++;
-      const seat: PaidSeat = {
+      const seat: BookedSeat = {
         id,
         seatNumber: 1,
         bookSuccessAt: soldAt,

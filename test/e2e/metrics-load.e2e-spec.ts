@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { TicketingSnapshotReader } from '../../apps/api/src/metrics/ticketing-snapshot.reader';
+import { TypeOrmTicketingSnapshotReader } from '@app/database/ticketing-snapshot/typeorm-ticketing-snapshot.reader';
 import { createTestApp, TestApp } from '../support/test-app';
 import { call } from '../support/http';
 import { insertActiveToken, insertConcert, insertUser } from '../support/fixtures';
@@ -64,7 +64,7 @@ describe('GET /metrics under a scraper in a tight loop', () => {
 
   /** 100 parallel scrapes in a loop, two buyers browsing, a watcher sampling the database. */
   async function loop(app: TestApp, durationMs: number): Promise<LoopResult> {
-    const reads = jest.spyOn(TicketingSnapshotReader.prototype, 'read');
+    const reads = jest.spyOn(TypeOrmTicketingSnapshotReader.prototype, 'read');
     const pool = (app.db.driver as unknown as { master: { waitingCount: number } }).master;
     const monitor = await connect();
     const deadline = Date.now() + durationMs;

@@ -1,3 +1,4 @@
+import { ADVISORY_LOCKS } from '@app/database/advisory-locks';
 import { resetQueue } from '../support/queue-reset';
 import { createHash } from 'node:crypto';
 import { ADMIN_KEY, createTestApp, TestApp } from '../support/test-app';
@@ -474,7 +475,10 @@ describe('queue: tokens, token_info, admission and admin settings', () => {
       await runner.connect();
       try {
         await runner.startTransaction();
-        await runner.query('SELECT pg_advisory_xact_lock($1::int, $2::int)', [0x51554555, 1]);
+        await runner.query('SELECT pg_advisory_xact_lock($1::int, $2::int)', [
+          ADVISORY_LOCKS.queueAdmission.classId,
+          ADVISORY_LOCKS.queueAdmission.objectId,
+        ]);
         expect(await admit.execute()).toEqual({
           ran: false,
           expired: 0,

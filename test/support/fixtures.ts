@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { CREATE_SEATS_SQL } from '@app/booking/adapter/out/persistence/seat-creation.sql';
 
 /**
  * Rows written straight into the test database, for tests whose subject is something else
@@ -43,17 +44,7 @@ export async function insertPerformance(
      VALUES ($1, $2, $3, $4) RETURNING id`,
     [concertId, options.at, seats, price],
   );
-  const rows: { id: string }[] = await db.query(
-    `WITH seats AS (
-       INSERT INTO performance_seats (concert_performance_id, seat_number, price)
-       SELECT $1, n, $2 FROM generate_series(1, $3::int) AS n
-       RETURNING id, seat_number
-     ), info AS (
-       INSERT INTO performance_seat_book_info (performance_seat_id) SELECT id FROM seats
-     )
-     SELECT id FROM seats ORDER BY seat_number`,
-    [id, price, seats],
-  );
+  const rows: { id: string }[] = await db.query(CREATE_SEATS_SQL, [id, price, seats]);
   return { performanceId: Number(id), seatIds: rows.map((row) => Number(row.id)) };
 }
 

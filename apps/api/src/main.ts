@@ -2,11 +2,9 @@ import 'reflect-metadata';
 import path from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DataSource } from 'typeorm';
 import { validateEnvironment } from '@app/common/config/environment';
 import { runMigrations } from '@app/database/migrate';
-import { dataSourceOptions } from '@app/database/data-source-options';
-import { DEMO_USER_IDS, seedDemoData } from '@app/database/seed/demo-seed';
+import { DEMO_USER_IDS, seedDemoDatabase } from '@app/database/seed/demo-seed';
 import { RunningPostgres, startEmbeddedPostgres } from '@app/database/embedded/embedded-postgres';
 import { AppModule } from './app.module';
 import { configureApp, createFastifyAdapter } from './configure-app';
@@ -82,14 +80,7 @@ async function bootstrap(): Promise<void> {
 }
 
 async function seed(databaseUrl: string): Promise<void> {
-  const dataSource = new DataSource({ ...dataSourceOptions(databaseUrl, 1), logging: false });
-  await dataSource.initialize();
-  try {
-    const seeded = await seedDemoData(dataSource);
-    if (seeded.length > 0) say('Seeded demo concerts, performances and seats.');
-  } finally {
-    await dataSource.destroy();
-  }
+  if (await seedDemoDatabase(databaseUrl)) say('Seeded demo concerts, performances and seats.');
   say(`Demo users (balance 500.00 when seeded): ${DEMO_USER_IDS.join(', ')}`);
 }
 

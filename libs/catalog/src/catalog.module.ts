@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
-import { QueueModule } from '@app/queue/queue.module';
+import { BookingModule } from '@app/booking';
+import { QueueModule } from '@app/queue';
+import { CatalogLookupsModule } from './catalog-lookups.module';
 import { CreateConcertUseCase } from './application/create-concert.use-case';
 import { CreatePerformanceUseCase } from './application/create-performance.use-case';
 import { ListBookablePerformancesUseCase } from './application/list-bookable-performances.use-case';
@@ -14,7 +16,7 @@ import { TypeOrmPerformanceRepository } from './adapter/out/persistence/typeorm-
 
 /** The catalog: concerts, their dates and seat maps, and the admin's way to add them. */
 @Module({
-  imports: [QueueModule],
+  imports: [QueueModule, BookingModule, CatalogLookupsModule],
   controllers: [CatalogController, AdminConcertsController],
   providers: [
     ListConcertsUseCase,

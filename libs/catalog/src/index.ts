@@ -1,4 +1,3 @@
 export * from './catalog.module';
 export * from './domain/catalog';
-export * from './domain/seat-status';
 export * from './domain/catalog-errors';

@@ -1,8 +1,6 @@
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from './data-source-options';
-
-/** Any fixed number; it only has to be the same for every instance. */
-const MIGRATION_LOCK_KEY = 7_310_001;
+import { ADVISORY_LOCKS } from './advisory-locks';
 
 /**
  * Applies pending migrations under a session advisory lock held on a connection of its own,
@@ -14,7 +12,7 @@ export async function runMigrations(url: string): Promise<string[]> {
   const lock = dataSource.createQueryRunner();
   try {
     await lock.connect();
-    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    await lock.query('SELECT pg_advisory_lock($1)', [ADVISORY_LOCKS.migrations]);
     const applied = await dataSource.runMigrations({ transaction: 'all' });
     return applied.map((migration) => migration.name);
   } finally {

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { UserModule } from '@app/user';
 import { AdmitQueuedTokensUseCase } from './application/admit-queued-tokens.use-case';
 import { AuthorizeQueueTokenUseCase } from './application/authorize-queue-token.use-case';
 import { GetQueueStatusUseCase } from './application/get-queue-status.use-case';
@@ -9,6 +9,9 @@ import { QueueLineRepository } from './application/port/out/queue-line.repositor
 import { QueueSettingsRepository } from './application/port/out/queue-settings.repository';
 import { QueueTokenRepository } from './application/port/out/queue-token.repository';
 import { UserDirectoryRepository } from './application/port/out/user-directory.repository';
+import { QueueTokenSessions } from './application/queue-token-sessions.service';
+import { TokenSessionRepository } from './application/port/out/token-session.repository';
+import { TypeOrmTokenSessionRepository } from './adapter/out/persistence/typeorm-token-session.repository';
 import { UpdateQueueSettingsUseCase } from './application/update-queue-settings.use-case';
 import { LineSnapshotService } from './application/line-snapshot.service';
 import { WaitingTokenCache } from './application/waiting-token-cache';
@@ -26,14 +29,13 @@ import { QueueEventsController } from './adapter/in/http/queue-events.controller
 import { QueueTokenGuard } from './adapter/in/http/queue-token.guard';
 import { QueueTokensController } from './adapter/in/http/queue-tokens.controller';
 import { QueueAdmissionJob } from './adapter/in/schedule/queue-admission.job';
-import { QueueTokenEntity } from './adapter/out/persistence/queue-token.entity';
 import { TypeOrmQueueLineRepository } from './adapter/out/persistence/typeorm-queue-line.repository';
 import { TypeOrmQueueSettingsRepository } from './adapter/out/persistence/typeorm-queue-settings.repository';
 import { TypeOrmQueueTokenRepository } from './adapter/out/persistence/typeorm-queue-token.repository';
-import { TypeOrmUserDirectoryRepository } from './adapter/out/persistence/typeorm-user-directory.repository';
+import { UserDirectoryAdapter } from './adapter/out/user/user-directory.adapter';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([QueueTokenEntity])],
+  imports: [UserModule],
   controllers: [QueueTokensController, QueueEventsController, AdminQueueController],
   providers: [
     AuthorizeQueueTokenUseCase,
@@ -53,7 +55,9 @@ import { TypeOrmUserDirectoryRepository } from './adapter/out/persistence/typeor
     { provide: QueueTokenRepository, useClass: TypeOrmQueueTokenRepository },
     { provide: QueueLineRepository, useClass: TypeOrmQueueLineRepository },
     { provide: QueueSettingsRepository, useClass: TypeOrmQueueSettingsRepository },
-    { provide: UserDirectoryRepository, useClass: TypeOrmUserDirectoryRepository },
+    { provide: UserDirectoryRepository, useClass: UserDirectoryAdapter },
+    QueueTokenSessions,
+    { provide: TokenSessionRepository, useClass: TypeOrmTokenSessionRepository },
   ],
   exports: [
     QueueTokenGuard,
@@ -62,6 +66,7 @@ import { TypeOrmUserDirectoryRepository } from './adapter/out/persistence/typeor
     GetTokenInfoUseCase,
     LineSnapshotService,
     TokenInfoStreamHub,
+    QueueTokenSessions,
   ],
 })
 export class QueueModule {}

@@ -1,4 +1,5 @@
 import { Pool } from 'pg';
+import { CREATE_SEATS_SQL } from '@app/booking/adapter/out/persistence/seat-creation.sql';
 
 /**
  * Bulk rows written straight into the database (generate_series, one statement each), for the
@@ -82,17 +83,11 @@ export async function insertPerformance(
      VALUES ($1, $2, $3, $4) RETURNING id`,
     [concertId, at, options.seats, price],
   );
-  const { rows } = await pool.query<{ id: string }>(
-    `WITH seats AS (
-       INSERT INTO performance_seats (concert_performance_id, seat_number, price)
-       SELECT $1, n, $2 FROM generate_series(1, $3::int) AS n
-       RETURNING id, seat_number
-     ), info AS (
-       INSERT INTO performance_seat_book_info (performance_seat_id) SELECT id FROM seats
-     )
-     SELECT id FROM seats ORDER BY seat_number`,
-    [performanceId, price, options.seats],
-  );
+  const { rows } = await pool.query<{ id: string }>(CREATE_SEATS_SQL, [
+    performanceId,
+    price,
+    options.seats,
+  ]);
   return {
     concertId: Number(concertId),
     performanceId: Number(performanceId),

@@ -4,7 +4,7 @@ import { UserAccountRepository } from '@app/user/application/port/out/user-accou
 import {
   BalanceLimitExceededError,
   MAX_BALANCE,
-  PaidSeat,
+  BookedSeat,
   UserAccount,
 } from '@app/user/domain/user-account';
 import { FakeTransactionRunner } from './fake-transaction-runner';
@@ -13,7 +13,7 @@ import { FakeTransactionRunner } from './fake-transaction-runner';
 export class InMemoryBank {
   accounts = new Map<string, Money>();
   ledger: { userId: string; amount: Money }[] = [];
-  paidSeats = new Map<string, PaidSeat[]>();
+  paidSeats = new Map<string, BookedSeat[]>();
   private nextId = 1;
 
   readonly repository = new (class extends UserAccountRepository {
@@ -37,7 +37,7 @@ export class InMemoryBank {
       this.bank.accounts.set(id, next);
       return next;
     }
-    async findPaidSeats(userId: string): Promise<PaidSeat[]> {
+    async findPaidSeats(userId: string): Promise<BookedSeat[]> {
       return [...(this.bank.paidSeats.get(userId) ?? [])].sort(
         (a, b) => a.bookSuccessAt.getTime() - b.bookSuccessAt.getTime() || a.id - b.id,
       );

@@ -24,6 +24,7 @@ export const emptyHold = (performanceSeatId: number): SeatHoldState => ({
   bookAttemptAt: null,
   expiresAt: null,
   bookSuccessAt: null,
+  booked: false,
 });
 
 /**
@@ -43,9 +44,14 @@ export class InMemoryBooking {
     this.store.seats.set(performanceSeatId, {
       performanceSeatId,
       booked: seat.booked ?? false,
+      bookSuccessAt: hold.bookSuccessAt ?? null,
       performanceDatetime: seat.performanceDatetime,
     });
-    this.store.holds.set(performanceSeatId, { ...emptyHold(performanceSeatId), ...hold });
+    this.store.holds.set(performanceSeatId, {
+      ...emptyHold(performanceSeatId),
+      booked: seat.booked ?? false,
+      ...hold,
+    });
   }
 
   readonly transactions = new FakeTransactionRunner(() => {

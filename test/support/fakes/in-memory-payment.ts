@@ -1,8 +1,6 @@
 import { Money } from '@app/common/domain/money';
-import {
-  PayingTokenInvalidError,
-  SeatAlreadyBookedError,
-} from '@app/payment/domain/payment-errors';
+import { SeatAlreadyBookedError } from '@app/booking/domain';
+import { TokenInvalidError } from '@app/queue/domain';
 import { PayableSeat, Payment } from '@app/payment/domain/seat-payment';
 import { BuyerBalanceRepository } from '@app/payment/application/port/out/buyer-balance.repository';
 import { PayableSeatRepository } from '@app/payment/application/port/out/payable-seat.repository';
@@ -132,7 +130,7 @@ export class InMemoryPayment {
       // The unique seat and token constraints, answered as the adapter answers them.
       const { payments } = this.world.state;
       if (payments.some((paid) => paid.token === payment.token)) {
-        throw new PayingTokenInvalidError();
+        throw new TokenInvalidError();
       }
       if (payments.some((paid) => paid.seatId === payment.seatId)) {
         throw new SeatAlreadyBookedError();

@@ -1,7 +1,10 @@
 import { AppConfig } from '@app/common/config/app-config';
 import { MetricsRegistry } from './metrics-registry';
 import { SCRAPE_WAIT_MS, TicketingGauges } from './ticketing-gauges';
-import { TicketingSnapshot, TicketingSnapshotReader } from './ticketing-snapshot.reader';
+import {
+  TicketingSnapshot,
+  TicketingSnapshotReader,
+} from '@app/database/ticketing-snapshot/ticketing-snapshot.reader';
 
 class FakeReader {
   reads = 0;

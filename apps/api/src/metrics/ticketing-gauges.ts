@@ -2,7 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { Gauge } from 'prom-client';
 import { AppConfig } from '@app/common/config/app-config';
 import { MetricsRegistry } from './metrics-registry';
-import { TicketingSnapshot, TicketingSnapshotReader } from './ticketing-snapshot.reader';
+import {
+  TicketingSnapshot,
+  TicketingSnapshotReader,
+} from '@app/database/ticketing-snapshot/ticketing-snapshot.reader';
 
 const GAUGES: { name: string; help: string; pick: (snapshot: TicketingSnapshot) => number }[] = [
   {

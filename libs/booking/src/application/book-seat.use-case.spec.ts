@@ -2,13 +2,13 @@ import { AppConfig } from '@app/common/config/app-config';
 import { FakeClock } from '@test/support/fake-clock';
 import { BookingStore, emptyHold, InMemoryBooking } from '@test/support/fakes/in-memory-booking';
 import {
-  BookingTokenInvalidError,
   PerformanceSeatNotFoundError,
   PerformanceStartedError,
   SeatAlreadyBookedError,
   SeatHeldByOtherError,
   UserHasReservationError,
 } from '../domain/booking-errors';
+import { TokenInvalidError } from '@app/queue/domain';
 import { SeatHoldState } from '../domain/seat-hold';
 import { BookSeatUseCase } from './book-seat.use-case';
 
@@ -31,6 +31,7 @@ describe('BookSeatUseCase', () => {
     store.seats.set(id, {
       performanceSeatId: id,
       booked: options.booked ?? false,
+      bookSuccessAt: null,
       performanceDatetime: at(options.startsIn ?? 86_400),
     });
     store.holds.set(id, emptyHold(id));
@@ -93,7 +94,7 @@ describe('BookSeatUseCase', () => {
   it('re-checks the token after taking the seat: a token expired meanwhile gets no hold', async () => {
     tokens.active.delete(TOKEN);
     await expect(useCase.execute(1, buyer, TOKEN_EXPIRES_AT)).rejects.toBeInstanceOf(
-      BookingTokenInvalidError,
+      TokenInvalidError,
     );
     expect(store.holds.get(1)?.token).toBeNull();
     // Like the guard's 401, not a booking attempt: nothing is logged.
@@ -104,7 +105,7 @@ describe('BookSeatUseCase', () => {
     setHold(1, { ...buyer, bookAttemptAt: at(-60), expiresAt: at(240) });
     tokens.active.delete(TOKEN);
     await expect(useCase.execute(1, buyer, TOKEN_EXPIRES_AT)).rejects.toBeInstanceOf(
-      BookingTokenInvalidError,
+      TokenInvalidError,
     );
     expect(store.logs).toEqual([]);
   });

@@ -3,7 +3,6 @@ import { TransactionRunner } from '@app/common/application/transaction-runner';
 import { AppConfig } from '@app/common/config/app-config';
 import { Clock } from '@app/common/domain/clock';
 import {
-  BookingTokenInvalidError,
   isBookingRefusal,
   PerformanceSeatNotFoundError,
   PerformanceStartedError,
@@ -11,7 +10,9 @@ import {
   SeatHeldByOtherError,
   UserHasReservationError,
 } from '../domain/booking-errors';
-import { holdExpiry, isSold, liveHoldOf, SeatHold } from '../domain/seat-hold';
+import { TokenInvalidError } from '@app/queue/domain';
+import { holdExpiry, liveHoldOf, SeatHold } from '../domain/seat-hold';
+import { isSoldSeat } from '../domain/sold-seat.rule';
 import { BookLogRepository } from './port/out/book-log.repository';
 import { BookingTokenRepository } from './port/out/booking-token.repository';
 import { SeatHoldRepository } from './port/out/seat-hold.repository';
@@ -69,7 +70,7 @@ export class BookSeatUseCase {
     const seat = await this.holds.findSeat(seatId);
     // Not logged: the log's foreign key needs an existing seat.
     if (!seat) throw new PerformanceSeatNotFoundError();
-    if (seat.booked) throw new SeatAlreadyBookedError();
+    if (isSoldSeat(seat)) throw new SeatAlreadyBookedError();
     if (seat.performanceDatetime.getTime() <= now.getTime()) throw new PerformanceStartedError();
 
     await this.holds.lockUser(holder.userId);
@@ -88,7 +89,7 @@ export class BookSeatUseCase {
     }
 
     const state = await this.holds.findState(seatId);
-    if (state && isSold(state)) throw new SeatAlreadyBookedError();
+    if (state && isSoldSeat(state)) throw new SeatAlreadyBookedError();
     const live = state ? liveHoldOf(state, now) : null;
     if (live && live.token === holder.token) {
       // A repeat: the same hold, neither renewed nor extended.
@@ -111,6 +112,6 @@ export class BookSeatUseCase {
    * commits before this check (401) or waits for the booking to commit.
    */
   private async assertTokenActive(token: string, now: Date): Promise<void> {
-    if (!(await this.tokens.lockIfActive(token, now))) throw new BookingTokenInvalidError();
+    if (!(await this.tokens.lockIfActive(token, now))) throw new TokenInvalidError();
   }
 }

@@ -1,24 +1,16 @@
-import {
-  ConflictError,
-  InvalidRequestError,
-  NotFoundError,
-  UnauthorizedError,
-} from '@app/common/domain/domain-error';
+import { ConflictError, InvalidRequestError, NotFoundError } from '@app/common/domain/domain-error';
 import { BookAttemptResult } from './book-attempt-result';
+
+/**
+ * The refusals about a seat, for booking and payment alike (one class per meaning): the seat
+ * does not exist, is sold, its performance has started, or another token holds it live.
+ * Booking logs the refusals it answers (BookingRefusal's result); payment answers the same
+ * classes and logs nothing.
+ */
 
 export class PerformanceSeatNotFoundError extends NotFoundError {
   constructor() {
     super('Performance seat not found');
-  }
-}
-
-/**
- * The token stopped being active between the guard and the booking's commit (its payment of
- * another seat expired it): answered like the guard's 401, and not logged either.
- */
-export class BookingTokenInvalidError extends UnauthorizedError {
-  constructor() {
-    super('Token is invalid');
   }
 }
 

@@ -1,4 +1,6 @@
-import { holdExpiry, isLiveHold, isSold, liveHoldOf, SeatHoldState } from './seat-hold';
+import { isLiveHold } from './live-hold.rule';
+import { holdExpiry, liveHoldOf, SeatHoldState } from './seat-hold';
+import { isSoldSeat } from './sold-seat.rule';
 
 const now = new Date('2026-11-26T12:00:00.000Z');
 const at = (seconds: number) => new Date(now.getTime() + seconds * 1000);
@@ -10,6 +12,7 @@ const held = (overrides: Partial<SeatHoldState> = {}): SeatHoldState => ({
   bookAttemptAt: at(-10),
   expiresAt: at(290),
   bookSuccessAt: null,
+  booked: false,
   ...overrides,
 });
 
@@ -31,9 +34,10 @@ describe('seat hold', () => {
     expect(liveHoldOf(empty, now)).toBeNull();
   });
 
-  it('tells a sale by book_success_at', () => {
-    expect(isSold(held({ bookSuccessAt: at(-5) }))).toBe(true);
-    expect(isSold(held())).toBe(false);
+  it('tells a sale by book_success_at or by the seat row', () => {
+    expect(isSoldSeat(held({ bookSuccessAt: at(-5) }))).toBe(true);
+    expect(isSoldSeat(held({ booked: true }))).toBe(true);
+    expect(isSoldSeat(held())).toBe(false);
   });
 
   it('gives the live hold of a row', () => {

@@ -1,4 +1,6 @@
 import { addSeconds } from '@app/common/domain/clock';
+import { HoldFacts, isLiveHold } from './live-hold.rule';
+import { SaleFacts } from './sold-seat.rule';
 
 /** A seat held for one queue token until `expiresAt`: the row of performance_seat_book_info. */
 export interface SeatHold {
@@ -9,34 +11,14 @@ export interface SeatHold {
   expiresAt: Date;
 }
 
-/** The book-info row as it stands: a hold (live or lapsed), a sale, or nothing. */
-export interface SeatHoldState {
+/**
+ * The seat's book-info row as it stands (a hold, live or lapsed, a sale, or nothing), with its
+ * seat row's sale flag.
+ */
+export interface SeatHoldState extends HoldFacts, SaleFacts {
   performanceSeatId: number;
-  token: string | null;
   userId: string | null;
   bookAttemptAt: Date | null;
-  expiresAt: Date | null;
-  bookSuccessAt: Date | null;
-}
-
-/**
- * A hold is live while it is unpaid and its expiry is still ahead. A lapsed hold counts as
- * free at once, whether or not the release job has cleared it yet.
- */
-export function isLiveHold(
-  state: Pick<SeatHoldState, 'token' | 'expiresAt' | 'bookSuccessAt'>,
-  now: Date,
-): boolean {
-  return (
-    state.token !== null &&
-    state.bookSuccessAt === null &&
-    state.expiresAt !== null &&
-    state.expiresAt.getTime() > now.getTime()
-  );
-}
-
-export function isSold(state: Pick<SeatHoldState, 'bookSuccessAt'>): boolean {
-  return state.bookSuccessAt !== null;
 }
 
 /**

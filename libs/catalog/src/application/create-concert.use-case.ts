@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Concert } from '../domain/catalog';
-import { assertValidConcertName } from '../domain/new-performance';
+import { assertValidConcertName } from '../domain/concert-name';
 import { ConcertRepository } from './port/out/concert.repository';
 
 /** Admin: a new concert, with no dates yet. */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '@app/common/domain/clock';
 import { Seat } from '../domain/catalog';
 import { PerformanceNotFoundError } from '../domain/catalog-errors';
-import { seatStatus } from '../domain/seat-status';
+import { seatStatus } from '@app/booking/domain';
 import { PerformanceRepository } from './port/out/performance.repository';
 
 /** The seat map of one performance, each seat with its status right now. */

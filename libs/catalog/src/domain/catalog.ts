@@ -1,5 +1,5 @@
 import { Money } from '@app/common/domain/money';
-import { SeatStatus } from './seat-status';
+import { SeatStatus } from '@app/booking/domain';
 
 export interface Concert {
   id: number;

@@ -1,10 +1,7 @@
 import { InvalidRequestError } from '@app/common/domain/domain-error';
 import { Money } from '@app/common/domain/money';
-import {
-  assertValidConcertName,
-  assertValidNewPerformance,
-  NewPerformance,
-} from './new-performance';
+import { assertValidConcertName } from './concert-name';
+import { assertValidNewPerformance, NewPerformance } from './new-performance';
 
 const valid: NewPerformance = {
   performanceDatetime: new Date('2031-01-01T19:00:00Z'),

@@ -1,7 +1,6 @@
 import { InvalidRequestError } from '@app/common/domain/domain-error';
 import { Money } from '@app/common/domain/money';
 
-export const MAX_CONCERT_NAME_LENGTH = 200;
 export const MAX_SEATS_PER_PERFORMANCE = 10_000;
 export const MAX_SEAT_PRICE = Money.parse('10000000');
 
@@ -9,16 +8,6 @@ export interface NewPerformance {
   performanceDatetime: Date;
   maxSeats: number;
   price: Money;
-}
-
-/** The admin's rules for a new concert's name (the HTTP layer checks them first too). */
-export function assertValidConcertName(name: string): void {
-  if (name.trim() === '') throw new InvalidRequestError('name must not be blank');
-  if (name.length > MAX_CONCERT_NAME_LENGTH) {
-    throw new InvalidRequestError(
-      `name must be at most ${MAX_CONCERT_NAME_LENGTH} characters long`,
-    );
-  }
 }
 
 /** The admin's rules for a new performance and its seats. */
@@ -37,6 +26,6 @@ export function assertValidNewPerformance(input: NewPerformance): void {
   }
   if (input.price.isNegative()) throw new InvalidRequestError('price must not be negative');
   if (MAX_SEAT_PRICE.lessThan(input.price)) {
-    throw new InvalidRequestError('price must not be greater than 10000000');
+    throw new InvalidRequestError(`price must not be greater than ${MAX_SEAT_PRICE.toJSON()}`);
   }
 }

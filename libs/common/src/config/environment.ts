@@ -12,6 +12,7 @@ import {
   MinLength,
   validateSync,
 } from 'class-validator';
+import { MAX_QUEUE_SETTING } from '@app/queue/domain';
 
 const toBoolean = ({ value }: { value: unknown }): unknown => {
   if (typeof value !== 'string') return value;
@@ -46,13 +47,15 @@ export class Environment {
   @Transform(toInteger)
   @IsInt()
   @Min(0)
-  @Max(1_000_000)
+  // The same bound as the live override (PATCH /admin/queue).
+  @Max(MAX_QUEUE_SETTING)
   QUEUE_MAX_ACTIVE_TOKENS = 100;
 
   @Transform(toInteger)
   @IsInt()
   @Min(0)
-  @Max(1_000_000)
+  // The same bound as the live override (PATCH /admin/queue).
+  @Max(MAX_QUEUE_SETTING)
   QUEUE_ADMIT_PER_MINUTE = 600;
 
   @Transform(toInteger)

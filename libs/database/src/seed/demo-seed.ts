@@ -1,4 +1,7 @@
 import { DataSource } from 'typeorm';
+import { CREATE_SEATS_SQL } from '@app/booking';
+import { ADVISORY_LOCKS } from '../advisory-locks';
+import { dataSourceOptions } from '../data-source-options';
 
 /** Fixed ids, so that the README can name them. */
 export const DEMO_USER_IDS = [
@@ -25,7 +28,7 @@ const CONCERTS: { name: string; price: string; dayOffsets: number[] }[] = [
 export async function seedDemoData(dataSource: DataSource, now = new Date()): Promise<string[]> {
   return dataSource.transaction(async (manager) => {
     // Two instances starting together must not both seed.
-    await manager.query('SELECT pg_advisory_xact_lock(7310002)');
+    await manager.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.demoSeed]);
     const [{ count }] = await manager.query('SELECT count(*)::int AS count FROM concerts');
     if (count > 0) return [];
 
@@ -53,17 +56,24 @@ export async function seedDemoData(dataSource: DataSource, now = new Date()): Pr
            VALUES ($1, $2, $3, $4) RETURNING id`,
           [concertId, at, SEATS_PER_PERFORMANCE, concert.price],
         );
-        await manager.query(
-          `WITH seats AS (
-             INSERT INTO performance_seats (concert_performance_id, seat_number, price)
-             SELECT $1, n, $2 FROM generate_series(1, $3::int) AS n
-             RETURNING id
-           )
-           INSERT INTO performance_seat_book_info (performance_seat_id) SELECT id FROM seats`,
-          [performanceId, concert.price, SEATS_PER_PERFORMANCE],
-        );
+        await manager.query(CREATE_SEATS_SQL, [
+          performanceId,
+          concert.price,
+          SEATS_PER_PERFORMANCE,
+        ]);
       }
     }
     return [...DEMO_USER_IDS];
   });
+}
+
+/** seedDemoData on its own short-lived connection to `databaseUrl`; true when it seeded. */
+export async function seedDemoDatabase(databaseUrl: string): Promise<boolean> {
+  const dataSource = new DataSource({ ...dataSourceOptions(databaseUrl, 1), logging: false });
+  await dataSource.initialize();
+  try {
+    return (await seedDemoData(dataSource)).length > 0;
+  } finally {
+    await dataSource.destroy();
+  }
 }

@@ -2,13 +2,15 @@ import { Money } from '@app/common/domain/money';
 import { FakeClock } from '@test/support/fake-clock';
 import { cloneState, InMemoryPayment } from '@test/support/fakes/in-memory-payment';
 import {
-  InsufficientBalanceError,
-  OtherUserBookingError,
-  PayingTokenInvalidError,
   PerformanceSeatNotFoundError,
   PerformanceStartedError,
-  QueueExpiredError,
   SeatAlreadyBookedError,
+  SeatHeldByOtherError,
+} from '@app/booking/domain';
+import { TokenInvalidError } from '@app/queue/domain';
+import {
+  InsufficientBalanceError,
+  QueueExpiredError,
   SeatNotHeldByTokenError,
 } from '../domain/payment-errors';
 import { PayableSeat, Payer } from '../domain/seat-payment';
@@ -164,7 +166,7 @@ describe('PayForSeatUseCase', () => {
     it('rolls everything back when the token stopped being active meanwhile', async () => {
       world.state.tokens.get(1)!.expiresAt = NOW;
       const before = snapshot();
-      await expect(pay.execute(SEAT, alice)).rejects.toBeInstanceOf(PayingTokenInvalidError);
+      await expect(pay.execute(SEAT, alice)).rejects.toBeInstanceOf(TokenInvalidError);
       expect(world.state).toEqual(before);
     });
 
@@ -190,8 +192,8 @@ describe('PayForSeatUseCase', () => {
     await pay.execute(SEAT, alice);
     const after = snapshot();
     world.calls.length = 0;
-    await expect(pay.execute(11, alice)).rejects.toBeInstanceOf(PayingTokenInvalidError);
-    await expect(pay.execute(999, alice)).rejects.toBeInstanceOf(PayingTokenInvalidError);
+    await expect(pay.execute(11, alice)).rejects.toBeInstanceOf(TokenInvalidError);
+    await expect(pay.execute(999, alice)).rejects.toBeInstanceOf(TokenInvalidError);
     expect(world.state).toEqual(after);
     expect(world.calls).toEqual(['payments.findByToken', 'payments.findByToken']);
   });
@@ -217,7 +219,7 @@ describe('PayForSeatUseCase', () => {
   it('answers Other user is booking the seat while another token holds it, live', async () => {
     addSeat(SEAT, holdFor(bob));
     const before = snapshot();
-    await expect(pay.execute(SEAT, alice)).rejects.toBeInstanceOf(OtherUserBookingError);
+    await expect(pay.execute(SEAT, alice)).rejects.toBeInstanceOf(SeatHeldByOtherError);
     expect(world.state).toEqual(before);
   });
 

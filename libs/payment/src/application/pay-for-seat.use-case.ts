@@ -2,13 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { TransactionRunner } from '@app/common/application/transaction-runner';
 import { Clock } from '@app/common/domain/clock';
 import {
-  InsufficientBalanceError,
-  OtherUserBookingError,
-  PayingTokenInvalidError,
   PerformanceSeatNotFoundError,
   PerformanceStartedError,
-  QueueExpiredError,
   SeatAlreadyBookedError,
+  SeatHeldByOtherError,
+} from '@app/booking/domain';
+import { TokenInvalidError } from '@app/queue/domain';
+import {
+  InsufficientBalanceError,
+  QueueExpiredError,
   SeatNotHeldByTokenError,
 } from '../domain/payment-errors';
 import {
@@ -46,7 +48,7 @@ export class PayForSeatUseCase {
       // A token that has paid is spent: apart from the retry of its own payment it is invalid
       // like any expired token, and is told so before it takes (or waits for) any row lock.
       const earlier = await this.payments.findByToken(payer.token);
-      if (earlier && earlier.seatId !== seatId) throw new PayingTokenInvalidError();
+      if (earlier && earlier.seatId !== seatId) throw new TokenInvalidError();
 
       const seat = await this.seats.lockForPayment(seatId);
       if (!seat) throw new PerformanceSeatNotFoundError();
@@ -55,7 +57,7 @@ export class PayForSeatUseCase {
       // the seat lock: a first payment of this token may have committed while we waited.
       const previous = earlier ?? (await this.payments.findByToken(payer.token));
       if (previous) {
-        if (previous.seatId !== seat.id) throw new PayingTokenInvalidError();
+        if (previous.seatId !== seat.id) throw new TokenInvalidError();
         return paidSeat(seat, previous.userId);
       }
 
@@ -65,7 +67,7 @@ export class PayForSeatUseCase {
       if (hasStarted(seat, now)) throw new PerformanceStartedError();
       switch (holdStanding(seat, payer.token, now)) {
         case 'OTHERS_LIVE':
-          throw new OtherUserBookingError();
+          throw new SeatHeldByOtherError();
         case 'OURS_LAPSED':
           throw new QueueExpiredError();
         case 'NOT_OURS':
@@ -92,7 +94,7 @@ export class PayForSeatUseCase {
       }
       // A token past its TTL pays nothing: throwing rolls every write above back.
       if (!(await this.tokens.expireAfterPayment(payer.tokenId, now))) {
-        throw new PayingTokenInvalidError();
+        throw new TokenInvalidError();
       }
       return paidSeat(seat, payer.userId);
     });

@@ -1,24 +1,8 @@
 import { Money } from '@app/common/domain/money';
+import { isLiveHold, isSoldSeat, SeatForSale } from '@app/booking/domain';
 
-/** The seat's one book-info row: its current (or last) hold, or its sale. */
-export interface SeatHold {
-  token: string | null;
-  userId: string | null;
-  expiresAt: Date | null;
-  bookSuccessAt: Date | null;
-}
-
-/** A seat as payment sees it once it is locked: what it costs, who owns it, who holds it. */
-export interface PayableSeat {
-  id: number;
-  performanceId: number;
-  seatNumber: number;
-  price: Money;
-  booked: boolean;
-  /** When the seat's performance starts: nothing can be paid for from then on. */
-  performanceDatetime: Date;
-  hold: SeatHold;
-}
+/** A seat as payment sees it once it is locked: booking's seat for sale. */
+export type PayableSeat = SeatForSale;
 
 /** The token a payment is made with; its value is the payment's idempotency key. */
 export interface Payer {
@@ -53,9 +37,9 @@ export function paidSeat(seat: PayableSeat, userId: string): PaidSeat {
   };
 }
 
-/** Sold: the seat row says so, or its book-info row recorded a success. */
+/** Sold, by the one rule: the seat row says so, or its book-info row recorded the sale. */
 export function isSold(seat: PayableSeat): boolean {
-  return seat.booked || seat.hold.bookSuccessAt !== null;
+  return isSoldSeat({ booked: seat.booked, bookSuccessAt: seat.hold.bookSuccessAt });
 }
 
 /** A performance starting exactly now has started, as booking counts it. */
@@ -77,7 +61,7 @@ export type HoldStanding = 'OURS_LIVE' | 'OTHERS_LIVE' | 'OURS_LAPSED' | 'NOT_OU
 export function holdStanding(seat: PayableSeat, token: string, now: Date): HoldStanding {
   const { hold } = seat;
   if (hold.token === null) return 'NOT_OURS';
-  const live = hold.expiresAt !== null && hold.expiresAt.getTime() > now.getTime();
+  const live = isLiveHold(hold, now);
   if (hold.token === token) return live ? 'OURS_LIVE' : 'OURS_LAPSED';
   return live ? 'OTHERS_LIVE' : 'NOT_OURS';
 }

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '@app/common/domain/clock';
 import {
-  isActive,
   QueueToken,
   TOKEN_FORMAT,
   TokenInvalidError,
   TokenStillInQueueError,
 } from '../domain/queue-token';
+import { isActive } from '../domain/active-token.rule';
 import { isStillWaiting } from '../domain/waiting-line';
 import { LineSnapshotService } from './line-snapshot.service';
 import { QueueTokenRepository } from './port/out/queue-token.repository';

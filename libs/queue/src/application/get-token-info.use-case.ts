@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@app/common/config/app-config';
 import { addSeconds, Clock } from '@app/common/domain/clock';
-import { isActive, QueueToken, TokenStatus, visibleStatus } from '../domain/queue-token';
+import { isActive } from '../domain/active-token.rule';
+import { QueueToken, TokenStatus, visibleStatus } from '../domain/queue-token';
 import {
   estimateWaitSeconds,
   LineShape,

@@ -2,12 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { TransactionRunner } from '@app/common/application/transaction-runner';
 import { Clock } from '@app/common/domain/clock';
 import {
-  isActive,
   newTokenValue,
   QueueToken,
   QueueUserNotFoundError,
   TokenStatus,
 } from '../domain/queue-token';
+import { isActive } from '../domain/active-token.rule';
 import { LineShape, placeInLine } from '../domain/waiting-line';
 import { LineSnapshotService } from './line-snapshot.service';
 import { QueueTokenRepository } from './port/out/queue-token.repository';

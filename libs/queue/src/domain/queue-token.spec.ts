@@ -1,5 +1,6 @@
 import { FakeClock } from '@test/support/fake-clock';
-import { isActive, isLive, newTokenValue, TOKEN_FORMAT, visibleStatus } from './queue-token';
+import { isActive } from './active-token.rule';
+import { isLive, newTokenValue, TOKEN_FORMAT, visibleStatus } from './queue-token';
 
 describe('queue token rules', () => {
   const clock = new FakeClock(new Date('2026-01-01T00:00:00.000Z'));

@@ -4,6 +4,7 @@ import {
   InvalidRequestError,
   UnauthorizedError,
 } from '@app/common/domain/domain-error';
+import { isActive } from './active-token.rule';
 
 export type TokenStatus = 'IN_QUEUE' | 'IN_PROGRESS' | 'EXPIRED';
 
@@ -19,15 +20,6 @@ export interface QueueToken {
   activatedAt: Date | null;
   /** When an IN_PROGRESS token stops being valid. */
   expiresAt: Date | null;
-}
-
-/** An active token is IN_PROGRESS and inside its TTL, whether or not the job has run. */
-export function isActive(token: Pick<QueueToken, 'status' | 'expiresAt'>, now: Date): boolean {
-  return (
-    token.status === 'IN_PROGRESS' &&
-    token.expiresAt !== null &&
-    token.expiresAt.getTime() > now.getTime()
-  );
 }
 
 /**

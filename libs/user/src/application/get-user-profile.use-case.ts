@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { PaidSeat, UserAccount, UserNotFoundError } from '../domain/user-account';
+import { BookedSeat, UserAccount, UserNotFoundError } from '../domain/user-account';
 import { UserAccountRepository } from './port/out/user-account.repository';
 
 export interface UserProfile extends UserAccount {
-  bookedSeats: PaidSeat[];
+  bookedSeats: BookedSeat[];
 }
 
 @Injectable()

@@ -1,6 +1,6 @@
 import { Money } from '@app/common/domain/money';
 import { InMemoryBank } from '@test/support/fakes/in-memory-bank';
-import { BalanceLimitExceededError, MAX_BALANCE, PaidSeat } from '../domain/user-account';
+import { BalanceLimitExceededError, MAX_BALANCE, BookedSeat } from '../domain/user-account';
 import { ChargeBalanceUseCase } from './charge-balance.use-case';
 import { CreateUserUseCase } from './create-user.use-case';
 import { GetUserProfileUseCase } from './get-user-profile.use-case';
@@ -66,7 +66,7 @@ describe('user use cases', () => {
 
   it('reads a profile with its paid seats, or User not found', async () => {
     const { id } = await create.execute(Money.parse('3'));
-    const seat: PaidSeat = {
+    const seat: BookedSeat = {
       id: 9,
       seatNumber: 4,
       bookSuccessAt: new Date('2030-01-01T00:00:00Z'),

@@ -7,7 +7,7 @@ export interface UserAccount {
 }
 
 /** A seat the user has paid for, with where and when it is. */
-export interface PaidSeat {
+export interface BookedSeat {
   id: number;
   seatNumber: number;
   bookSuccessAt: Date;

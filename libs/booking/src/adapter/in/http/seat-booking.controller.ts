@@ -1,4 +1,4 @@
-import { Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { Controller, HttpCode, Param, Post } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -8,21 +8,14 @@ import {
   ApiNotFoundResponse,
   ApiOperation,
   ApiParam,
-  ApiSecurity,
   ApiTags,
   ApiUnauthorizedResponse,
   getSchemaPath,
 } from '@nestjs/swagger';
-import { QUEUE_TOKEN_SCHEME } from '@app/common/adapter/http/api-security';
 import { ErrorResponseDto } from '@app/common/adapter/http/error-response.dto';
 import { NoRequestBody } from '@app/common/adapter/http/json-body';
 import { PositiveIdPipe } from '@app/common/adapter/http/positive-id.pipe';
-import {
-  CurrentQueueToken,
-  QueueTokenGuard,
-  RequireQueueToken,
-} from '@app/queue/adapter/in/http/queue-token.guard';
-import { QueueToken } from '@app/queue/domain/queue-token';
+import { CurrentQueueToken, QueueToken, QueueTokenRequired } from '@app/queue';
 import { BookSeatUseCase } from '../../../application/book-seat.use-case';
 import { SeatHoldResponseDto } from './dto/seat-hold-response.dto';
 
@@ -39,9 +32,7 @@ const errorExamples = (examples: Record<string, string>) => ({
 
 @ApiTags('booking')
 @ApiExtraModels(ErrorResponseDto)
-@ApiSecurity(QUEUE_TOKEN_SCHEME)
-@UseGuards(QueueTokenGuard)
-@RequireQueueToken('ACTIVE')
+@QueueTokenRequired('ACTIVE', { documentAnswers: false })
 @Controller('performance_seats')
 export class SeatBookingController {
   constructor(private readonly bookSeat: BookSeatUseCase) {}

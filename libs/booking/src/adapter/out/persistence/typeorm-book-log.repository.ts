@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { queryRows } from '@app/common/adapter/persistence/query-rows';
 import { BookAttempt, BookLogRepository } from '../../../application/port/out/book-log.repository';
 
 @Injectable()
@@ -10,7 +11,8 @@ export class TypeOrmBookLogRepository extends BookLogRepository {
   }
 
   async append(attempt: BookAttempt): Promise<void> {
-    await this.txHost.tx.query(
+    await queryRows(
+      this.txHost.tx,
       `INSERT INTO performance_seat_book_logs
          (performance_seat_id, token, user_id, result, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $5)`,

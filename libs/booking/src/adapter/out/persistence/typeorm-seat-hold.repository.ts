@@ -1,15 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { ADVISORY_LOCKS } from '@app/database/advisory-locks';
 import { queryRows } from '@app/common/adapter/persistence/query-rows';
 import {
   BookableSeat,
   SeatHoldRepository,
 } from '../../../application/port/out/seat-hold.repository';
+import { lapsedHoldSql, liveHoldSql } from '../../../domain/live-hold.rule';
 import { SeatHold, SeatHoldState } from '../../../domain/seat-hold';
-
-/** Namespace of the per-user advisory locks (the two-key form, apart from any bigint key). */
-const USER_LOCK_NAMESPACE = 7_310_010;
 
 interface HoldRow {
   performance_seat_id: string;
@@ -26,6 +25,7 @@ interface StateRow {
   book_attempt_at: Date | null;
   expires_at: Date | null;
   book_success_at: Date | null;
+  booked: boolean;
 }
 
 function toHold(row: HoldRow): SeatHold {
@@ -45,11 +45,17 @@ export class TypeOrmSeatHoldRepository extends SeatHoldRepository {
   }
 
   async findSeat(performanceSeatId: number): Promise<BookableSeat | null> {
-    const rows = await queryRows<{ id: string; booked: boolean; performance_datetime: Date }>(
+    const rows = await queryRows<{
+      id: string;
+      booked: boolean;
+      book_success_at: Date | null;
+      performance_datetime: Date;
+    }>(
       this.txHost.tx,
-      `SELECT s.id, s.booked, p.performance_datetime
+      `SELECT s.id, s.booked, i.book_success_at, p.performance_datetime
          FROM performance_seats s
          JOIN concert_performances p ON p.id = s.concert_performance_id
+         LEFT JOIN performance_seat_book_info i ON i.performance_seat_id = s.id
         WHERE s.id = $1`,
       [performanceSeatId],
     );
@@ -57,14 +63,15 @@ export class TypeOrmSeatHoldRepository extends SeatHoldRepository {
     return {
       performanceSeatId: Number(rows[0].id),
       booked: rows[0].booked,
+      bookSuccessAt: rows[0].book_success_at,
       performanceDatetime: rows[0].performance_datetime,
     };
   }
 
   async lockUser(userId: string): Promise<void> {
     // hashtext is 32-bit: two users may share a key, which only makes them take turns.
-    await this.txHost.tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
-      USER_LOCK_NAMESPACE,
+    await queryRows(this.txHost.tx, 'SELECT pg_advisory_xact_lock($1, hashtext($2))', [
+      ADVISORY_LOCKS.bookingUserClass,
       userId,
     ]);
   }
@@ -74,8 +81,7 @@ export class TypeOrmSeatHoldRepository extends SeatHoldRepository {
       this.txHost.tx,
       `SELECT performance_seat_id, token, user_id, book_attempt_at, expires_at
          FROM performance_seat_book_info
-        WHERE user_id = $1 AND token IS NOT NULL AND book_success_at IS NULL
-          AND expires_at > $2`,
+        WHERE user_id = $1 AND ${liveHoldSql('', '$2')}`,
       [userId, now],
     );
     return rows.map(toHold);
@@ -94,7 +100,7 @@ export class TypeOrmSeatHoldRepository extends SeatHoldRepository {
       `UPDATE performance_seat_book_info
           SET token = $2, user_id = $3, book_attempt_at = $4, expires_at = $5
         WHERE performance_seat_id = $1 AND book_success_at IS NULL
-          AND (token IS NULL OR expires_at <= $4)
+          AND NOT ${liveHoldSql('', '$4')}
        RETURNING performance_seat_id, token, user_id, book_attempt_at, expires_at`,
       [performanceSeatId, holder.token, holder.userId, now, expiresAt],
     );
@@ -104,9 +110,11 @@ export class TypeOrmSeatHoldRepository extends SeatHoldRepository {
   async findState(performanceSeatId: number): Promise<SeatHoldState | null> {
     const rows = await queryRows<StateRow>(
       this.txHost.tx,
-      `SELECT performance_seat_id, token, user_id, book_attempt_at, expires_at, book_success_at
-         FROM performance_seat_book_info
-        WHERE performance_seat_id = $1`,
+      `SELECT i.performance_seat_id, i.token, i.user_id, i.book_attempt_at, i.expires_at,
+              i.book_success_at, s.booked
+         FROM performance_seat_book_info i
+         JOIN performance_seats s ON s.id = i.performance_seat_id
+        WHERE i.performance_seat_id = $1`,
       [performanceSeatId],
     );
     if (rows.length === 0) return null;
@@ -118,6 +126,7 @@ export class TypeOrmSeatHoldRepository extends SeatHoldRepository {
       bookAttemptAt: row.book_attempt_at,
       expiresAt: row.expires_at,
       bookSuccessAt: row.book_success_at,
+      booked: row.booked,
     };
   }
 
@@ -132,11 +141,11 @@ export class TypeOrmSeatHoldRepository extends SeatHoldRepository {
           SET token = NULL, user_id = NULL, book_attempt_at = NULL, expires_at = NULL
         WHERE id = ANY (ARRAY (
                 SELECT id FROM performance_seat_book_info
-                 WHERE token IS NOT NULL AND book_success_at IS NULL AND expires_at <= $1
+                 WHERE ${lapsedHoldSql('', '$1')}
                  ORDER BY expires_at
                  LIMIT $2
                    FOR UPDATE SKIP LOCKED))
-          AND book_success_at IS NULL AND expires_at <= $1
+          AND ${lapsedHoldSql('', '$1')}
        RETURNING id`,
       [now, limit],
     );

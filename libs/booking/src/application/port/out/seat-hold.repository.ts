@@ -1,10 +1,9 @@
 import { SeatHold, SeatHoldState } from '../../../domain/seat-hold';
+import { SaleFacts } from '../../../domain/sold-seat.rule';
 
 /** What booking needs to know about a seat before it tries to hold it. */
-export interface BookableSeat {
+export interface BookableSeat extends SaleFacts {
   performanceSeatId: number;
-  /** Paid for (performance_seats.booked). */
-  booked: boolean;
   performanceDatetime: Date;
 }
 

@@ -9,10 +9,10 @@ import {
 } from '@nestjs/swagger';
 import { ErrorResponseDto } from '@app/common/adapter/http/error-response.dto';
 import { PositiveIdPipe } from '@app/common/adapter/http/positive-id.pipe';
+import { QueueTokenRequired } from '@app/queue';
 import { ListBookablePerformancesUseCase } from '../../../application/list-bookable-performances.use-case';
 import { ListConcertsUseCase } from '../../../application/list-concerts.use-case';
 import { ListSeatsUseCase } from '../../../application/list-seats.use-case';
-import { ActiveQueueTokenRequired } from './api-queue-token.decorator';
 import {
   toConcertResponse,
   toPerformanceResponse,
@@ -26,7 +26,7 @@ import {
 
 /** What a buyer let in from the line browses: concerts, their dates, a date's seat map. */
 @ApiTags('catalog')
-@ActiveQueueTokenRequired()
+@QueueTokenRequired()
 @Controller()
 export class CatalogController {
   constructor(

@@ -1,7 +1,7 @@
-import { Money } from '@app/common/domain/money';
 import { Performance } from '../../../domain/catalog';
 import { NewPerformance } from '../../../domain/new-performance';
-import { SeatFacts } from '../../../domain/seat-status';
+import { SeatFacts } from '@app/booking/domain';
+import { Money } from '@app/common/domain/money';
 
 /** A seat as stored, before its status is derived. */
 export interface SeatRecord extends SeatFacts {

@@ -1,4 +1,4 @@
-import { Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { Controller, HttpCode, Param, Post } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -7,15 +7,13 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiParam,
-  ApiSecurity,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { QUEUE_TOKEN_SCHEME } from '@app/common/adapter/http/api-security';
 import { ErrorResponseDto } from '@app/common/adapter/http/error-response.dto';
 import { NoRequestBody } from '@app/common/adapter/http/json-body';
 import { PositiveIdPipe } from '@app/common/adapter/http/positive-id.pipe';
-import { CurrentQueueToken, QueueToken, QueueTokenGuard, RequireQueueToken } from '@app/queue';
+import { CurrentQueueToken, QueueToken, QueueTokenRequired } from '@app/queue';
 import { PayForSeatUseCase } from '../../../application/pay-for-seat.use-case';
 import { PaidSeatResponseDto } from './dto/paid-seat-response.dto';
 
@@ -29,9 +27,7 @@ export class PaymentController {
   @Post(':id/pay')
   @HttpCode(200)
   @NoRequestBody()
-  @UseGuards(QueueTokenGuard)
-  @RequireQueueToken('ACTIVE_OR_PAID')
-  @ApiSecurity(QUEUE_TOKEN_SCHEME)
+  @QueueTokenRequired('ACTIVE_OR_PAID', { documentAnswers: false })
   @ApiOperation({
     summary: 'Pay for the seat this token holds',
     description: [

@@ -4,7 +4,8 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { queryRows } from '@app/common/adapter/persistence/query-rows';
 import { Money } from '@app/common/domain/money';
 import { NewPayment, PaymentRepository } from '../../../application/port/out/payment.repository';
-import { PayingTokenInvalidError, SeatAlreadyBookedError } from '../../../domain/payment-errors';
+import { SeatAlreadyBookedError } from '@app/booking/domain';
+import { TokenInvalidError } from '@app/queue/domain';
 import { Payment } from '../../../domain/seat-payment';
 
 interface PaymentRow {
@@ -46,7 +47,7 @@ export class TypeOrmPaymentRepository extends PaymentRepository {
     if (rows.length === 1) return { id: Number(rows[0].id), ...payment };
     // This seat is locked by us, so a payment with this token is for another seat: the token
     // is spent.
-    if (await this.findByToken(payment.token)) throw new PayingTokenInvalidError();
+    if (await this.findByToken(payment.token)) throw new TokenInvalidError();
     throw new SeatAlreadyBookedError();
   }
 }

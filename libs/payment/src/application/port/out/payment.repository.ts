@@ -7,7 +7,7 @@ export abstract class PaymentRepository {
   abstract findByToken(token: string): Promise<Payment | null>;
   /**
    * Writes the payment. The unique seat and token constraints are the backstop: a violation
-   * throws SeatAlreadyBookedError (seat) or PayingTokenInvalidError (token spent elsewhere).
+   * throws SeatAlreadyBookedError (seat) or TokenInvalidError (token spent elsewhere).
    */
   abstract record(payment: NewPayment): Promise<Payment>;
 }

@@ -1,14 +1,12 @@
-import { Body, Controller, Get, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Post } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiSecurity,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { QUEUE_TOKEN_SCHEME } from '@app/common/adapter/http/api-security';
 import { CallerAuthenticated } from '@app/common/adapter/http/caller-auth.guard';
 import { ErrorResponseDto } from '@app/common/adapter/http/error-response.dto';
 import { GetTokenInfoUseCase } from '../../../application/get-token-info.use-case';
@@ -17,7 +15,8 @@ import { QueueToken } from '../../../domain/queue-token';
 import { IssuedQueueTokenDto, IssueQueueTokenRequestDto } from './dto/issue-queue-token.dto';
 import { TokenInfoDto } from './dto/token-info.dto';
 import { toTokenInfoDto } from './dto/token-info.mapper';
-import { CurrentQueueToken, QueueTokenGuard, RequireQueueToken } from './queue-token.guard';
+import { CurrentQueueToken } from './queue-token.guard';
+import { QueueTokenRequired } from './queue-token-required.decorator';
 
 @ApiTags('queue')
 @Controller('user_queue_tokens')
@@ -54,9 +53,7 @@ export class QueueTokensController {
   }
 
   @Get('token_info')
-  @UseGuards(QueueTokenGuard)
-  @RequireQueueToken('ANY')
-  @ApiSecurity(QUEUE_TOKEN_SCHEME)
+  @QueueTokenRequired('ANY', { documentAnswers: false })
   @ApiOperation({
     summary: 'Where a token stands',
     description:

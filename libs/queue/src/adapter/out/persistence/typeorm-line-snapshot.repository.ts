@@ -6,6 +6,7 @@ import {
   LineSnapshotRepository,
   StoredLineSnapshot,
 } from '../../../application/port/out/line-snapshot.repository';
+import { activeTokenSql } from '../../../domain/active-token.rule';
 import { ACTIVE_EXPIRIES_READ } from '../../../domain/waiting-line';
 import { LINE_SHAPE_COLUMNS, shapeOf } from './typeorm-queue-token.repository';
 
@@ -20,7 +21,7 @@ export const LINE_SNAPSHOT_SQL = `SELECT ${LINE_SHAPE_COLUMNS},
        s.max_active, s.admit_per_minute, s.paused, s.observed_admissions_per_minute, s.line_backlogged,
        s.opens_at, s.line_generation,
        ARRAY(SELECT expires_at FROM user_queue_tokens
-              WHERE status = 'IN_PROGRESS' AND expires_at > $1
+              WHERE ${activeTokenSql('', '$1')}
               ORDER BY expires_at LIMIT ${ACTIVE_EXPIRIES_READ}) AS active_expiries,
        ARRAY(SELECT at FROM queue_zone_marks ORDER BY at) AS zone_at,
        ARRAY(SELECT zone_key FROM queue_zone_marks ORDER BY at) AS zone_key

@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { ADVISORY_LOCKS } from '@app/database/advisory-locks';
 import { queryRows } from '@app/common/adapter/persistence/query-rows';
 import {
   QueueLineRepository,
   WaitingToken,
 } from '../../../application/port/out/queue-line.repository';
+import { activeTokenSql, overdueTokenSql } from '../../../domain/active-token.rule';
 import { ZoneMark } from '../../../domain/waiting-line';
-import { ADMISSION_LOCK } from './queue-advisory-locks';
 import { HEAD_OF_LINE_SQL } from './typeorm-queue-token.repository';
 
 /**
@@ -48,7 +49,7 @@ export class TypeOrmQueueLineRepository extends QueueLineRepository {
     const [row] = await queryRows<{ locked: boolean }>(
       this.txHost.tx,
       'SELECT pg_try_advisory_xact_lock($1::int, $2::int) AS locked',
-      [ADMISSION_LOCK.classId, ADMISSION_LOCK.objectId],
+      [ADVISORY_LOCKS.queueAdmission.classId, ADVISORY_LOCKS.queueAdmission.objectId],
     );
     return row.locked;
   }
@@ -58,7 +59,7 @@ export class TypeOrmQueueLineRepository extends QueueLineRepository {
       this.txHost.tx,
       `UPDATE user_queue_tokens SET status = 'EXPIRED', expired_at = $1
         WHERE id IN (SELECT id FROM user_queue_tokens
-                      WHERE status = 'IN_PROGRESS' AND expires_at <= $1
+                      WHERE ${overdueTokenSql('', '$1')}
                       ORDER BY expires_at
                       LIMIT $2)
         RETURNING id`,
@@ -69,8 +70,7 @@ export class TypeOrmQueueLineRepository extends QueueLineRepository {
 
   async countActive(now: Date): Promise<number> {
     return this.count(
-      `SELECT count(*)::int AS count FROM user_queue_tokens
-        WHERE status = 'IN_PROGRESS' AND expires_at > $1`,
+      `SELECT count(*)::int AS count FROM user_queue_tokens WHERE ${activeTokenSql('', '$1')}`,
       [now],
     );
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { ADVISORY_LOCKS } from '@app/database/advisory-locks';
 import { queryPrepared, queryRows } from '@app/common/adapter/persistence/query-rows';
 import {
   JoinedLine,
@@ -8,9 +9,11 @@ import {
   QueueTokenRepository,
   TokenSeatHold,
 } from '../../../application/port/out/queue-token.repository';
+import { TokenHoldLookup } from '../../../application/port/out/token-hold-lookup';
+import { TokenPaymentLookup } from '../../../application/port/out/token-payment-lookup';
+import { overdueTokenSql } from '../../../domain/active-token.rule';
 import { QueueToken, TokenStatus } from '../../../domain/queue-token';
 import { LineShape } from '../../../domain/waiting-line';
-import { USER_TOKEN_LOCK_CLASS } from './queue-advisory-locks';
 
 interface TokenRow {
   id: string;
@@ -21,14 +24,6 @@ interface TokenRow {
   created_at: Date;
   last_seen_at: Date;
   activated_at: Date | null;
-  expires_at: Date | null;
-}
-
-interface SeatHoldRow {
-  id: string;
-  performance_seat_id: string;
-  book_attempt_at: Date | null;
-  book_success_at: Date | null;
   expires_at: Date | null;
 }
 
@@ -70,42 +65,13 @@ export const JOIN_LINE_SQL = `WITH live AS (
      SELECT chosen.*, ${LINE_SHAPE_COLUMNS}
        FROM (SELECT *, true AS created FROM fresh UNION ALL SELECT *, false FROM live) AS chosen`;
 
-/**
- * A token's current hold (the seat's row still carries it), or else its last hold as the
- * booking log remembers it once the release job cleared the row: the latest first.
- */
-export const SEAT_HOLD_BY_TOKEN_SQL = `SELECT * FROM (
-       SELECT id, performance_seat_id, book_attempt_at, book_success_at, expires_at, 0 AS source
-         FROM performance_seat_book_info
-        WHERE token = $1
-       UNION ALL
-       SELECT b.id, l.performance_seat_id, l.created_at, NULL, NULL, 1
-         FROM performance_seat_book_logs l
-         JOIN performance_seat_book_info b ON b.performance_seat_id = l.performance_seat_id
-        WHERE l.token = $1 AND l.result = 'HELD'
-     ) AS holds
-     ORDER BY book_attempt_at DESC NULLS LAST, source, id DESC
-     LIMIT 1`;
-
-/** SEAT_HOLD_BY_TOKEN_SQL for an array of tokens: each token's latest hold, in one read. */
-export const SEAT_HOLDS_BY_TOKENS_SQL = `SELECT DISTINCT ON (token)
-            token, id, performance_seat_id, book_attempt_at, book_success_at, expires_at
-       FROM (
-       SELECT token, id, performance_seat_id, book_attempt_at, book_success_at, expires_at,
-              0 AS source
-         FROM performance_seat_book_info
-        WHERE token = ANY($1::text[])
-       UNION ALL
-       SELECT l.token, b.id, l.performance_seat_id, l.created_at, NULL, NULL, 1
-         FROM performance_seat_book_logs l
-         JOIN performance_seat_book_info b ON b.performance_seat_id = l.performance_seat_id
-        WHERE l.token = ANY($1::text[]) AND l.result = 'HELD'
-     ) AS holds
-     ORDER BY token, book_attempt_at DESC NULLS LAST, source, id DESC`;
-
 @Injectable()
 export class TypeOrmQueueTokenRepository extends QueueTokenRepository {
-  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly payments: TokenPaymentLookup,
+    private readonly holds: TokenHoldLookup,
+  ) {
     super();
   }
 
@@ -129,13 +95,9 @@ export class TypeOrmQueueTokenRepository extends QueueTokenRepository {
     return rows.map(fromRow);
   }
 
-  async hasPayment(token: string): Promise<boolean> {
-    const rows = await queryRows(
-      this.txHost.tx,
-      'SELECT 1 FROM payments WHERE token = $1 LIMIT 1',
-      [token],
-    );
-    return rows.length > 0;
+  /** Asked of the payment context, which owns `payments`. */
+  hasPayment(token: string): Promise<boolean> {
+    return this.payments.hasPayment(token);
   }
 
   async joinLine(token: NewQueueToken): Promise<JoinedLine | null> {
@@ -152,7 +114,7 @@ export class TypeOrmQueueTokenRepository extends QueueTokenRepository {
 
   async lockUser(userId: string): Promise<void> {
     await queryRows(this.txHost.tx, 'SELECT pg_advisory_xact_lock($1::int, hashtext($2))', [
-      USER_TOKEN_LOCK_CLASS,
+      ADVISORY_LOCKS.queueUserTokenClass,
       userId,
     ]);
   }
@@ -161,7 +123,7 @@ export class TypeOrmQueueTokenRepository extends QueueTokenRepository {
     await queryRows(
       this.txHost.tx,
       `UPDATE user_queue_tokens SET status = 'EXPIRED', expired_at = $2
-        WHERE user_id = $1 AND status = 'IN_PROGRESS' AND expires_at <= $2`,
+        WHERE user_id = $1 AND ${overdueTokenSql('', '$2')}`,
       [userId, now],
     );
   }
@@ -216,32 +178,15 @@ export class TypeOrmQueueTokenRepository extends QueueTokenRepository {
     );
   }
 
-  async findSeatHold(token: string): Promise<TokenSeatHold | null> {
-    const [row] = await queryRows<SeatHoldRow>(this.txHost.tx, SEAT_HOLD_BY_TOKEN_SQL, [token]);
-    return row ? holdOf(row) : null;
+  /** Asked of the booking context, which owns the seat tables. */
+  findSeatHold(token: string): Promise<TokenSeatHold | null> {
+    return this.holds.findSeatHold(token);
   }
 
-  async findSeatHolds(tokens: readonly string[]): Promise<Map<string, TokenSeatHold>> {
-    const holds = new Map<string, TokenSeatHold>();
-    if (tokens.length === 0) return holds;
-    const rows = await queryRows<SeatHoldRow & { token: string }>(
-      this.txHost.tx,
-      SEAT_HOLDS_BY_TOKENS_SQL,
-      [tokens],
-    );
-    for (const row of rows) holds.set(row.token, holdOf(row));
-    return holds;
+  /** Asked of the booking context, which owns the seat tables. */
+  findSeatHolds(tokens: readonly string[]): Promise<Map<string, TokenSeatHold>> {
+    return this.holds.findSeatHolds(tokens);
   }
-}
-
-function holdOf(row: SeatHoldRow): TokenSeatHold {
-  return {
-    id: Number(row.id),
-    performanceSeatId: Number(row.performance_seat_id),
-    bookAttemptAt: row.book_attempt_at,
-    bookSuccessAt: row.book_success_at,
-    expiresAt: row.expires_at,
-  };
 }
 
 interface ShapeRow {

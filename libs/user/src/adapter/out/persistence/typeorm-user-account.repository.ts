@@ -4,23 +4,22 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { QueryFailedError } from 'typeorm';
 import { queryRows } from '@app/common/adapter/persistence/query-rows';
 import { Money } from '@app/common/domain/money';
+import {
+  PerformanceFacts,
+  PerformanceLookup,
+} from '../../../application/port/out/performance-lookup';
+import { SoldSeatLookup } from '../../../application/port/out/sold-seat-lookup';
 import { UserAccountRepository } from '../../../application/port/out/user-account.repository';
-import { BalanceLimitExceededError, PaidSeat, UserAccount } from '../../../domain/user-account';
+import { BalanceLimitExceededError, BookedSeat, UserAccount } from '../../../domain/user-account';
 import { UserEntity } from './user.entity';
-
-interface PaidSeatRow {
-  id: string;
-  seat_number: number;
-  book_success_at: Date;
-  performance_id: string;
-  performance_datetime: Date;
-  concert_id: string;
-  concert_name: string;
-}
 
 @Injectable()
 export class TypeOrmUserAccountRepository extends UserAccountRepository {
-  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly soldSeats: SoldSeatLookup,
+    private readonly performances: PerformanceLookup,
+  ) {
     super();
   }
 
@@ -55,28 +54,19 @@ export class TypeOrmUserAccountRepository extends UserAccountRepository {
     }
   }
 
-  async findPaidSeats(userId: string): Promise<PaidSeat[]> {
-    const rows: PaidSeatRow[] = await this.txHost.tx.query(
-      `SELECT s.id, s.seat_number, i.book_success_at,
-              p.id AS performance_id, p.performance_datetime,
-              c.id AS concert_id, c.name AS concert_name
-         FROM performance_seats s
-         JOIN performance_seat_book_info i ON i.performance_seat_id = s.id
-         JOIN concert_performances p ON p.id = s.concert_performance_id
-         JOIN concerts c ON c.id = p.concert_id
-        WHERE s.user_id = $1 AND s.booked
-        ORDER BY i.book_success_at, s.id`,
-      [userId],
+  /** The seats from booking, their performances from the catalog: the tables' owners. */
+  async findPaidSeats(userId: string): Promise<BookedSeat[]> {
+    const seats = await this.soldSeats.soldTo(userId);
+    if (seats.length === 0) return [];
+    const ids = [...new Set(seats.map((seat) => seat.performanceId))];
+    const performances = new Map(
+      (await this.performances.describe(ids)).map((performance) => [performance.id, performance]),
     );
-    return rows.map((row) => ({
-      id: Number(row.id),
-      seatNumber: row.seat_number,
-      bookSuccessAt: row.book_success_at,
-      performance: {
-        id: Number(row.performance_id),
-        performanceDatetime: row.performance_datetime,
-        concert: { id: Number(row.concert_id), name: row.concert_name },
-      },
+    return seats.map((seat) => ({
+      id: seat.id,
+      seatNumber: seat.seatNumber,
+      bookSuccessAt: seat.bookSuccessAt,
+      performance: performances.get(seat.performanceId) as PerformanceFacts,
     }));
   }
 }

@@ -1,5 +1,5 @@
 import { Money } from '@app/common/domain/money';
-import { PaidSeat, UserAccount } from '../../../domain/user-account';
+import { BookedSeat, UserAccount } from '../../../domain/user-account';
 
 export abstract class UserAccountRepository {
   abstract create(balance: Money): Promise<UserAccount>;
@@ -9,5 +9,5 @@ export abstract class UserAccountRepository {
    * user does not exist. Throws BalanceLimitExceededError past MAX_BALANCE.
    */
   abstract credit(id: string, amount: Money): Promise<Money | null>;
-  abstract findPaidSeats(userId: string): Promise<PaidSeat[]>;
+  abstract findPaidSeats(userId: string): Promise<BookedSeat[]>;
 }

@@ -10,13 +10,17 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
+import { MAX_SEAT_PRICE, MAX_SEATS_PER_PERFORMANCE } from '../../../../domain/new-performance';
+import { MAX_CONCERT_NAME_LENGTH } from '../../../../domain/concert-name';
 
 export class CreateConcertRequestDto {
-  @ApiProperty({ example: 'Seoul Jazz Night', maxLength: 200 })
+  @ApiProperty({ example: 'Seoul Jazz Night', maxLength: MAX_CONCERT_NAME_LENGTH })
   @IsDefined({ message: 'name is required' })
   @IsString({ message: 'name must be a string' })
   @Matches(/\S/, { message: 'name must not be blank' })
-  @MaxLength(200, { message: 'name must be at most 200 characters long' })
+  @MaxLength(MAX_CONCERT_NAME_LENGTH, {
+    message: `name must be at most ${MAX_CONCERT_NAME_LENGTH} characters long`,
+  })
   name: string;
 }
 
@@ -38,20 +42,27 @@ export class CreatePerformanceRequestDto {
   @IsISO8601({ strict: true }, { message: 'performance_datetime must be a valid date-time' })
   performance_datetime: string;
 
-  @ApiProperty({ example: 50, minimum: 1, maximum: 10_000, description: 'Seats 1..max_seats.' })
+  @ApiProperty({
+    example: 50,
+    minimum: 1,
+    maximum: MAX_SEATS_PER_PERFORMANCE,
+    description: 'Seats 1..max_seats.',
+  })
   @IsDefined({ message: 'max_seats is required' })
   @IsInt({ message: 'max_seats must be an integer' })
   @Min(1, { message: 'max_seats must be at least 1' })
-  @Max(10_000, { message: 'max_seats must not be greater than 10000' })
+  @Max(MAX_SEATS_PER_PERFORMANCE, {
+    message: `max_seats must not be greater than ${MAX_SEATS_PER_PERFORMANCE}`,
+  })
   max_seats: number;
 
   @ApiProperty({
     example: 120.0,
     minimum: 0,
-    maximum: 10_000_000,
+    maximum: MAX_SEAT_PRICE.toJSON(),
     multipleOf: 0.01,
     description: 'Price of every seat: at least 0, at most 2 decimals, at most 10,000,000.',
   })
-  @IsMoney({ min: 0, max: 10_000_000 })
+  @IsMoney({ min: 0, max: MAX_SEAT_PRICE.toJSON() })
   price: number;
 }

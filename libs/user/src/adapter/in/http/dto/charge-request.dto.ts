@@ -1,8 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsMoney } from '@app/common/adapter/http/is-money.decorator';
+import { MAX_CHARGE } from '../../../../domain/user-account';
 
-/** At most this much per charge (contract). */
-export const MAX_CHARGE_AMOUNT = 10_000_000;
+const MAX_CHARGE_AMOUNT = MAX_CHARGE.toJSON();
 
 export class ChargeRequestDto {
   @ApiProperty({

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsMoney } from '@app/common/adapter/http/is-money.decorator';
+import { MAX_BALANCE } from '../../../../domain/user-account';
 
 export class ChargeResponseDto {
   @ApiProperty({ example: true })
@@ -58,11 +59,11 @@ export class CreateUserRequestDto {
     required: false,
     example: 500.0,
     minimum: 0,
-    maximum: 999_999_999_999.99,
+    maximum: MAX_BALANCE.toJSON(),
     multipleOf: 0.01,
     description: 'Opening balance, default 0; recorded in the ledger as a charge.',
   })
-  @IsMoney({ min: 0, max: 999_999_999_999.99, optional: true })
+  @IsMoney({ min: 0, max: MAX_BALANCE.toJSON(), optional: true })
   balance?: number;
 }
 

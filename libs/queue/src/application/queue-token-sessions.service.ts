@@ -1,0 +1,29 @@
+import { Injectable } from '@nestjs/common';
+import { TokenSessionRepository } from './port/out/token-session.repository';
+
+/**
+ * What the queue offers the contexts a token is spent in (booking, payment): the checks and
+ * the end of a token's session, on user_queue_tokens, which only the queue writes. Each call
+ * joins the caller's transaction.
+ */
+@Injectable()
+export class QueueTokenSessions {
+  constructor(private readonly sessions: TokenSessionRepository) {}
+
+  /**
+   * For a booking about to commit: whether the token is still active, under a share lock on
+   * its row, so that a concurrent payment (whose UPDATE expires the token) commits either
+   * before this read (false) or after the caller's transaction.
+   */
+  lockIfActive(token: string, now: Date): Promise<boolean> {
+    return this.sessions.lockIfActive(token, now);
+  }
+
+  /**
+   * For a payment: the token's session ends (IN_PROGRESS → EXPIRED), freeing its slot for the
+   * next in line. False when the token was no longer active at `at`.
+   */
+  expireAfterPayment(tokenId: number, at: Date): Promise<boolean> {
+    return this.sessions.expireAfterPayment(tokenId, at);
+  }
+}
