@@ -40,6 +40,14 @@ module.exports = {
       to: { path: 'node_modules/(typeorm|pg|fastify|@nestjs/typeorm|@nestjs/platform-fastify)/' },
     },
     {
+      name: 'production-imports-no-test-code',
+      comment:
+        'Fakes and helpers live in test/ (alias @test/support) and stay out of the build: only specs may import them.',
+      severity: 'error',
+      from: { path: '^(apps|libs)/', pathNot: '\\.spec\\.ts$' },
+      to: { path: '^test/' },
+    },
+    {
       name: 'inner-layers-reach-no-adapter',
       comment:
         'domain/ and application/ never reach an adapter, not even through a barrel that re-exports one (`@app/common`, `@app/queue`): import the file, or a domain-only entry such as `@app/queue/domain`.',

@@ -17,6 +17,8 @@ const config: Config = {
   transformIgnorePatterns: ['/node_modules/(?!(content-disposition|jose)/)'],
   moduleNameMapper: {
     '^@app/(common|database|user|queue|catalog|booking|payment)(|/.*)$': '<rootDir>/libs/$1/src$2',
+    // Shared test helpers and fakes, for the unit specs next to the code (never in the build).
+    '^@test/support/(.*)$': '<rootDir>/test/support/$1',
   },
   testEnvironment: 'node',
   globalSetup: '<rootDir>/test/support/global-setup.ts',

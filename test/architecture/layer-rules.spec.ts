@@ -61,6 +61,9 @@ const EXPECTED: Record<string, string[]> = {
   'libs/common/src/config/bad-kernel-loads-context-module.ts': ['kernel-loads-no-context-module'],
   'apps/api/src/metrics/bad-reader-runs-sql.ts': ['apps-run-no-sql'],
   'apps/api/src/metrics/bad-reader-uses-query-helper.ts': ['apps-run-no-sql'],
+  'libs/common/src/domain/bad-production-imports-test-support.ts': [
+    'production-imports-no-test-code',
+  ],
 };
 
 describe('layer rules (.dependency-cruiser.js)', () => {

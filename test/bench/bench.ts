@@ -14,7 +14,7 @@ import {
   DIST_MAIN,
   PROCESS_ADMIN_KEY,
   REPO_ROOT,
-  freePort,
+  onFreePort,
   sleep,
   startAppProcess,
 } from '../support/app-process';
@@ -339,18 +339,20 @@ async function startBench(cleanups: (() => Promise<void>)[], options: { referenc
     const dir = mkdtempSync(path.join(os.tmpdir(), 'ticketing-bench-pg-'));
     chmodSync(dir, 0o755); // PostgreSQL runs as the postgres user when we are root.
     log(`starting an embedded PostgreSQL in ${dir}`);
-    postgres = await startEmbeddedPostgres({
-      dataDir: path.join(dir, 'data'),
-      port: await freePort(),
-      database: 'ticketing_bench',
-      settings: {
-        max_connections: 300,
-        shared_buffers: '1GB',
-        max_wal_size: '8GB',
-        checkpoint_timeout: '30min',
-        shared_preload_libraries: 'pg_stat_statements',
-      },
-    });
+    postgres = await onFreePort((port) =>
+      startEmbeddedPostgres({
+        dataDir: path.join(dir, 'data'),
+        port,
+        database: 'ticketing_bench',
+        settings: {
+          max_connections: 300,
+          shared_buffers: '1GB',
+          max_wal_size: '8GB',
+          checkpoint_timeout: '30min',
+          shared_preload_libraries: 'pg_stat_statements',
+        },
+      }),
+    );
     databaseUrl = postgres.url;
     cleanups.push(async () => {
       await postgres?.stop();

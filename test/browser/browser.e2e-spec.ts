@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { freePort, REPO_ROOT } from '../support/app-process';
+import { REPO_ROOT } from '../support/app-process';
 import { AdmitQueuedTokensUseCase } from '@app/queue';
 import { ADMIN_KEY, createTestApp, TestApp } from '../support/test-app';
 import { call } from '../support/http';
@@ -33,8 +33,9 @@ describeWithBrowser('in a real browser: Swagger UI (/docs) and the buyer page (/
   let frontendOrigin: string;
 
   beforeAll(async () => {
-    const frontendPort = await freePort();
-    frontendOrigin = `http://127.0.0.1:${frontendPort}`;
+    // Port 0 and the bound port: the frontend's origin must be known before the app starts.
+    frontend = await serveDemoFiles();
+    frontendOrigin = `http://127.0.0.1:${(frontend.address() as AddressInfo).port}`;
     [t, browser] = await Promise.all([
       // The live-position streams refresh every 100 ms; the test runs the admission ticks.
       createTestApp({
@@ -44,7 +45,6 @@ describeWithBrowser('in a real browser: Swagger UI (/docs) and the buyer page (/
     ]);
     await t.app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
-    frontend = await serveDemoFiles(frontendPort);
   });
   afterAll(async () => {
     await browser?.close();
@@ -273,7 +273,7 @@ async function expectText(
 }
 
 /** The demo page's files, as a frontend team would serve its own build from its own origin. */
-async function serveDemoFiles(port: number): Promise<Server> {
+async function serveDemoFiles(): Promise<Server> {
   const dir = path.join(REPO_ROOT, 'apps', 'api', 'public', 'demo');
   const types: Record<string, string> = {
     '.html': 'text/html; charset=utf-8',
@@ -290,6 +290,6 @@ async function serveDemoFiles(port: number): Promise<Server> {
       response.writeHead(404).end();
     }
   });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return server;
 }

@@ -1,6 +1,6 @@
 import { call, CallResult } from '../support/http';
 import { insertBuyer, insertConcert, insertHold, insertPerformance } from '../support/fixtures';
-import { createTestApp, TestApp } from '../support/test-app';
+import { createTwoInstances, TestApp } from '../support/test-app';
 
 const DAY = 24 * 60 * 60 * 1000;
 /** Races fired at once per batch (one buyer each), and batches per test. */
@@ -114,8 +114,7 @@ describe('booking racing the same token payment', () => {
   let second: TestApp;
 
   beforeAll(async () => {
-    first = await createTestApp();
-    second = await createTestApp({ databaseUrl: first.databaseUrl, clock: first.clock });
+    ({ first, second } = await createTwoInstances());
   });
   afterAll(async () => {
     await second.close();

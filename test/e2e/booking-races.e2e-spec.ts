@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { ReleaseLapsedHoldsUseCase } from '@app/booking';
 import { call, CallResult } from '../support/http';
 import { insertBuyer, insertConcert, insertPerformance } from '../support/fixtures';
-import { createTestApp, TestApp } from '../support/test-app';
+import { createTestApp, createTwoInstances, TestApp } from '../support/test-app';
 
 const HOLD_TTL = 300;
 const DAY = 24 * 60 * 60 * 1000;
@@ -215,8 +215,7 @@ describe('booking races across two app instances on one database', () => {
   let second: TestApp;
 
   beforeAll(async () => {
-    first = await createTestApp();
-    second = await createTestApp({ databaseUrl: first.databaseUrl, clock: first.clock });
+    ({ first, second } = await createTwoInstances());
   });
   afterAll(async () => {
     await second.close();

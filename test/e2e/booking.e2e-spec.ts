@@ -9,6 +9,8 @@ import {
   insertQueuedToken,
   insertUser,
   newTokenValue,
+  insertSale,
+  setBookInfo,
 } from '../support/fixtures';
 import { createTestApp, TestApp } from '../support/test-app';
 
@@ -59,21 +61,6 @@ describe('booking: POST /performance_seats/{id}/book', () => {
 
   const book = (seatId: number | string, token?: string) =>
     call(t.app, 'POST', `/performance_seats/${seatId}/book`, { token });
-
-  /** What a payment leaves behind (the payment context's own write, mirrored). */
-  async function markSold(seatId: number, userId: string, token: string): Promise<void> {
-    const now = t.clock.now();
-    await t.db.query('UPDATE performance_seats SET booked = true, user_id = $2 WHERE id = $1', [
-      seatId,
-      userId,
-    ]);
-    await t.db.query(
-      `UPDATE performance_seat_book_info
-          SET token = $2, user_id = $3, book_attempt_at = $4, expires_at = $5, book_success_at = $4
-        WHERE performance_seat_id = $1`,
-      [seatId, token, userId, now, new Date(now.getTime() + HOLD_TTL * 1000)],
-    );
-  }
 
   it('holds the seat for the token: 201, the hold in book_info and a HELD log row', async () => {
     const [seatId] = await seats();
@@ -271,7 +258,7 @@ describe('booking: POST /performance_seats/{id}/book', () => {
   it('answers 400 Seat is already booked for a paid seat, logs it and changes nothing', async () => {
     const [seatId] = await seats();
     const owner = await insertBuyer(t.db, t.clock.now());
-    await markSold(seatId, owner.userId, owner.token);
+    await insertSale(t.db, seatId, owner, t.clock.now(), HOLD_TTL);
     const before = await holdOf(seatId);
     const buyer = await insertBuyer(t.db, t.clock.now());
 
@@ -289,7 +276,7 @@ describe('booking: POST /performance_seats/{id}/book', () => {
     const [seatId] = await seats();
     const buyer = await insertBuyer(t.db, t.clock.now());
     expect((await book(seatId, buyer.token)).status).toBe(201);
-    await markSold(seatId, buyer.userId, buyer.token);
+    await insertSale(t.db, seatId, buyer, t.clock.now(), HOLD_TTL);
     const response = await book(seatId, buyer.token);
     expect(response.status).toBe(400);
     expect(response.body).toEqual({ message: 'Seat is already booked' });
@@ -338,7 +325,7 @@ describe('booking: POST /performance_seats/{id}/book', () => {
   it('checks a sale before the start time', async () => {
     const [seatId] = await seats(1, new Date(t.clock.now().getTime() - 60_000));
     const owner = await insertBuyer(t.db, t.clock.now());
-    await markSold(seatId, owner.userId, owner.token);
+    await insertSale(t.db, seatId, owner, t.clock.now(), HOLD_TTL);
     const buyer = await insertBuyer(t.db, t.clock.now());
     const response = await book(seatId, buyer.token);
     expect(response.status).toBe(400);
@@ -531,21 +518,13 @@ describe('hold release job', () => {
   const release = () => t.app.get(ReleaseLapsedHoldsUseCase).execute();
 
   async function holdSeat(seatId: number, expiresAt: Date, sold = false): Promise<void> {
-    const userId = await insertUser(t.db);
-    await t.db.query(
-      `UPDATE performance_seat_book_info
-          SET token = $2, user_id = $3, book_attempt_at = $4, expires_at = $5,
-              book_success_at = $6
-        WHERE performance_seat_id = $1`,
-      [
-        seatId,
-        newTokenValue(),
-        userId,
-        new Date(expiresAt.getTime() - HOLD_TTL * 1000),
-        expiresAt,
-        sold ? new Date(expiresAt.getTime() - 1000) : null,
-      ],
-    );
+    await setBookInfo(t.db, seatId, {
+      token: newTokenValue(),
+      userId: await insertUser(t.db),
+      bookAttemptAt: new Date(expiresAt.getTime() - HOLD_TTL * 1000),
+      expiresAt,
+      bookSuccessAt: sold ? new Date(expiresAt.getTime() - 1000) : null,
+    });
   }
 
   async function openHolds(seatIds: number[]): Promise<number[]> {

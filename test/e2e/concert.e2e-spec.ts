@@ -7,6 +7,7 @@ import {
   insertQueuedToken,
   insertUser,
   newTokenValue,
+  insertSale,
 } from '../support/fixtures';
 import { ADMIN_KEY, createTestApp, TestApp } from '../support/test-app';
 
@@ -39,18 +40,8 @@ describe('catalog', () => {
   }
 
   async function sell(seatId: number): Promise<void> {
-    const userId = await insertUser(t.db);
-    const now = t.clock.now();
-    await t.db.query('UPDATE performance_seats SET booked = true, user_id = $2 WHERE id = $1', [
-      seatId,
-      userId,
-    ]);
-    await t.db.query(
-      `UPDATE performance_seat_book_info
-          SET token = $2, user_id = $3, book_attempt_at = $4, expires_at = $5, book_success_at = $4
-        WHERE performance_seat_id = $1`,
-      [seatId, newTokenValue(), userId, now, new Date(now.getTime() + HOLD_TTL * 1000)],
-    );
+    const buyer = { userId: await insertUser(t.db), token: newTokenValue() };
+    await insertSale(t.db, seatId, buyer, t.clock.now(), HOLD_TTL);
   }
 
   describe('GET /concerts', () => {
@@ -294,6 +285,31 @@ describe('catalog', () => {
       expect(response.status).toBe(401);
       expect(response.body).toEqual({ message: 'Token is invalid' });
     });
+
+    // The guard is these routes' only check of the token (booking and payment check it again
+    // in their transactions): a guard that let a token past its TTL through fails only here.
+    it.each(urls)(
+      '%s answers 401 Token is invalid to an IN_PROGRESS token from the instant its TTL ends',
+      async (url) => {
+        const start = t.clock.now();
+        const ttl = await insertActiveToken(t.db, await insertUser(t.db), start, 60);
+        const expiresAt = new Date(start.getTime() + 60_000);
+        try {
+          t.clock.set(new Date(expiresAt.getTime() - 1));
+          expect((await get(url, ttl)).status).not.toBe(401);
+          for (const at of [expiresAt, new Date(expiresAt.getTime() + 3_600_000)]) {
+            t.clock.set(at);
+            const response = await get(url, ttl);
+            expect([response.status, response.body]).toEqual([
+              401,
+              { message: 'Token is invalid' },
+            ]);
+          }
+        } finally {
+          t.clock.set(start);
+        }
+      },
+    );
 
     it.each(urls)('%s answers 403 Token is still in queue to a queued token', async (url) => {
       const queued = await insertQueuedToken(t.db, await insertUser(t.db), t.clock.now());

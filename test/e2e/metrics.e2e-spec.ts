@@ -1,7 +1,6 @@
-import { Client } from 'pg';
 import { ADMIN_KEY, createTestApp, TestApp } from '../support/test-app';
 import { call } from '../support/http';
-import { serverUrl } from '../support/test-database';
+import { asAdmin } from '../support/test-database';
 import {
   insertActiveToken,
   insertConcert,
@@ -9,6 +8,7 @@ import {
   insertQueuedToken,
   insertUser,
   newTokenValue,
+  setSeatOwner,
 } from '../support/fixtures';
 
 /** The value of one sample of the Prometheus text, or undefined when it is absent. */
@@ -43,16 +43,6 @@ async function scrape(t: TestApp): Promise<string> {
   expect(response.status).toBe(200);
   expect(typeof response.body).toBe('string');
   return response.body as string;
-}
-
-async function asAdmin(sql: string): Promise<void> {
-  const client = new Client({ connectionString: serverUrl() });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }
 
 describe('GET /metrics', () => {
@@ -185,10 +175,7 @@ describe('GET /metrics', () => {
       `UPDATE performance_seat_book_info SET book_success_at = $2 WHERE performance_seat_id = $1`,
       [seatIds[3], now],
     );
-    await t.db.query(`UPDATE performance_seats SET booked = true, user_id = $2 WHERE id = $1`, [
-      seatIds[3],
-      users[7],
-    ]);
+    await setSeatOwner(t.db, seatIds[3], users[7]);
     await t.db.query(
       `INSERT INTO payments (user_id, performance_seat_id, token, amount, paid_at)
        VALUES ($1, $2, $3, '100.00', $4)`,

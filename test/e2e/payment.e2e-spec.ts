@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { ReleaseLapsedHoldsUseCase } from '@app/booking';
 import { AuthorizeQueueTokenUseCase } from '@app/queue';
 import { createTestApp, TestApp } from '../support/test-app';
 import { call } from '../support/http';
@@ -12,18 +13,6 @@ import {
   newTokenValue,
   insertHold,
 } from '../support/fixtures';
-
-/** The job's release of lapsed holds, as the schema defines it. */
-async function releaseLapsedHolds(db: DataSource, now: Date): Promise<number> {
-  const [rows] = await db.query(
-    `UPDATE performance_seat_book_info
-        SET token = NULL, user_id = NULL, book_attempt_at = NULL, expires_at = NULL
-      WHERE token IS NOT NULL AND book_success_at IS NULL AND expires_at <= $1
-      RETURNING id`,
-    [now],
-  );
-  return rows.length;
-}
 
 /** Everything a payment may touch, for one buyer, seat and token. */
 async function stateOf(db: DataSource, userId: string, seatId: number, token: string) {
@@ -78,6 +67,8 @@ describe('POST /performance_seats/{id}/pay', () => {
 
   const pay = (seatId: number | string, token?: string) =>
     call(t.app, 'POST', `/performance_seats/${seatId}/pay`, { token });
+  const book = (seatId: number, token: string) =>
+    call(t.app, 'POST', `/performance_seats/${seatId}/book`, { token });
 
   describe('200', () => {
     it('answers the seat and applies every effect in the database', async () => {
@@ -294,7 +285,8 @@ describe('POST /performance_seats/{id}/pay', () => {
       const buyer = await buyerHolding();
       t.clock.set(new Date(buyer.holdExpiresAt.getTime() + 1000));
       try {
-        expect(await releaseLapsedHolds(t.db, t.clock.now())).toBeGreaterThanOrEqual(1);
+        // The production job's work, at the app's clock.
+        expect(await t.app.get(ReleaseLapsedHoldsUseCase).execute()).toBeGreaterThanOrEqual(1);
         const before = await stateOf(t.db, buyer.userId, buyer.seatId, buyer.token);
         expect(before.hold.token).toBeNull();
         const response = await pay(buyer.seatId, buyer.token);
@@ -309,14 +301,18 @@ describe('POST /performance_seats/{id}/pay', () => {
     it('when the hold was renewed (ALREADY_HELD) and then released', async () => {
       const { seatIds } = await newSeats();
       const buyer = await insertBuyer(t.db, t.clock.now());
-      await t.db.query(
-        `INSERT INTO performance_seat_book_logs (performance_seat_id, token, user_id, result)
-         VALUES ($1, $2, $3, 'ALREADY_HELD')`,
-        [seatIds[0], buyer.token, buyer.userId],
-      );
-      const response = await pay(seatIds[0], buyer.token);
-      expect(response.status).toBe(400);
-      expect(response.body).toEqual({ message: 'Queue expired' });
+      expect((await book(seatIds[0], buyer.token)).status).toBe(201);
+      t.clock.advanceSeconds(10);
+      expect((await book(seatIds[0], buyer.token)).status).toBe(201); // renewed
+      t.clock.advanceSeconds(301);
+      try {
+        expect(await t.app.get(ReleaseLapsedHoldsUseCase).execute()).toBeGreaterThanOrEqual(1);
+        const response = await pay(seatIds[0], buyer.token);
+        expect(response.status).toBe(400);
+        expect(response.body).toEqual({ message: 'Queue expired' });
+      } finally {
+        t.clock.set(new Date());
+      }
     });
   });
 
@@ -335,15 +331,16 @@ describe('POST /performance_seats/{id}/pay', () => {
       const { seatIds } = await newSeats();
       const other = await insertBuyer(t.db, t.clock.now());
       const buyer = await insertBuyer(t.db, t.clock.now());
-      await insertHold(t.db, seatIds[0], other, new Date(t.clock.now().getTime() - 301_000));
-      await t.db.query(
-        `INSERT INTO performance_seat_book_logs (performance_seat_id, token, user_id, result)
-         VALUES ($1, $2, $3, 'SEAT_HELD_BY_OTHER')`,
-        [seatIds[0], buyer.token, buyer.userId],
-      );
-      const response = await pay(seatIds[0], buyer.token);
-      expect(response.status).toBe(400);
-      expect(response.body).toEqual({ message: 'Seat is not held by this token' });
+      expect((await book(seatIds[0], other.token)).status).toBe(201);
+      expect((await book(seatIds[0], buyer.token)).status).toBe(409);
+      t.clock.advanceSeconds(301);
+      try {
+        const response = await pay(seatIds[0], buyer.token);
+        expect(response.status).toBe(400);
+        expect(response.body).toEqual({ message: 'Seat is not held by this token' });
+      } finally {
+        t.clock.set(new Date());
+      }
     });
   });
 

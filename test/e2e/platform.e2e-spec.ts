@@ -1,8 +1,7 @@
-import { Client } from 'pg';
 import { createTestApp, TestApp } from '../support/test-app';
 import { insertBuyer } from '../support/fixtures';
 import { call } from '../support/http';
-import { serverUrl } from '../support/test-database';
+import { asAdmin } from '../support/test-database';
 
 describe('platform: health and API documentation', () => {
   let t: TestApp;
@@ -13,16 +12,6 @@ describe('platform: health and API documentation', () => {
   afterAll(async () => {
     await t.close();
   });
-
-  async function asAdmin(sql: string): Promise<void> {
-    const client = new Client({ connectionString: serverUrl() });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  }
 
   it('GET /health answers 200 with the database up', async () => {
     const response = await call(t.app, 'GET', '/health');

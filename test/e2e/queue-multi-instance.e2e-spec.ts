@@ -1,5 +1,5 @@
 import { AdmitQueuedTokensUseCase } from '@app/queue';
-import { ADMIN_KEY, createTestApp, TestApp } from '../support/test-app';
+import { ADMIN_KEY, createOtherInstance, createTestApp, TestApp } from '../support/test-app';
 import { call } from '../support/http';
 import { insertUser } from '../support/fixtures';
 
@@ -20,9 +20,7 @@ describe('queue admission with three instances on one database', () => {
 
   beforeAll(async () => {
     const first = await createTestApp();
-    const others = await Promise.all(
-      [1, 2].map(() => createTestApp({ databaseUrl: first.databaseUrl, clock: first.clock })),
-    );
+    const others = await Promise.all([1, 2].map(() => createOtherInstance(first)));
     instances = [first, ...others];
     ticks = instances.map((t) => t.app.get(AdmitQueuedTokensUseCase));
   });

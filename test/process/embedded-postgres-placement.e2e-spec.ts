@@ -14,7 +14,7 @@ import {
   postgresNativeDir,
   startEmbeddedPostgres,
 } from '../../libs/database/src/embedded/embedded-postgres';
-import { freePort } from '../support/app-process';
+import { onFreePort } from '../support/app-process';
 
 const isRoot = userInfo().uid === 0;
 
@@ -84,7 +84,7 @@ describe('embedded PostgreSQL: no permission changed outside what it creates', (
         relocationBases: [base],
         database: 'placement',
       };
-      const first = await startEmbeddedPostgres({ ...options, port: await freePort() });
+      const first = await onFreePort((port) => startEmbeddedPostgres({ ...options, port }));
       try {
         expect(first.dataDir.startsWith(`${base}/`)).toBe(true);
         expect(first.dataDir).toMatch(/\/[0-9a-f]{16}\/postgres$/);
@@ -110,7 +110,7 @@ describe('embedded PostgreSQL: no permission changed outside what it creates', (
       // Only what the code created got a mode: the base and the cluster's home, 0755.
       expect(statSync(base).mode & 0o777).toBe(0o755);
 
-      const second = await startEmbeddedPostgres({ ...options, port: await freePort() });
+      const second = await onFreePort((port) => startEmbeddedPostgres({ ...options, port }));
       try {
         expect(second.dataDir).toBe(first.dataDir);
         expect(await query(second.url, 'SELECT n FROM kept')).toEqual([{ n: 42 }]);
@@ -127,12 +127,14 @@ describe('embedded PostgreSQL: no permission changed outside what it creates', (
     chmodSync(parent, 0o755);
     const requested = path.join(parent, 'data', 'postgres');
     const before = snapshot([parent, postgresNativeDir()]);
-    const running = await startEmbeddedPostgres({
-      dataDir: requested,
-      port: await freePort(),
-      database: 'in_place',
-      relocationBases: [path.join(parent, 'never-used')],
-    });
+    const running = await onFreePort((port) =>
+      startEmbeddedPostgres({
+        dataDir: requested,
+        port,
+        database: 'in_place',
+        relocationBases: [path.join(parent, 'never-used')],
+      }),
+    );
     try {
       expect(running.dataDir).toBe(requested);
       expect(await query(running.url, 'SELECT 1 AS one')).toEqual([{ one: 1 }]);

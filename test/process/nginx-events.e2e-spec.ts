@@ -1,9 +1,10 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, get, IncomingHttpHeaders, Server, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { freePort, REPO_ROOT, sleep } from '../support/app-process';
+import { onFreePort, REPO_ROOT, sleep } from '../support/app-process';
 
 /**
  * deploy/nginx.conf and the README's nginx example: the event stream's location has the
@@ -100,10 +101,10 @@ interface Seen {
         response.writeHead(200, { 'content-type': 'application/json' });
         response.end('{"status":"ok"}');
       });
-      const upstreamPort = await freePort();
-      await new Promise<void>((resolve) => upstream.listen(upstreamPort, '127.0.0.1', resolve));
+      // Port 0: the system picks a port, and this server has it from the start.
+      await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+      const upstreamPort = (upstream.address() as AddressInfo).port;
 
-      const port = await freePort();
       let server = read();
       const upstreams: string[] = server.match(/upstream \w+ \{[^}]*\}/g) ?? [];
       expect(upstreams).toHaveLength(1);
@@ -115,7 +116,15 @@ interface Seen {
           .replace('{', `{ server 127.0.0.1:${upstreamPort}; `),
       );
       expect(server).toMatch(/listen 80;/);
-      server = server.replace(/listen 80;/g, `listen 127.0.0.1:${port};`);
+      // nginx cannot report a port it was given as 0: on a probed one, and on another if a
+      // process took it before nginx bound it.
+      base = await onFreePort((port) =>
+        startNginx(server.replace(/listen 80;/g, `listen 127.0.0.1:${port};`), port),
+      );
+    });
+
+    /** nginx with this server block, once it answers /health; throws with its log if it quits. */
+    async function startNginx(server: string, port: number): Promise<string> {
       const config = join(dir, 'nginx.conf');
       writeFileSync(
         config,
@@ -133,24 +142,26 @@ interface Seen {
           '}',
         ].join('\n'),
       );
+      proxyOutput = '';
       proxy = spawn(nginx as string, ['-p', dir, '-c', config], { stdio: 'pipe' });
       proxy.stderr?.on('data', (chunk: Buffer) => (proxyOutput += chunk.toString()));
-      base = `http://127.0.0.1:${port}`;
+      const url = `http://127.0.0.1:${port}`;
       for (let attempt = 0; ; attempt += 1) {
         try {
-          const answer = await fetch(`${base}/health`);
-          if (answer.ok) break;
+          const answer = await fetch(`${url}/health`);
+          if (answer.ok) return url;
         } catch {
           if (attempt > 100 || proxy.exitCode !== null) {
             const log = existsSync(join(dir, 'error.log'))
               ? readFileSync(join(dir, 'error.log'), 'utf8')
               : '';
+            if (proxy.exitCode === null) proxy.kill('SIGKILL');
             throw new Error(`nginx did not start: ${proxyOutput}${log}`);
           }
           await sleep(100);
         }
       }
-    });
+    }
 
     afterAll(async () => {
       streams.forEach((stream) => stream.end());

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Pool } from 'pg';
 import { runMigrations } from '../../libs/database/src/migrate';
-import { AppProcess, freePort, sleep, startAppProcess } from '../support/app-process';
+import { AppProcess, onFreePort, sleep, startAppProcess } from '../support/app-process';
 import { request } from './support/http-client';
 import { checkInvariants } from './support/invariants';
 import { Sample, startLoad, summarise } from './support/load-loop';
@@ -36,8 +36,11 @@ describe('PostgreSQL stopped and restarted under load (real app process)', () =>
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'ticketing-fault-pg-'));
     chmodSync(dir, 0o755);
-    port = await freePort();
-    postgres = await startPostgres();
+    // The restart below reuses the port the first start bound.
+    postgres = await onFreePort((free) => {
+      port = free;
+      return startPostgres();
+    });
     await runMigrations(postgres.url);
     // Few, short-lived connections: this pool must survive the outage too.
     pool = new Pool({ connectionString: postgres.url, max: 2, idleTimeoutMillis: 500 });

@@ -44,9 +44,19 @@ export interface AppProcess {
   kill9(): Promise<void>;
 }
 
-/** A real app process (its own Node, pool and job) on the given database, once /health is 200. */
+/**
+ * A real app process (its own Node, pool and job) on the given database, once /health is 200.
+ * Without a `port`, on a free one (another, if that one was taken before the app bound it).
+ */
 export async function startAppProcess(options: StartAppOptions): Promise<AppProcess> {
-  const port = options.port ?? (await freePort());
+  if (options.port === undefined) {
+    return onFreePort((port) => launchAppProcess({ ...options, port }));
+  }
+  return launchAppProcess({ ...options, port: options.port });
+}
+
+async function launchAppProcess(options: StartAppOptions & { port: number }): Promise<AppProcess> {
+  const port = options.port;
   const mode = options.mode ?? 'source';
   const name = options.name ?? `app:${port}`;
   if (mode === 'dist' && !options.args && !existsSync(DIST_MAIN)) {
@@ -150,6 +160,11 @@ async function stopChild(
   clearTimeout(timer);
 }
 
+/**
+ * A port that nothing listened on a moment ago. Only a probe: the port is free again when it
+ * answers, and another process may bind it first. Start servers with `onFreePort`, which
+ * tries another port when that happened, or listen on port 0 and read the bound port.
+ */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
@@ -160,6 +175,34 @@ export function freePort(): Promise<number> {
       probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
     });
   });
+}
+
+/**
+ * Whether a start failed because its port was taken: Node's EADDRINUSE, PostgreSQL's and
+ * nginx's "Address already in use", naming this port (a clash on another port, e.g. the
+ * embedded PostgreSQL's inside an app process, is for the caller that chose that port).
+ */
+export function isPortClash(error: unknown, port: number): boolean {
+  const text =
+    error instanceof Error
+      ? `${(error as NodeJS.ErrnoException).code ?? ''} ${error.message}`
+      : String(error);
+  return /EADDRINUSE|address already in use/i.test(text) && text.includes(String(port));
+}
+
+/**
+ * Runs `start` on a free port, and again on another one when another process took the port
+ * between the probe and the start's own bind.
+ */
+export async function onFreePort<T>(start: (port: number) => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    const port = await freePort();
+    try {
+      return await start(port);
+    } catch (error) {
+      if (attempt >= attempts || !isPortClash(error, port)) throw error;
+    }
+  }
 }
 
 export function sleep(ms: number): Promise<void> {

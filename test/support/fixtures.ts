@@ -93,6 +93,59 @@ export async function insertBuyer(
   return { userId, token: await insertActiveToken(db, userId, now) };
 }
 
+export interface BookInfoRow {
+  token?: string | null;
+  userId?: string | null;
+  bookAttemptAt?: Date | null;
+  expiresAt?: Date | null;
+  bookSuccessAt?: Date | null;
+}
+
+/** Sets every column of a seat's book-info row (null where `row` leaves one out). */
+export async function setBookInfo(db: DataSource, seatId: number, row: BookInfoRow): Promise<void> {
+  await db.query(
+    `UPDATE performance_seat_book_info
+        SET token = $2, user_id = $3, book_attempt_at = $4, expires_at = $5, book_success_at = $6
+      WHERE performance_seat_id = $1`,
+    [
+      seatId,
+      row.token ?? null,
+      row.userId ?? null,
+      row.bookAttemptAt ?? null,
+      row.expiresAt ?? null,
+      row.bookSuccessAt ?? null,
+    ],
+  );
+}
+
+/** The seat side of a sale: the seat is booked and belongs to the user. */
+export async function setSeatOwner(db: DataSource, seatId: number, userId: string): Promise<void> {
+  await db.query('UPDATE performance_seats SET booked = true, user_id = $2 WHERE id = $1', [
+    seatId,
+    userId,
+  ]);
+}
+
+/**
+ * A seat sold as payment leaves it (without the payment and ledger rows): the seat booked by
+ * the buyer, its hold taken at `at` and made a sale at once.
+ */
+export async function insertSale(
+  db: DataSource,
+  seatId: number,
+  buyer: { userId: string; token: string },
+  at: Date,
+  ttlSeconds = 300,
+): Promise<void> {
+  await setSeatOwner(db, seatId, buyer.userId);
+  await setBookInfo(db, seatId, {
+    ...buyer,
+    bookAttemptAt: at,
+    expiresAt: new Date(at.getTime() + ttlSeconds * 1000),
+    bookSuccessAt: at,
+  });
+}
+
 /**
  * A live hold written as booking writes it: the seat's book-info row and a HELD log row. For
  * tests whose subject is what comes after a hold (payment), not the booking itself.

@@ -4,12 +4,14 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { startEmbeddedPostgres } from '../../libs/database/src/embedded/embedded-postgres';
 import { runMigrations } from '../../libs/database/src/migrate';
-import { freePort } from './app-process';
+import { onFreePort } from './app-process';
 import { browserAvailable, browserRequired, missingBrowserNotice } from './browser';
 import { withDatabase } from './test-database';
 
 declare global {
-  var __TEST_POSTGRES__: { stop(): Promise<void> } | undefined;
+  var __TEST_POSTGRES__: { stop(): Promise<void>; dataDir: string } | undefined;
+  /** The temporary directory of the run's embedded cluster, removed by the global teardown. */
+  var __TEST_POSTGRES_DIR__: string | undefined;
 }
 
 /**
@@ -23,18 +25,21 @@ export default async function globalSetup(): Promise<void> {
   if (!server) {
     const dir = mkdtempSync(path.join(tmpdir(), 'ticketing-test-pg-'));
     chmodSync(dir, 0o755);
-    const postgres = await startEmbeddedPostgres({
-      dataDir: path.join(dir, 'data'),
-      port: await freePort(),
-      database: 'ticketing_test',
-      // Durability is not under test; speed is welcome.
-      settings: {
-        fsync: 'off',
-        synchronous_commit: 'off',
-        full_page_writes: 'off',
-        max_connections: 500,
-      },
-    });
+    globalThis.__TEST_POSTGRES_DIR__ = dir;
+    const postgres = await onFreePort((port) =>
+      startEmbeddedPostgres({
+        dataDir: path.join(dir, 'data'),
+        port,
+        database: 'ticketing_test',
+        // Durability is not under test; speed is welcome.
+        settings: {
+          fsync: 'off',
+          synchronous_commit: 'off',
+          full_page_writes: 'off',
+          max_connections: 500,
+        },
+      }),
+    );
     globalThis.__TEST_POSTGRES__ = postgres;
     server = postgres.url;
   }

@@ -74,3 +74,17 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     },
   };
 }
+
+/** Another instance of the app on `first`'s database (and, unless told, on its clock). */
+export function createOtherInstance(
+  first: TestApp,
+  options: Omit<TestAppOptions, 'databaseUrl'> = {},
+): Promise<TestApp> {
+  return createTestApp({ clock: first.clock, ...options, databaseUrl: first.databaseUrl });
+}
+
+/** Two instances of the app on one database and one clock, as behind a load balancer. */
+export async function createTwoInstances(): Promise<{ first: TestApp; second: TestApp }> {
+  const first = await createTestApp();
+  return { first, second: await createOtherInstance(first) };
+}

@@ -28,6 +28,11 @@ async function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
   }
 }
 
+/** Runs a statement on the server as the test run's superuser (ALTER DATABASE and the like). */
+export async function asAdmin(sql: string): Promise<void> {
+  await admin((client) => client.query(sql));
+}
+
 /** A fresh database with the schema, cloned from the migrated template: one per test file. */
 export async function createTestDatabase(): Promise<string> {
   const name = `ticketing_test_${randomBytes(6).toString('hex')}`;

@@ -1,6 +1,6 @@
-import { TransactionRunner } from '@app/common/application/transaction-runner';
 import { AppConfig } from '@app/common/config/app-config';
-import { Clock } from '@app/common/domain/clock';
+import { FakeClock } from '@test/support/fake-clock';
+import { BookingStore, emptyHold, InMemoryBooking } from '@test/support/fakes/in-memory-booking';
 import {
   PerformanceSeatNotFoundError,
   PerformanceStartedError,
@@ -9,11 +9,8 @@ import {
   UserHasReservationError,
 } from '../domain/booking-errors';
 import { TokenInvalidError } from '@app/queue/domain';
-import { SeatHold, SeatHoldState } from '../domain/seat-hold';
+import { SeatHoldState } from '../domain/seat-hold';
 import { BookSeatUseCase } from './book-seat.use-case';
-import { BookAttempt, BookLogRepository } from './port/out/book-log.repository';
-import { BookingTokenRepository } from './port/out/booking-token.repository';
-import { BookableSeat, SeatHoldRepository } from './port/out/seat-hold.repository';
 
 const NOW = new Date('2026-11-26T12:00:00.000Z');
 const at = (seconds: number) => new Date(NOW.getTime() + seconds * 1000);
@@ -22,124 +19,11 @@ const OTHER_TOKEN = 'b'.repeat(32);
 /** The buyer's token outlives any hold unless a test says otherwise. */
 const TOKEN_EXPIRES_AT = at(600);
 
-class FixedClock extends Clock {
-  now(): Date {
-    return NOW;
-  }
-}
-
-interface Store {
-  seats: Map<number, BookableSeat>;
-  holds: Map<number, SeatHoldState>;
-  logs: BookAttempt[];
-}
-
-/** The tables in memory; the runner restores them when the work throws (a rollback). */
-class FakeTransactionRunner extends TransactionRunner {
-  constructor(private readonly store: Store) {
-    super();
-  }
-
-  async run<T>(work: () => Promise<T>): Promise<T> {
-    const holds = new Map([...this.store.holds].map(([id, row]) => [id, { ...row }]));
-    const logs = [...this.store.logs];
-    try {
-      return await work();
-    } catch (error) {
-      this.store.holds = holds;
-      this.store.logs = logs;
-      throw error;
-    }
-  }
-}
-
-class FakeSeatHoldRepository extends SeatHoldRepository {
-  calls: string[] = [];
-
-  constructor(private readonly store: Store) {
-    super();
-  }
-
-  async findSeat(id: number) {
-    this.calls.push('findSeat');
-    return this.store.seats.get(id) ?? null;
-  }
-
-  async lockUser(userId: string) {
-    this.calls.push(`lockUser ${userId}`);
-  }
-
-  async findLiveHoldsOfUser(userId: string, now: Date): Promise<SeatHold[]> {
-    this.calls.push('findLiveHoldsOfUser');
-    return [...this.store.holds.values()]
-      .filter((row) => row.userId === userId && row.bookSuccessAt === null)
-      .filter((row) => row.expiresAt !== null && row.expiresAt > now)
-      .map((row) => ({ ...row }) as SeatHold);
-  }
-
-  async tryHold(
-    id: number,
-    holder: { token: string; userId: string },
-    now: Date,
-    expiresAt: Date,
-  ): Promise<SeatHold | null> {
-    this.calls.push('tryHold');
-    const row = this.store.holds.get(id);
-    if (!row || row.bookSuccessAt !== null) return null;
-    if (row.token !== null && row.expiresAt !== null && row.expiresAt > now) return null;
-    Object.assign(row, { ...holder, bookAttemptAt: now, expiresAt });
-    return { performanceSeatId: id, ...holder, bookAttemptAt: now, expiresAt };
-  }
-
-  async findState(id: number) {
-    this.calls.push('findState');
-    const row = this.store.holds.get(id);
-    return row ? { ...row } : null;
-  }
-
-  async releaseLapsed(): Promise<number> {
-    throw new Error('not used');
-  }
-}
-
-class FakeBookLogRepository extends BookLogRepository {
-  constructor(private readonly store: Store) {
-    super();
-  }
-
-  async append(attempt: BookAttempt) {
-    this.store.logs.push(attempt);
-  }
-}
-
-/** The token table as the booking transaction sees it: the tokens still active. */
-class FakeBookingTokenRepository extends BookingTokenRepository {
-  active = new Set<string>([TOKEN, OTHER_TOKEN]);
-
-  constructor(private readonly calls: string[]) {
-    super();
-  }
-
-  async lockIfActive(token: string) {
-    this.calls.push('lockIfActive');
-    return this.active.has(token);
-  }
-}
-
-const empty = (id: number): SeatHoldState => ({
-  performanceSeatId: id,
-  token: null,
-  userId: null,
-  bookAttemptAt: null,
-  expiresAt: null,
-  bookSuccessAt: null,
-  booked: false,
-});
-
 describe('BookSeatUseCase', () => {
-  let store: Store;
-  let holds: FakeSeatHoldRepository;
-  let tokens: FakeBookingTokenRepository;
+  let booking: InMemoryBooking;
+  let store: BookingStore;
+  let holds: InMemoryBooking['seatHolds'];
+  let tokens: InMemoryBooking['bookingTokens'];
   let useCase: BookSeatUseCase;
   const buyer = { token: TOKEN, userId: 'user-1' };
 
@@ -150,25 +34,28 @@ describe('BookSeatUseCase', () => {
       bookSuccessAt: null,
       performanceDatetime: at(options.startsIn ?? 86_400),
     });
-    store.holds.set(id, empty(id));
+    store.holds.set(id, emptyHold(id));
   }
 
   function setHold(id: number, row: Partial<SeatHoldState>) {
-    store.holds.set(id, { ...empty(id), ...row });
+    store.holds.set(id, { ...emptyHold(id), ...row });
   }
 
   const results = () => store.logs.map((log) => log.result);
 
   beforeEach(() => {
-    store = { seats: new Map(), holds: new Map(), logs: [] };
-    holds = new FakeSeatHoldRepository(store);
-    tokens = new FakeBookingTokenRepository(holds.calls);
+    booking = new InMemoryBooking();
+    store = booking.store;
+    holds = booking.seatHolds;
+    tokens = booking.bookingTokens;
+    tokens.active.set(TOKEN, TOKEN_EXPIRES_AT);
+    tokens.active.set(OTHER_TOKEN, TOKEN_EXPIRES_AT);
     useCase = new BookSeatUseCase(
-      new FakeTransactionRunner(store),
+      booking.transactions,
       holds,
-      new FakeBookLogRepository(store),
+      booking.bookLogs,
       tokens,
-      new FixedClock(),
+      new FakeClock(NOW),
       AppConfig.fromRaw({ DATABASE_URL: 'postgres://x/y', SEAT_HOLD_TTL_SECONDS: '300' }),
     );
     addSeat(1);
@@ -195,7 +82,7 @@ describe('BookSeatUseCase', () => {
 
   it('takes the per-user lock before looking at the user holds and taking the seat', async () => {
     await useCase.execute(1, buyer, TOKEN_EXPIRES_AT);
-    expect(holds.calls).toEqual([
+    expect(booking.calls).toEqual([
       'findSeat',
       'lockUser user-1',
       'findLiveHoldsOfUser',
@@ -238,7 +125,7 @@ describe('BookSeatUseCase', () => {
     expect(store.logs).toEqual([
       { performanceSeatId: 3, ...buyer, result: 'SEAT_ALREADY_BOOKED', at: NOW },
     ]);
-    expect(holds.calls).toEqual(['findSeat']);
+    expect(booking.calls).toEqual(['findSeat']);
   });
 
   it.each([

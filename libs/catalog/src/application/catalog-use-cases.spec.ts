@@ -1,77 +1,26 @@
-import { TransactionRunner } from '@app/common/application/transaction-runner';
-import { Clock } from '@app/common/domain/clock';
+import { FakeClock } from '@test/support/fake-clock';
+import { FakeTransactionRunner } from '@test/support/fakes/fake-transaction-runner';
+import {
+  FakeConcertRepository,
+  FakePerformanceRepository,
+} from '@test/support/fakes/in-memory-catalog';
 import { InvalidRequestError } from '@app/common/domain/domain-error';
 import { Money } from '@app/common/domain/money';
-import { Concert, Performance } from '../domain/catalog';
 import { ConcertNotFoundError, PerformanceNotFoundError } from '../domain/catalog-errors';
 import { NewPerformance } from '../domain/new-performance';
 import { CreateConcertUseCase } from './create-concert.use-case';
 import { CreatePerformanceUseCase } from './create-performance.use-case';
 import { ListBookablePerformancesUseCase } from './list-bookable-performances.use-case';
 import { ListSeatsUseCase } from './list-seats.use-case';
-import { ConcertRepository } from './port/out/concert.repository';
-import { PerformanceRepository, SeatRecord } from './port/out/performance.repository';
+import { SeatRecord } from './port/out/performance.repository';
 
 const NOW = new Date('2026-11-26T12:00:00.000Z');
 const at = (seconds: number) => new Date(NOW.getTime() + seconds * 1000);
 
-class FixedClock extends Clock {
-  now(): Date {
-    return NOW;
-  }
-}
-
-class RecordingTransactionRunner extends TransactionRunner {
-  runs = 0;
-  async run<T>(work: () => Promise<T>): Promise<T> {
-    this.runs += 1;
-    return work();
-  }
-}
-
-class FakeConcertRepository extends ConcertRepository {
-  concerts: Concert[] = [{ id: 1, name: 'Seoul Jazz Night' }];
-  async list() {
-    return this.concerts;
-  }
-  async exists(id: number) {
-    return this.concerts.some((concert) => concert.id === id);
-  }
-  async create(name: string) {
-    const concert = { id: this.concerts.length + 1, name };
-    this.concerts.push(concert);
-    return concert;
-  }
-}
-
-class FakePerformanceRepository extends PerformanceRepository {
-  listedAt: Date[] = [];
-  created: { concertId: number; input: NewPerformance }[] = [];
-  seats: SeatRecord[] = [];
-  constructor(private readonly concerts: FakeConcertRepository) {
-    super();
-  }
-  async listBookable(concertId: number, now: Date): Promise<Performance[]> {
-    this.listedAt.push(now);
-    return [];
-  }
-  async exists(id: number) {
-    return id === 10;
-  }
-  async listSeats() {
-    return this.seats;
-  }
-  async createWithSeats(concertId: number, input: NewPerformance) {
-    if (!(await this.concerts.exists(concertId))) return null;
-    this.created.push({ concertId, input });
-    return { id: 10, concertId, availableSeats: input.maxSeats, ...input };
-  }
-}
-
 describe('catalog use cases', () => {
   let concerts: FakeConcertRepository;
   let performances: FakePerformanceRepository;
-  const clock = new FixedClock();
+  const clock = new FakeClock(NOW);
 
   beforeEach(() => {
     concerts = new FakeConcertRepository();
@@ -149,7 +98,7 @@ describe('catalog use cases', () => {
     };
 
     it('creates the performance and its seats inside one transaction', async () => {
-      const transactions = new RecordingTransactionRunner();
+      const transactions = new FakeTransactionRunner();
       const created = await new CreatePerformanceUseCase(transactions, performances).execute(
         1,
         input,
@@ -160,13 +109,13 @@ describe('catalog use cases', () => {
     });
 
     it('answers ConcertNotFoundError when the concert does not exist', async () => {
-      const useCase = new CreatePerformanceUseCase(new RecordingTransactionRunner(), performances);
+      const useCase = new CreatePerformanceUseCase(new FakeTransactionRunner(), performances);
       await expect(useCase.execute(2, input)).rejects.toBeInstanceOf(ConcertNotFoundError);
       expect(performances.created).toEqual([]);
     });
 
     it('refuses invalid input before touching the database', async () => {
-      const transactions = new RecordingTransactionRunner();
+      const transactions = new FakeTransactionRunner();
       const useCase = new CreatePerformanceUseCase(transactions, performances);
       await expect(useCase.execute(1, { ...input, maxSeats: 0 })).rejects.toBeInstanceOf(
         InvalidRequestError,

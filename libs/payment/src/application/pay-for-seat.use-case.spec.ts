@@ -1,6 +1,6 @@
-import { TransactionRunner } from '@app/common/application/transaction-runner';
-import { Clock } from '@app/common/domain/clock';
 import { Money } from '@app/common/domain/money';
+import { FakeClock } from '@test/support/fake-clock';
+import { cloneState, InMemoryPayment } from '@test/support/fakes/in-memory-payment';
 import {
   PerformanceSeatNotFoundError,
   PerformanceStartedError,
@@ -13,173 +13,8 @@ import {
   QueueExpiredError,
   SeatNotHeldByTokenError,
 } from '../domain/payment-errors';
-import { PayableSeat, Payer, Payment } from '../domain/seat-payment';
+import { PayableSeat, Payer } from '../domain/seat-payment';
 import { PayForSeatUseCase } from './pay-for-seat.use-case';
-import { BuyerBalanceRepository } from './port/out/buyer-balance.repository';
-import { PayableSeatRepository } from './port/out/payable-seat.repository';
-import { PayingTokenRepository } from './port/out/paying-token.repository';
-import { NewPayment, PaymentRepository } from './port/out/payment.repository';
-
-interface TokenState {
-  status: 'IN_QUEUE' | 'IN_PROGRESS' | 'EXPIRED';
-  expiresAt: Date;
-  expiredAt: Date | null;
-}
-
-interface State {
-  seats: Map<number, PayableSeat>;
-  balances: Map<string, Money>;
-  ledger: { userId: string; amount: Money; paymentId: number; at: Date }[];
-  payments: Payment[];
-  tokens: Map<number, TokenState>;
-  logs: { token: string; seatId: number; result: string }[];
-  owners: Map<number, string>;
-}
-
-function cloneState(state: State): State {
-  return {
-    seats: new Map([...state.seats].map(([id, seat]) => [id, { ...seat, hold: { ...seat.hold } }])),
-    balances: new Map(state.balances),
-    ledger: state.ledger.map((row) => ({ ...row })),
-    payments: state.payments.map((row) => ({ ...row })),
-    tokens: new Map([...state.tokens].map(([id, token]) => [id, { ...token }])),
-    logs: state.logs.map((row) => ({ ...row })),
-    owners: new Map(state.owners),
-  };
-}
-
-/**
- * The four out-ports over one in-memory state, and a transaction that really rolls back.
- * Every port call outside a transaction fails, so the tests prove the use case's one
- * transaction spans all of them; `calls` records their order.
- */
-class InMemoryWorld {
-  state: State = {
-    seats: new Map(),
-    balances: new Map(),
-    ledger: [],
-    payments: [],
-    tokens: new Map(),
-    logs: [],
-    owners: new Map(),
-  };
-  calls: string[] = [];
-  inTransaction = false;
-  /** Makes PaymentRepository.record fail like a unique-constraint backstop would. */
-  recordFails: Error | null = null;
-
-  private touch(name: string): void {
-    if (!this.inTransaction) throw new Error(`${name} called outside a transaction`);
-    this.calls.push(name);
-  }
-
-  readonly transactions = new (class extends TransactionRunner {
-    constructor(private readonly world: InMemoryWorld) {
-      super();
-    }
-    async run<T>(work: () => Promise<T>): Promise<T> {
-      const snapshot = cloneState(this.world.state);
-      this.world.inTransaction = true;
-      try {
-        return await work();
-      } catch (error) {
-        this.world.state = snapshot;
-        throw error;
-      } finally {
-        this.world.inTransaction = false;
-      }
-    }
-  })(this);
-
-  readonly seats = new (class extends PayableSeatRepository {
-    constructor(private readonly world: InMemoryWorld) {
-      super();
-    }
-    async lockForPayment(seatId: number): Promise<PayableSeat | null> {
-      this.world.touch('seats.lockForPayment');
-      const seat = this.world.state.seats.get(seatId);
-      return seat ? { ...seat, hold: { ...seat.hold } } : null;
-    }
-    async wasHeldBy(token: string, seatId: number): Promise<boolean> {
-      this.world.touch('seats.wasHeldBy');
-      return this.world.state.logs.some(
-        (log) =>
-          log.token === token &&
-          log.seatId === seatId &&
-          (log.result === 'HELD' || log.result === 'ALREADY_HELD'),
-      );
-    }
-    async markSold(seatId: number, userId: string, token: string, at: Date): Promise<boolean> {
-      this.world.touch('seats.markSold');
-      const seat = this.world.state.seats.get(seatId);
-      if (!seat || seat.booked || seat.hold.token !== token || seat.hold.bookSuccessAt) {
-        return false;
-      }
-      seat.booked = true;
-      seat.hold.bookSuccessAt = at;
-      this.world.state.owners.set(seatId, userId);
-      return true;
-    }
-  })(this);
-
-  readonly balances = new (class extends BuyerBalanceRepository {
-    constructor(private readonly world: InMemoryWorld) {
-      super();
-    }
-    async debit(userId: string, amount: Money): Promise<Money | null> {
-      this.world.touch('balances.debit');
-      const balance = this.world.state.balances.get(userId);
-      if (!balance || balance.lessThan(amount)) return null;
-      const next = balance.minus(amount);
-      this.world.state.balances.set(userId, next);
-      return next;
-    }
-    async appendPayment(userId: string, amount: Money, paymentId: number, at: Date) {
-      this.world.touch('balances.appendPayment');
-      this.world.state.ledger.push({ userId, amount: amount.negate(), paymentId, at });
-    }
-  })(this);
-
-  readonly payments = new (class extends PaymentRepository {
-    constructor(private readonly world: InMemoryWorld) {
-      super();
-    }
-    async findByToken(token: string): Promise<Payment | null> {
-      this.world.touch('payments.findByToken');
-      return this.world.state.payments.find((payment) => payment.token === token) ?? null;
-    }
-    async record(payment: NewPayment): Promise<Payment> {
-      this.world.touch('payments.record');
-      if (this.world.recordFails) throw this.world.recordFails;
-      const saved = { id: this.world.state.payments.length + 1, ...payment };
-      this.world.state.payments.push(saved);
-      return saved;
-    }
-  })(this);
-
-  readonly tokens = new (class extends PayingTokenRepository {
-    constructor(private readonly world: InMemoryWorld) {
-      super();
-    }
-    async expireAfterPayment(tokenId: number, at: Date): Promise<boolean> {
-      this.world.touch('tokens.expireAfterPayment');
-      const token = this.world.state.tokens.get(tokenId);
-      if (!token || token.status !== 'IN_PROGRESS' || token.expiresAt <= at) return false;
-      token.status = 'EXPIRED';
-      token.expiredAt = at;
-      return true;
-    }
-  })(this);
-}
-
-class StubClock extends Clock {
-  constructor(public current: Date) {
-    super();
-  }
-  now(): Date {
-    return this.current;
-  }
-}
 
 const NOW = new Date('2030-01-01T12:00:00.000Z');
 const later = (seconds: number) => new Date(NOW.getTime() + seconds * 1000);
@@ -189,8 +24,8 @@ const alice: Payer = { tokenId: 1, token: 'a'.repeat(32), userId: 'alice' };
 const bob: Payer = { tokenId: 2, token: 'b'.repeat(32), userId: 'bob' };
 
 describe('PayForSeatUseCase', () => {
-  let world: InMemoryWorld;
-  let clock: StubClock;
+  let world: InMemoryPayment;
+  let clock: FakeClock;
   let pay: PayForSeatUseCase;
 
   function addSeat(id: number, hold: Partial<PayableSeat['hold']> = {}, booked = false): void {
@@ -216,8 +51,8 @@ describe('PayForSeatUseCase', () => {
   }
 
   beforeEach(() => {
-    world = new InMemoryWorld();
-    clock = new StubClock(NOW);
+    world = new InMemoryPayment();
+    clock = new FakeClock(NOW);
     pay = new PayForSeatUseCase(
       world.transactions,
       clock,
@@ -279,7 +114,7 @@ describe('PayForSeatUseCase', () => {
     it('is idempotent: a retry with the now expired token answers the same and charges nothing', async () => {
       const first = await pay.execute(SEAT, alice);
       const after = snapshot();
-      clock.current = later(10);
+      clock.set(later(10));
 
       const retry = await pay.execute(SEAT, alice);
 
@@ -288,12 +123,12 @@ describe('PayForSeatUseCase', () => {
     });
 
     it('pays one millisecond before the hold lapses', async () => {
-      clock.current = new Date(later(300).getTime() - 1);
+      clock.set(new Date(later(300).getTime() - 1));
       await expect(pay.execute(SEAT, alice)).resolves.toMatchObject({ userId: 'alice' });
     });
 
     it('answers Queue expired at the very instant the hold lapses, charging nothing', async () => {
-      clock.current = later(300);
+      clock.set(later(300));
       const before = snapshot();
       await expect(pay.execute(SEAT, alice)).rejects.toBeInstanceOf(QueueExpiredError);
       expect(world.state).toEqual(before);
@@ -315,7 +150,7 @@ describe('PayForSeatUseCase', () => {
 
     it('answers Performance has already started once the performance began, changing nothing', async () => {
       world.state.seats.get(SEAT)!.performanceDatetime = later(60);
-      clock.current = later(60);
+      clock.set(later(60));
       const before = snapshot();
       await expect(pay.execute(SEAT, alice)).rejects.toBeInstanceOf(PerformanceStartedError);
       expect(world.state).toEqual(before);
@@ -324,7 +159,7 @@ describe('PayForSeatUseCase', () => {
     it('answers the retry of a payment made before the start after it with the same answer', async () => {
       world.state.seats.get(SEAT)!.performanceDatetime = later(60);
       const first = await pay.execute(SEAT, alice);
-      clock.current = later(61);
+      clock.set(later(61));
       await expect(pay.execute(SEAT, alice)).resolves.toEqual(first);
     });
 
@@ -336,7 +171,15 @@ describe('PayForSeatUseCase', () => {
     });
 
     it('rolls the debit back when the unique constraints refuse the payment', async () => {
-      world.recordFails = new SeatAlreadyBookedError();
+      // A payment for the seat that the seat lock did not see (the backstop's case).
+      world.state.payments.push({
+        id: 99,
+        userId: 'carol',
+        seatId: SEAT,
+        token: 'c'.repeat(32),
+        amount: PRICE,
+        paidAt: NOW,
+      });
       const before = snapshot();
       await expect(pay.execute(SEAT, alice)).rejects.toBeInstanceOf(SeatAlreadyBookedError);
       expect(world.state).toEqual(before);

@@ -1,7 +1,7 @@
 import { AppConfig } from '@app/common/config/app-config';
-import { FakeClock } from '../../../../test/support/fake-clock';
+import { FakeClock } from '@test/support/fake-clock';
 import { AdmitQueuedTokensUseCase } from './admit-queued-tokens.use-case';
-import { InMemoryQueue } from './testing/in-memory-queue';
+import { InMemoryQueue } from '@test/support/fakes/in-memory-queue';
 
 /** The use case over the in-memory queue, as both suites below build it. */
 function admissionOver(q: InMemoryQueue, config: AppConfig, clock: FakeClock) {

@@ -1,7 +1,7 @@
 import { AppConfig } from '@app/common/config/app-config';
-import { FakeClock } from '../../../../test/support/fake-clock';
+import { FakeClock } from '@test/support/fake-clock';
 import { AuthorizeQueueTokenUseCase } from './authorize-queue-token.use-case';
-import { InMemoryQueue } from './testing/in-memory-queue';
+import { InMemoryQueue } from '@test/support/fakes/in-memory-queue';
 
 describe('AuthorizeQueueTokenUseCase', () => {
   let q: InMemoryQueue;

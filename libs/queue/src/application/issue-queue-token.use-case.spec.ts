@@ -1,8 +1,8 @@
 import { AppConfig } from '@app/common/config/app-config';
-import { FakeClock } from '../../../../test/support/fake-clock';
+import { FakeClock } from '@test/support/fake-clock';
 import { TOKEN_FORMAT } from '../domain/queue-token';
 import { IssueQueueTokenUseCase } from './issue-queue-token.use-case';
-import { InMemoryQueue } from './testing/in-memory-queue';
+import { InMemoryQueue } from '@test/support/fakes/in-memory-queue';
 
 describe('IssueQueueTokenUseCase', () => {
   const ALICE = 'aaaaaaaa-1111-4111-8111-111111111111';

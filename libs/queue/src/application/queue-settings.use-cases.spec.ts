@@ -1,7 +1,7 @@
 import { AppConfig } from '@app/common/config/app-config';
-import { FakeClock } from '../../../../test/support/fake-clock';
+import { FakeClock } from '@test/support/fake-clock';
 import { GetQueueStatusUseCase } from './get-queue-status.use-case';
-import { InMemoryQueue } from './testing/in-memory-queue';
+import { InMemoryQueue } from '@test/support/fakes/in-memory-queue';
 import { UpdateQueueSettingsUseCase } from './update-queue-settings.use-case';
 
 describe('queue status and settings use cases', () => {

@@ -1,4 +1,4 @@
-import { FakeClock } from '../../../../test/support/fake-clock';
+import { FakeClock } from '@test/support/fake-clock';
 import {
   LineThroughput,
   NO_THROUGHPUT,

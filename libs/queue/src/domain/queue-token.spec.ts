@@ -1,4 +1,4 @@
-import { FakeClock } from '../../../../test/support/fake-clock';
+import { FakeClock } from '@test/support/fake-clock';
 import { isActive } from './active-token.rule';
 import { isLive, newTokenValue, TOKEN_FORMAT, visibleStatus } from './queue-token';
 

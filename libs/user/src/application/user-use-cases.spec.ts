@@ -1,76 +1,9 @@
-import { TransactionRunner } from '@app/common/application/transaction-runner';
 import { Money } from '@app/common/domain/money';
-import {
-  BalanceLimitExceededError,
-  MAX_BALANCE,
-  BookedSeat,
-  UserAccount,
-} from '../domain/user-account';
+import { InMemoryBank } from '@test/support/fakes/in-memory-bank';
+import { BalanceLimitExceededError, MAX_BALANCE, BookedSeat } from '../domain/user-account';
 import { ChargeBalanceUseCase } from './charge-balance.use-case';
 import { CreateUserUseCase } from './create-user.use-case';
 import { GetUserProfileUseCase } from './get-user-profile.use-case';
-import { BalanceLedgerRepository } from './port/out/balance-ledger.repository';
-import { UserAccountRepository } from './port/out/user-account.repository';
-
-/** In-memory accounts and ledger with a transaction that really rolls back on error. */
-class InMemoryBank {
-  accounts = new Map<string, Money>();
-  ledger: { userId: string; amount: Money }[] = [];
-  paidSeats = new Map<string, BookedSeat[]>();
-  private nextId = 1;
-
-  readonly repository = new (class extends UserAccountRepository {
-    constructor(private readonly bank: InMemoryBank) {
-      super();
-    }
-    async create(balance: Money): Promise<UserAccount> {
-      const id = `user-${this.bank.nextId++}`;
-      this.bank.accounts.set(id, balance);
-      return { id, balance };
-    }
-    async findById(id: string): Promise<UserAccount | null> {
-      const balance = this.bank.accounts.get(id);
-      return balance ? { id, balance } : null;
-    }
-    async credit(id: string, amount: Money): Promise<Money | null> {
-      const balance = this.bank.accounts.get(id);
-      if (!balance) return null;
-      const next = balance.plus(amount);
-      if (MAX_BALANCE.lessThan(next)) throw new BalanceLimitExceededError();
-      this.bank.accounts.set(id, next);
-      return next;
-    }
-    async findPaidSeats(userId: string): Promise<BookedSeat[]> {
-      return this.bank.paidSeats.get(userId) ?? [];
-    }
-  })(this);
-
-  readonly ledgerRepository = new (class extends BalanceLedgerRepository {
-    constructor(private readonly bank: InMemoryBank) {
-      super();
-    }
-    async appendCharge(userId: string, amount: Money): Promise<void> {
-      this.bank.ledger.push({ userId, amount });
-    }
-  })(this);
-
-  readonly transactions = new (class extends TransactionRunner {
-    constructor(private readonly bank: InMemoryBank) {
-      super();
-    }
-    async run<T>(work: () => Promise<T>): Promise<T> {
-      const accounts = new Map(this.bank.accounts);
-      const ledger = [...this.bank.ledger];
-      try {
-        return await work();
-      } catch (error) {
-        this.bank.accounts = accounts;
-        this.bank.ledger = ledger;
-        throw error;
-      }
-    }
-  })(this);
-}
 
 describe('user use cases', () => {
   let bank: InMemoryBank;

@@ -132,17 +132,19 @@ export class TypeOrmSeatHoldRepository extends SeatHoldRepository {
 
   async releaseLapsed(now: Date, limit: number): Promise<number> {
     // SKIP LOCKED: rows a booking or another instance is on are left for the next run; the
-    // outer re-check keeps a hold that a booking renewed meanwhile.
+    // outer re-check keeps a hold that a booking renewed meanwhile. ARRAY(...) runs the locking
+    // subquery once: as `id IN (...)` the planner may re-run it per row (a semi-join), and each
+    // re-run skips the rows this statement just cleared and locks more, past `limit`.
     const rows = await queryRows<{ id: string }>(
       this.txHost.tx,
       `UPDATE performance_seat_book_info
           SET token = NULL, user_id = NULL, book_attempt_at = NULL, expires_at = NULL
-        WHERE id IN (
+        WHERE id = ANY (ARRAY (
                 SELECT id FROM performance_seat_book_info
                  WHERE ${lapsedHoldSql('', '$1')}
                  ORDER BY expires_at
                  LIMIT $2
-                   FOR UPDATE SKIP LOCKED)
+                   FOR UPDATE SKIP LOCKED))
           AND ${lapsedHoldSql('', '$1')}
        RETURNING id`,
       [now, limit],

@@ -1,25 +1,28 @@
-import { TransactionRunner } from '@app/common/application/transaction-runner';
 import { AppConfig } from '@app/common/config/app-config';
 import { Clock } from '@app/common/domain/clock';
-import { QueueToken, TokenStatus } from '../../domain/queue-token';
-import { LineThroughput, NO_THROUGHPUT } from '../../domain/line-throughput';
-import { ACTIVE_EXPIRIES_READ, LineShape, ZoneMark } from '../../domain/waiting-line';
-import { LineSnapshotService } from '../line-snapshot.service';
-import { LineChanges } from '../port/out/line-changes';
-import { LineSnapshotRepository } from '../port/out/line-snapshot.repository';
-import { WaitingTokenCache } from '../waiting-token-cache';
-import { QueueLineRepository, WaitingToken } from '../port/out/queue-line.repository';
+import { QueueToken, TokenStatus } from '@app/queue/domain/queue-token';
+import { LineThroughput, NO_THROUGHPUT } from '@app/queue/domain/line-throughput';
+import { ACTIVE_EXPIRIES_READ, LineShape, ZoneMark } from '@app/queue/domain/waiting-line';
+import { LineSnapshotService } from '@app/queue/application/line-snapshot.service';
+import { LineChanges } from '@app/queue/application/port/out/line-changes';
+import { LineSnapshotRepository } from '@app/queue/application/port/out/line-snapshot.repository';
+import { WaitingTokenCache } from '@app/queue/application/waiting-token-cache';
+import {
+  QueueLineRepository,
+  WaitingToken,
+} from '@app/queue/application/port/out/queue-line.repository';
 import {
   QueueSettingsPatch,
   QueueSettingsRepository,
   StoredQueueSettings,
-} from '../port/out/queue-settings.repository';
+} from '@app/queue/application/port/out/queue-settings.repository';
 import {
   NewQueueToken,
   QueueTokenRepository,
   TokenSeatHold,
-} from '../port/out/queue-token.repository';
-import { UserDirectoryRepository } from '../port/out/user-directory.repository';
+} from '@app/queue/application/port/out/queue-token.repository';
+import { FakeTransactionRunner } from './fake-transaction-runner';
+import { UserDirectoryRepository } from '@app/queue/application/port/out/user-directory.repository';
 
 export interface StoredToken extends QueueToken {
   expiredAt: Date | null;
@@ -89,12 +92,18 @@ export class InMemoryQueue {
     constructor(private readonly q: InMemoryQueue) {
       super();
     }
-    async findByToken(token: string) {
-      return this.q.tokens.find((candidate) => candidate.token === token) ?? null;
+    async findByToken(token: string): Promise<QueueToken | null> {
+      const found = this.q.tokens.find((candidate) => candidate.token === token);
+      if (!found) return null;
+      // The row as the adapter maps it: the token's fields, not the fake's bookkeeping.
+      const { expiredAt: _expiredAt, ...fields } = found;
+      return fields;
     }
     async findManyByToken(tokens: readonly string[]) {
       const wanted = new Set(tokens);
-      return this.q.tokens.filter((candidate) => wanted.has(candidate.token));
+      return this.q.tokens
+        .filter((candidate) => wanted.has(candidate.token))
+        .map(({ expiredAt: _expiredAt, ...fields }) => fields);
     }
     async hasPayment(token: string) {
       return this.q.payments.has(token);
@@ -164,15 +173,15 @@ export class InMemoryQueue {
       return !this.q.admissionLockedElsewhere;
     }
     async expireOverdue(now: Date, limit: number) {
-      let count = 0;
-      for (const token of this.q.tokens) {
-        if (count >= limit) break;
-        if (token.status === 'IN_PROGRESS' && token.expiresAt!.getTime() <= now.getTime()) {
-          Object.assign(token, { status: 'EXPIRED', expiredAt: now });
-          count += 1;
-        }
-      }
-      return count;
+      // The longest overdue first, like the adapter's ORDER BY expires_at.
+      const overdue = this.q.tokens
+        .filter(
+          (token) => token.status === 'IN_PROGRESS' && token.expiresAt!.getTime() <= now.getTime(),
+        )
+        .sort((a, b) => a.expiresAt!.getTime() - b.expiresAt!.getTime())
+        .slice(0, limit);
+      for (const token of overdue) Object.assign(token, { status: 'EXPIRED', expiredAt: now });
+      return overdue.length;
     }
     async countActive(now: Date) {
       return this.q.tokens.filter(
@@ -189,8 +198,9 @@ export class InMemoryQueue {
     }
     async lockHeadOfLine(limit: number): Promise<WaitingToken[]> {
       this.q.headReads.push(limit);
+      // Placed tokens only: the pre-queue (no key yet) is not in line.
       return this.q.tokens
-        .filter((token) => token.status === 'IN_QUEUE')
+        .filter((token) => token.status === 'IN_QUEUE' && token.lineKey !== null)
         .sort((a, b) => a.lineKey! - b.lineKey!)
         .slice(0, limit)
         .map((token) => ({
@@ -383,22 +393,15 @@ export class InMemoryQueue {
     return this.nextId++;
   }
 
-  readonly transactions: TransactionRunner = new (class extends TransactionRunner {
-    constructor(private readonly q: InMemoryQueue) {
-      super();
-    }
-    async run<T>(work: () => Promise<T>): Promise<T> {
-      const tokens = this.q.tokens.map((token) => ({ ...token }));
-      const settings = { ...this.q.settings };
-      const zone = this.q.zone.map((mark) => ({ ...mark }));
-      try {
-        return await work();
-      } catch (error) {
-        this.q.tokens = tokens;
-        this.q.settings = settings;
-        this.q.zone = zone;
-        throw error;
-      }
-    }
-  })(this);
+  /** Rolls back the tokens, the settings and the zone marks when the work throws. */
+  readonly transactions = new FakeTransactionRunner(() => {
+    const tokens = this.tokens.map((token) => ({ ...token }));
+    const settings = { ...this.settings };
+    const zone = this.zone.map((mark) => ({ ...mark }));
+    return () => {
+      this.tokens = tokens;
+      this.settings = settings;
+      this.zone = zone;
+    };
+  });
 }

@@ -1,0 +1,304 @@
+import { randomUUID } from 'node:crypto';
+import { TransactionRunner } from '@app/common/application/transaction-runner';
+import { QueueLineRepository } from '@app/queue/application/port/out/queue-line.repository';
+import { QueueSettingsRepository } from '@app/queue/application/port/out/queue-settings.repository';
+import { QueueTokenRepository } from '@app/queue/application/port/out/queue-token.repository';
+import { UserDirectoryRepository } from '@app/queue/application/port/out/user-directory.repository';
+import { NO_THROUGHPUT } from '@app/queue/domain/line-throughput';
+import { TokenStatus } from '@app/queue/domain/queue-token';
+import { InMemoryQueue } from '../support/fakes/in-memory-queue';
+import { insertUser, newTokenValue } from '../support/fixtures';
+import { TestApp } from '../support/test-app';
+import { describeContract } from './describe-contract';
+
+/**
+ * The queue's out-ports (tokens, the line, the settings, the user directory): the in-memory
+ * fake and the TypeORM adapters on PostgreSQL answer the same cases the same way.
+ */
+interface SeedToken {
+  status: TokenStatus;
+  lineKey?: number | null;
+  createdAt?: Date;
+  lastSeenAt?: Date;
+  activatedAt?: Date | null;
+  expiresAt?: Date | null;
+  userId?: string;
+}
+
+interface QueueWorld {
+  tokens: QueueTokenRepository;
+  line: QueueLineRepository;
+  settings: QueueSettingsRepository;
+  users: UserDirectoryRepository;
+  tx<T>(work: () => Promise<T>): Promise<T>;
+  addUser(): Promise<string>;
+  /** A token of a fresh user unless `userId` is given; answers its id, value and user. */
+  addToken(seed: SeedToken): Promise<{ id: number; token: string; userId: string }>;
+  statusOf(id: number): Promise<{ status: TokenStatus; lastSeenAt: Date; expiresAt: Date | null }>;
+}
+
+const NOW = new Date(Math.floor(Date.now() / 1000) * 1000);
+const at = (seconds: number) => new Date(NOW.getTime() + seconds * 1000);
+
+function defaults(seed: SeedToken) {
+  const createdAt = seed.createdAt ?? at(-600);
+  const active = seed.status === 'IN_PROGRESS';
+  return {
+    status: seed.status,
+    lineKey: seed.lineKey === undefined ? null : seed.lineKey,
+    createdAt,
+    lastSeenAt: seed.lastSeenAt ?? createdAt,
+    activatedAt: seed.activatedAt ?? (active ? at(-60) : null),
+    expiresAt: seed.expiresAt ?? (active ? at(540) : null),
+  };
+}
+
+function inMemoryWorld(): QueueWorld {
+  const q = new InMemoryQueue();
+  return {
+    tokens: q.tokenRepository,
+    line: q.lineRepository,
+    settings: q.settingsRepository,
+    users: q.userDirectory,
+    tx: (work) => q.transactions.run(work),
+    async addUser() {
+      const id = randomUUID();
+      q.users.add(id);
+      return id;
+    },
+    async addToken(seed) {
+      const userId = seed.userId ?? randomUUID();
+      q.users.add(userId);
+      const token = q.addToken({ userId, token: newTokenValue(), ...defaults(seed) });
+      return { id: token.id, token: token.token, userId };
+    },
+    async statusOf(id) {
+      const token = q.byId(id);
+      return { status: token.status, lastSeenAt: token.lastSeenAt, expiresAt: token.expiresAt };
+    },
+  };
+}
+
+function sqlWorld(t: TestApp): QueueWorld {
+  const runner = t.app.get(TransactionRunner);
+  return {
+    tokens: t.app.get(QueueTokenRepository),
+    line: t.app.get(QueueLineRepository),
+    settings: t.app.get(QueueSettingsRepository),
+    users: t.app.get(UserDirectoryRepository),
+    tx: (work) => runner.run(work),
+    addUser: () => insertUser(t.db),
+    async addToken(seed) {
+      const userId = seed.userId ?? (await insertUser(t.db));
+      const row = defaults(seed);
+      const token = newTokenValue();
+      const [{ id }] = await t.db.query(
+        `INSERT INTO user_queue_tokens (user_id, token, status, line_key, created_at,
+                                        last_seen_at, activated_at, expires_at, expired_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+        [
+          userId,
+          token,
+          row.status,
+          row.lineKey,
+          row.createdAt,
+          row.lastSeenAt,
+          row.activatedAt,
+          row.expiresAt,
+          row.status === 'EXPIRED' ? at(-1) : null,
+        ],
+      );
+      return { id: Number(id), token, userId };
+    },
+    async statusOf(id) {
+      const [row] = await t.db.query(
+        'SELECT status, last_seen_at, expires_at FROM user_queue_tokens WHERE id = $1',
+        [id],
+      );
+      return { status: row.status, lastSeenAt: row.last_seen_at, expiresAt: row.expires_at };
+    },
+  };
+}
+
+/** No token and the settings as migrated: the counts and the line are the case's own. */
+async function resetQueueTables(t: TestApp): Promise<void> {
+  await t.db.query('TRUNCATE user_queue_tokens, queue_zone_marks');
+  await t.db.query(
+    `UPDATE queue_settings SET max_active = NULL, admit_per_minute = NULL, paused = false,
+            observed_admissions_per_minute = NULL, observed_at = NULL, opens_at = NULL,
+            throughput_admitted = 0, throughput_seconds = 0, line_backlogged = false,
+            prequeue_shuffled = true`,
+  );
+}
+
+describeContract(
+  'queue ports contract',
+  { inMemory: inMemoryWorld, typeorm: sqlWorld, resetDatabase: resetQueueTables },
+  (w) => {
+    describe('UserDirectoryRepository', () => {
+      it('exists: a known user yes, an unknown one no', async () => {
+        const userId = await w.addUser();
+        expect(await w.tx(() => w.users.exists(userId))).toBe(true);
+        expect(await w.tx(() => w.users.exists(randomUUID()))).toBe(false);
+      });
+    });
+
+    describe('QueueSettingsRepository', () => {
+      it('load: no overrides, open, shuffled, nothing observed, to begin with', async () => {
+        expect(await w.tx(() => w.settings.load())).toEqual({
+          maxActive: null,
+          admitPerMinute: null,
+          paused: false,
+          observedAdmissionsPerMinute: null,
+          opensAt: null,
+          prequeueShuffled: true,
+          throughput: NO_THROUGHPUT,
+        });
+      });
+
+      it('update keeps what the patch leaves out, and null clears an override', async () => {
+        await w.tx(() =>
+          w.settings.update({ maxActive: 50, admitPerMinute: 600, paused: true }, NOW),
+        );
+        await w.tx(() => w.settings.update({ maxActive: null, opensAt: at(3600) }, NOW));
+        expect(await w.tx(() => w.settings.load())).toMatchObject({
+          maxActive: null,
+          admitPerMinute: 600,
+          paused: true,
+          opensAt: at(3600),
+        });
+      });
+
+      it('awaitShuffle, recordPlacement and recordThroughput', async () => {
+        await w.tx(() => w.settings.awaitShuffle());
+        expect((await w.tx(() => w.settings.load())).prequeueShuffled).toBe(false);
+        await w.tx(() => w.settings.recordPlacement(false));
+        expect((await w.tx(() => w.settings.load())).prequeueShuffled).toBe(false);
+        await w.tx(() => w.settings.recordPlacement(true));
+        const throughput = { admitted: 12, seconds: 30, at: NOW, backlogged: true };
+        await w.tx(() => w.settings.recordThroughput(throughput, 420));
+        expect(await w.tx(() => w.settings.load())).toMatchObject({
+          prequeueShuffled: true,
+          observedAdmissionsPerMinute: 420,
+          throughput,
+        });
+      });
+    });
+
+    describe('QueueTokenRepository', () => {
+      it('findByToken: every field of the token; null for an unknown one', async () => {
+        const seeded = await w.addToken({ status: 'IN_PROGRESS', lineKey: null });
+        expect(await w.tx(() => w.tokens.findByToken(seeded.token))).toEqual({
+          id: seeded.id,
+          token: seeded.token,
+          userId: seeded.userId,
+          status: 'IN_PROGRESS',
+          lineKey: null,
+          createdAt: at(-600),
+          lastSeenAt: at(-600),
+          activatedAt: at(-60),
+          expiresAt: at(540),
+        });
+        expect(await w.tx(() => w.tokens.findByToken(newTokenValue()))).toBeNull();
+      });
+
+      it("findLiveByUser: the user's IN_QUEUE or IN_PROGRESS token, never an EXPIRED one", async () => {
+        const userId = await w.addUser();
+        await w.addToken({ status: 'EXPIRED', userId });
+        expect(await w.tx(() => w.tokens.findLiveByUser(userId))).toBeNull();
+        const live = await w.addToken({ status: 'IN_QUEUE', lineKey: 7, userId });
+        expect(await w.tx(() => w.tokens.findLiveByUser(userId))).toMatchObject({
+          id: live.id,
+          status: 'IN_QUEUE',
+          lineKey: 7,
+        });
+      });
+
+      it("expireOverdueOfUser expires the user's token from the instant its TTL ends", async () => {
+        const overdue = await w.addToken({ status: 'IN_PROGRESS', expiresAt: NOW });
+        const live = await w.addToken({ status: 'IN_PROGRESS', expiresAt: at(1) });
+        const other = await w.addToken({ status: 'IN_PROGRESS', expiresAt: at(-10) });
+        await w.tx(() => w.tokens.expireOverdueOfUser(overdue.userId, NOW));
+        await w.tx(() => w.tokens.expireOverdueOfUser(live.userId, NOW));
+        expect((await w.statusOf(overdue.id)).status).toBe('EXPIRED');
+        expect((await w.statusOf(live.id)).status).toBe('IN_PROGRESS');
+        expect((await w.statusOf(other.id)).status).toBe('IN_PROGRESS');
+      });
+
+      it('signOfLife writes last_seen_at once per window, and only for a waiting token', async () => {
+        const waiting = await w.addToken({ status: 'IN_QUEUE', lineKey: 1, lastSeenAt: at(-30) });
+        await w.tx(() => w.tokens.signOfLife(waiting.id, NOW, at(-20)));
+        expect((await w.statusOf(waiting.id)).lastSeenAt).toEqual(NOW);
+        await w.tx(() => w.tokens.signOfLife(waiting.id, at(5), at(-20)));
+        expect((await w.statusOf(waiting.id)).lastSeenAt).toEqual(NOW);
+        const active = await w.addToken({ status: 'IN_PROGRESS', lastSeenAt: at(-30) });
+        await w.tx(() => w.tokens.signOfLife(active.id, NOW, at(-20)));
+        expect((await w.statusOf(active.id)).lastSeenAt).toEqual(at(-30));
+      });
+    });
+
+    describe('QueueLineRepository', () => {
+      it('counts the active tokens at now, the waiting ones, and the admissions since', async () => {
+        await w.addToken({ status: 'IN_PROGRESS', activatedAt: at(-30), expiresAt: at(1) });
+        await w.addToken({ status: 'IN_PROGRESS', activatedAt: at(-90), expiresAt: NOW });
+        await w.addToken({ status: 'IN_QUEUE', lineKey: 1 });
+        await w.addToken({ status: 'IN_QUEUE', lineKey: null });
+        await w.addToken({ status: 'EXPIRED' });
+        await w.tx(async () => {
+          expect(await w.line.countActive(NOW)).toBe(1);
+          expect(await w.line.countWaiting()).toBe(2);
+          expect(await w.line.countAdmittedSince(at(-60))).toBe(1);
+          expect(await w.line.countPrequeue()).toBe(1);
+        });
+      });
+
+      it('expireOverdue expires up to `limit` tokens past their TTL, the longest overdue first', async () => {
+        const ids: number[] = [];
+        for (const expiresIn of [-5, -30, 0, -20, 1]) {
+          ids.push((await w.addToken({ status: 'IN_PROGRESS', expiresAt: at(expiresIn) })).id);
+        }
+        expect(await w.tx(() => w.line.expireOverdue(NOW, 2))).toBe(2);
+        const after = async () => Promise.all(ids.map(async (id) => (await w.statusOf(id)).status));
+        expect(await after()).toEqual([
+          'IN_PROGRESS',
+          'EXPIRED',
+          'IN_PROGRESS',
+          'EXPIRED',
+          'IN_PROGRESS',
+        ]);
+        expect(await w.tx(() => w.line.expireOverdue(NOW, 10))).toBe(2);
+        expect((await after())[4]).toBe('IN_PROGRESS');
+      });
+
+      it('lockHeadOfLine: the placed waiting tokens by line key, at most `limit`', async () => {
+        const third = await w.addToken({ status: 'IN_QUEUE', lineKey: 30 });
+        const first = await w.addToken({ status: 'IN_QUEUE', lineKey: -5 });
+        await w.addToken({ status: 'IN_QUEUE', lineKey: null });
+        await w.addToken({ status: 'IN_PROGRESS' });
+        const second = await w.addToken({ status: 'IN_QUEUE', lineKey: 10 });
+        const head = await w.tx(() => w.line.lockHeadOfLine(10));
+        expect(head.map((token) => [token.id, token.lineKey])).toEqual([
+          [first.id, -5],
+          [second.id, 10],
+          [third.id, 30],
+        ]);
+        expect(await w.tx(() => w.line.lockHeadOfLine(2))).toHaveLength(2);
+      });
+
+      it('admit and expireWaiting change waiting tokens only, and say how many', async () => {
+        const waiting = await w.addToken({ status: 'IN_QUEUE', lineKey: 1 });
+        const other = await w.addToken({ status: 'IN_QUEUE', lineKey: 2 });
+        const gone = await w.addToken({ status: 'EXPIRED' });
+        expect(await w.tx(() => w.line.admit([waiting.id, gone.id], NOW, at(600)))).toBe(1);
+        expect(await w.statusOf(waiting.id)).toMatchObject({
+          status: 'IN_PROGRESS',
+          expiresAt: at(600),
+        });
+        expect((await w.statusOf(gone.id)).status).toBe('EXPIRED');
+        expect(await w.tx(() => w.line.expireWaiting([waiting.id, other.id], NOW))).toBe(1);
+        expect((await w.statusOf(waiting.id)).status).toBe('IN_PROGRESS');
+        expect((await w.statusOf(other.id)).status).toBe('EXPIRED');
+      });
+    });
+  },
+);

@@ -1,0 +1,153 @@
+import {
+  BookAttempt,
+  BookLogRepository,
+} from '@app/booking/application/port/out/book-log.repository';
+import { BookingTokenRepository } from '@app/booking/application/port/out/booking-token.repository';
+import {
+  BookableSeat,
+  SeatHoldRepository,
+} from '@app/booking/application/port/out/seat-hold.repository';
+import { SeatHold, SeatHoldState } from '@app/booking/domain/seat-hold';
+import { FakeTransactionRunner } from './fake-transaction-runner';
+
+export interface BookingStore {
+  seats: Map<number, BookableSeat>;
+  /** The seats' book-info rows, by seat id. */
+  holds: Map<number, SeatHoldState>;
+  logs: BookAttempt[];
+}
+
+export const emptyHold = (performanceSeatId: number): SeatHoldState => ({
+  performanceSeatId,
+  token: null,
+  userId: null,
+  bookAttemptAt: null,
+  expiresAt: null,
+  bookSuccessAt: null,
+  booked: false,
+});
+
+/**
+ * Booking's out-ports over maps: each method mirrors the SQL of its TypeORM adapter (the
+ * contract tests in test/contract hold both to the same cases). `calls` records the order of
+ * the port calls; the transaction runner restores the holds and the log when the work throws.
+ */
+export class InMemoryBooking {
+  store: BookingStore = { seats: new Map(), holds: new Map(), logs: [] };
+  calls: string[] = [];
+
+  addSeat(
+    performanceSeatId: number,
+    seat: { booked?: boolean; performanceDatetime: Date },
+    hold: Partial<SeatHoldState> = {},
+  ): void {
+    this.store.seats.set(performanceSeatId, {
+      performanceSeatId,
+      booked: seat.booked ?? false,
+      bookSuccessAt: hold.bookSuccessAt ?? null,
+      performanceDatetime: seat.performanceDatetime,
+    });
+    this.store.holds.set(performanceSeatId, {
+      ...emptyHold(performanceSeatId),
+      booked: seat.booked ?? false,
+      ...hold,
+    });
+  }
+
+  readonly transactions = new FakeTransactionRunner(() => {
+    const holds = new Map([...this.store.holds].map(([id, row]) => [id, { ...row }]));
+    const logs = [...this.store.logs];
+    return () => {
+      this.store.holds = holds;
+      this.store.logs = logs;
+    };
+  });
+
+  readonly seatHolds = new (class extends SeatHoldRepository {
+    constructor(private readonly b: InMemoryBooking) {
+      super();
+    }
+
+    async findSeat(id: number) {
+      this.b.calls.push('findSeat');
+      const seat = this.b.store.seats.get(id);
+      return seat ? { ...seat } : null;
+    }
+
+    async lockUser(userId: string) {
+      this.b.calls.push(`lockUser ${userId}`);
+    }
+
+    async findLiveHoldsOfUser(userId: string, now: Date): Promise<SeatHold[]> {
+      this.b.calls.push('findLiveHoldsOfUser');
+      return [...this.b.store.holds.values()]
+        .filter((row) => row.userId === userId && row.token !== null && row.bookSuccessAt === null)
+        .filter((row) => row.expiresAt !== null && row.expiresAt > now)
+        .map((row) => ({
+          performanceSeatId: row.performanceSeatId,
+          token: row.token!,
+          userId: row.userId!,
+          bookAttemptAt: row.bookAttemptAt!,
+          expiresAt: row.expiresAt!,
+        }));
+    }
+
+    async tryHold(
+      id: number,
+      holder: { token: string; userId: string },
+      now: Date,
+      expiresAt: Date,
+    ): Promise<SeatHold | null> {
+      this.b.calls.push('tryHold');
+      const row = this.b.store.holds.get(id);
+      if (!row || row.bookSuccessAt !== null) return null;
+      if (row.token !== null && row.expiresAt !== null && row.expiresAt > now) return null;
+      Object.assign(row, { ...holder, bookAttemptAt: now, expiresAt });
+      return { performanceSeatId: id, ...holder, bookAttemptAt: now, expiresAt };
+    }
+
+    async findState(id: number) {
+      this.b.calls.push('findState');
+      const row = this.b.store.holds.get(id);
+      return row ? { ...row } : null;
+    }
+
+    async releaseLapsed(now: Date, limit: number): Promise<number> {
+      this.b.calls.push('releaseLapsed');
+      const lapsed = [...this.b.store.holds.values()]
+        .filter((row) => row.token !== null && row.bookSuccessAt === null)
+        .filter((row) => row.expiresAt !== null && row.expiresAt <= now)
+        .sort((a, b) => a.expiresAt!.getTime() - b.expiresAt!.getTime())
+        .slice(0, limit);
+      for (const row of lapsed) {
+        Object.assign(row, { token: null, userId: null, bookAttemptAt: null, expiresAt: null });
+      }
+      return lapsed.length;
+    }
+  })(this);
+
+  readonly bookLogs = new (class extends BookLogRepository {
+    constructor(private readonly b: InMemoryBooking) {
+      super();
+    }
+
+    async append(attempt: BookAttempt) {
+      this.b.store.logs.push({ ...attempt });
+    }
+  })(this);
+
+  /** The token table as the booking transaction sees it: IN_PROGRESS tokens and their expiry. */
+  readonly bookingTokens = new (class extends BookingTokenRepository {
+    active = new Map<string, Date>();
+
+    constructor(private readonly b: InMemoryBooking) {
+      super();
+    }
+
+    async lockIfActive(token: string, now: Date) {
+      this.b.calls.push('lockIfActive');
+      const expiresAt = this.active.get(token);
+      return expiresAt !== undefined && expiresAt > now;
+    }
+  })(this);
+}
