@@ -1,4 +1,4 @@
-import type { BenchReport, PartialBenchReport } from './bench';
+import type { BenchReport, PartialBenchReport, TargetResult } from './bench';
 
 const ms = (value: number) => (value >= 100 ? value.toFixed(0) : value.toFixed(1));
 const rate = (value: number) => value.toFixed(0);
@@ -21,14 +21,7 @@ export function renderMarkdown(report: BenchReport): string {
   lines.push('');
   lines.push('### Targets (issue 9, issue 10 item 5, issue 11 item 2; ratios from this run)');
   lines.push('');
-  lines.push('| target | what | figure | target | result |');
-  lines.push('| --- | --- | --- | --- | --- |');
-  for (const target of report.targets) {
-    const result = target.pass === null ? 'not measured' : target.pass ? 'pass' : '**MISS**';
-    lines.push(
-      `| ${target.id} | ${target.name} | ${target.figure} | ${target.target} | ${result} |`,
-    );
-  }
+  lines.push(...targetsTable(report.targets));
   lines.push('');
   lines.push(
     report.statementStats.available
@@ -298,14 +291,7 @@ export function renderPartial(report: PartialBenchReport): string {
     `Command: \`${report.command}\`. Only these scenarios ran; the JSON has every figure.`,
   );
   lines.push('');
-  lines.push('| target | what | figure | target | result |');
-  lines.push('| --- | --- | --- | --- | --- |');
-  for (const target of report.targets) {
-    const result = target.pass === null ? 'not measured' : target.pass ? 'pass' : '**MISS**';
-    lines.push(
-      `| ${target.id} | ${target.name} | ${target.figure} | ${target.target} | ${result} |`,
-    );
-  }
+  lines.push(...targetsTable(report.targets));
   lines.push('');
   for (const row of report.polling ?? []) {
     const db = row.database;
@@ -343,4 +329,16 @@ export function renderPartial(report: PartialBenchReport): string {
   );
   lines.push('');
   return lines.join('\n');
+}
+
+/** The targets table: the figure, the target and pass, miss or not measured. */
+function targetsTable(targets: TargetResult[]): string[] {
+  const rows = ['| target | what | figure | target | result |', '| --- | --- | --- | --- | --- |'];
+  for (const target of targets) {
+    const result = target.pass === null ? 'not measured' : target.pass ? 'pass' : '**MISS**';
+    rows.push(
+      `| ${target.id} | ${target.name} | ${target.figure} | ${target.target} | ${result} |`,
+    );
+  }
+  return rows;
 }
