@@ -54,6 +54,16 @@ describe('catalog use cases', () => {
       ...facts,
     });
 
+    beforeEach(() => {
+      performances.addPerformance({
+        id: 10,
+        concertId: 1,
+        maxSeats: 4,
+        price: Money.parse('50'),
+        performanceDatetime: at(86_400),
+      });
+    });
+
     it("derives each seat's status at the clock's now", async () => {
       performances.seats = [
         seat(1, {}),
