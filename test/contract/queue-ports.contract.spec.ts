@@ -299,6 +299,137 @@ describeContract(
         expect((await w.statusOf(waiting.id)).status).toBe('IN_PROGRESS');
         expect((await w.statusOf(other.id)).status).toBe('EXPIRED');
       });
+
+      it('headOfLine: the lowest placed waiting key; null with nobody placed', async () => {
+        await w.addToken({ status: 'IN_QUEUE', lineKey: null });
+        await w.addToken({ status: 'IN_PROGRESS', lineKey: null });
+        expect(await w.tx(() => w.line.headOfLine())).toBeNull();
+        await w.addToken({ status: 'IN_QUEUE', lineKey: 7 });
+        await w.addToken({ status: 'IN_QUEUE', lineKey: -3 });
+        await w.addToken({ status: 'EXPIRED', lineKey: -9 });
+        expect(await w.tx(() => w.line.headOfLine())).toBe(-3);
+      });
+
+      it('the pre-queue: counted, filled from the line, shuffled below every placed key once, late ones placed last', async () => {
+        const placed = await w.addToken({ status: 'IN_QUEUE', lineKey: -2 });
+        const waiting = await w.addToken({ status: 'IN_QUEUE', lineKey: 5 });
+        const pre = [
+          await w.addToken({ status: 'IN_QUEUE', lineKey: null }),
+          await w.addToken({ status: 'IN_QUEUE', lineKey: null }),
+          await w.addToken({ status: 'IN_QUEUE', lineKey: null }),
+        ];
+        await w.addToken({ status: 'EXPIRED', lineKey: null });
+        expect(await w.tx(() => w.line.countPrequeue())).toBe(3);
+        expect(await w.tx(() => w.line.shufflePrequeue())).toBe(3);
+        const keys = await Promise.all(
+          pre.map(async (token) => (await w.tokens.findByToken(token.token))!.lineKey!),
+        );
+        // One place each, a block right below the lowest key already placed.
+        expect([...keys].sort((a, b) => a - b)).toEqual([-5, -4, -3]);
+        expect((await w.tokens.findByToken(placed.token))!.lineKey).toBe(-2);
+        expect(await w.tx(() => w.line.countPrequeue())).toBe(0);
+
+        // A scheduled opening moves the line back into the pre-queue; placing the late ones
+        // puts them behind everyone, in arrival order.
+        expect(await w.tx(() => w.line.moveWaitingToPrequeue())).toBe(5);
+        expect(await w.tx(() => w.line.countPrequeue())).toBe(5);
+        expect(await w.tx(() => w.line.placeLatePrequeue())).toBe(5);
+        const late = await Promise.all(
+          [placed, waiting, ...pre].map(
+            async (token) => (await w.tokens.findByToken(token.token))!.lineKey!,
+          ),
+        );
+        expect(late.every((key) => key > 0)).toBe(true);
+        expect([...late].sort((a, b) => a - b)).toEqual(late);
+      });
+
+      it('zone marks: one per instant keeping the larger key, by time, dropped below the head, cleared', async () => {
+        await w.tx(() => w.line.markZone(at(2), 40));
+        await w.tx(() => w.line.markZone(at(1), 20));
+        await w.tx(() => w.line.markZone(at(1), 10));
+        expect(await w.tx(() => w.line.zoneMarks())).toEqual([
+          { at: at(1), key: 20 },
+          { at: at(2), key: 40 },
+        ]);
+        await w.tx(() => w.line.dropZoneMarksBelow(21));
+        expect(await w.tx(() => w.line.zoneMarks())).toEqual([{ at: at(2), key: 40 }]);
+        await w.tx(() => w.line.clearZone());
+        expect(await w.tx(() => w.line.zoneMarks())).toEqual([]);
+      });
+    });
+
+    describe('QueueTokenRepository: joining', () => {
+      it("joinLine: the user's live token as it is; a new waiting token behind the line; null for an unknown user", async () => {
+        // Keys come from the line's own sequence: the first waiter joins the same way.
+        const firstUser = await w.addUser();
+        const first = await w.tx(() =>
+          w.tokens.joinLine({ userId: firstUser, token: newTokenValue(), createdAt: NOW }),
+        );
+        const again = await w.tx(() =>
+          w.tokens.joinLine({ userId: firstUser, token: newTokenValue(), createdAt: NOW }),
+        );
+        expect(again).toMatchObject({ created: false, token: first!.token });
+
+        const userId = await w.addUser();
+        const value = newTokenValue();
+        const joined = await w.tx(() =>
+          w.tokens.joinLine({ userId, token: value, createdAt: NOW }),
+        );
+        expect(joined).toMatchObject({
+          created: true,
+          token: { userId, token: value, status: 'IN_QUEUE', createdAt: NOW },
+        });
+        expect(joined!.token.lineKey).toBeGreaterThan(first!.token.lineKey!);
+        expect(joined!.shape.head).toBe(first!.token.lineKey);
+
+        expect(
+          await w.tx(() =>
+            w.tokens.joinLine({ userId: randomUUID(), token: newTokenValue(), createdAt: NOW }),
+          ),
+        ).toBeNull();
+      });
+
+      it('joinLine before a scheduled opening: a pre-queued token with no place', async () => {
+        await w.tx(() => w.settings.update({ opensAt: at(3600) }, NOW));
+        const userId = await w.addUser();
+        const joined = await w.tx(() =>
+          w.tokens.joinLine({ userId, token: newTokenValue(), createdAt: NOW }),
+        );
+        expect(joined).toMatchObject({
+          created: true,
+          token: { status: 'IN_QUEUE', lineKey: null },
+        });
+        expect(await w.tx(() => w.line.countPrequeue())).toBe(1);
+      });
+
+      it('insertQueued: a waiting token, null while the user has a live one', async () => {
+        const userId = await w.addUser();
+        const value = newTokenValue();
+        const inserted = await w.tx(() =>
+          w.tokens.insertQueued({ userId, token: value, createdAt: NOW }),
+        );
+        expect(inserted).toMatchObject({ userId, token: value, status: 'IN_QUEUE' });
+        expect(
+          await w.tx(() =>
+            w.tokens.insertQueued({ userId, token: newTokenValue(), createdAt: NOW }),
+          ),
+        ).toBeNull();
+      });
+
+      it('findManyByToken: the known ones of the tokens asked, unknown ones left out', async () => {
+        const a = await w.addToken({ status: 'IN_QUEUE', lineKey: 1 });
+        const b = await w.addToken({ status: 'EXPIRED' });
+        await w.addToken({ status: 'IN_QUEUE', lineKey: 2 });
+        const found = await w.tx(() =>
+          w.tokens.findManyByToken([a.token, b.token, newTokenValue()]),
+        );
+        expect(found.map((token) => token.id).sort((x, y) => x - y)).toEqual(
+          [a.id, b.id].sort((x, y) => x - y),
+        );
+        expect(found.find((token) => token.id === a.id)).toEqual(
+          await w.tokens.findByToken(a.token),
+        );
+      });
     });
   },
 );

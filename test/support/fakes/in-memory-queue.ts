@@ -241,7 +241,7 @@ export class InMemoryQueue {
       this.q.zone = [];
     }
     async zoneMarks() {
-      return [...this.q.zone];
+      return [...this.q.zone].sort((a, b) => a.at.getTime() - b.at.getTime());
     }
     async markZone(at: Date, key: number) {
       const same = this.q.zone.find((mark) => mark.at.getTime() === at.getTime());
