@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { TransactionRunner } from '@app/common/application/transaction-runner';
+import { LineSnapshotRepository } from '@app/queue/application/port/out/line-snapshot.repository';
 import { QueueLineRepository } from '@app/queue/application/port/out/queue-line.repository';
 import { QueueSettingsRepository } from '@app/queue/application/port/out/queue-settings.repository';
 import { QueueTokenRepository } from '@app/queue/application/port/out/queue-token.repository';
@@ -30,6 +31,7 @@ interface QueueWorld {
   line: QueueLineRepository;
   settings: QueueSettingsRepository;
   users: UserDirectoryRepository;
+  snapshots: LineSnapshotRepository;
   tx<T>(work: () => Promise<T>): Promise<T>;
   addUser(): Promise<string>;
   /** A token of a fresh user unless `userId` is given; answers its id, value and user. */
@@ -60,6 +62,7 @@ function inMemoryWorld(): QueueWorld {
     line: q.lineRepository,
     settings: q.settingsRepository,
     users: q.userDirectory,
+    snapshots: q.snapshotRepository,
     tx: (work) => q.transactions.run(work),
     async addUser() {
       const id = randomUUID();
@@ -86,6 +89,7 @@ function sqlWorld(t: TestApp): QueueWorld {
     line: t.app.get(QueueLineRepository),
     settings: t.app.get(QueueSettingsRepository),
     users: t.app.get(UserDirectoryRepository),
+    snapshots: t.app.get(LineSnapshotRepository),
     tx: (work) => runner.run(work),
     addUser: () => insertUser(t.db),
     async addToken(seed) {
@@ -429,6 +433,50 @@ describeContract(
         expect(found.find((token) => token.id === a.id)).toEqual(
           await w.tokens.findByToken(a.token),
         );
+      });
+    });
+
+    describe('LineSnapshotRepository', () => {
+      it('read: the line shape and tail, the settings, the rate, the active expiries and the zone', async () => {
+        for (const lineKey of [-4, -2, 7, 9]) await w.addToken({ status: 'IN_QUEUE', lineKey });
+        await w.addToken({ status: 'IN_QUEUE', lineKey: null });
+        await w.addToken({ status: 'EXPIRED', lineKey: -9 });
+        await w.addToken({ status: 'IN_PROGRESS', expiresAt: at(60) });
+        await w.addToken({ status: 'IN_PROGRESS', expiresAt: at(30) });
+        await w.addToken({ status: 'IN_PROGRESS', expiresAt: at(-1) });
+        await w.tx(() =>
+          w.settings.update({ maxActive: 5, paused: true, opensAt: at(-3600) }, NOW),
+        );
+        const throughput = { admitted: 12, seconds: 30, at: NOW, backlogged: true };
+        await w.tx(() => w.settings.recordThroughput(throughput, 24));
+        await w.tx(() => w.line.markZone(at(-5), 8));
+        const before = (await w.tx(() => w.snapshots.read(NOW))).generation;
+        await w.tx(() => w.settings.recordPlacement(true));
+
+        expect(await w.tx(() => w.snapshots.read(NOW))).toEqual({
+          head: -4,
+          negTail: -2,
+          posHead: 7,
+          tail: 9,
+          opensAt: at(-3600),
+          generation: before + 1,
+          overrides: { maxActive: 5, admitPerMinute: null, paused: true },
+          observedAdmissionsPerMinute: 24,
+          backlogged: true,
+          activeExpiries: [at(30), at(60)],
+          zone: [{ at: at(-5), key: 8 }],
+        });
+      });
+
+      it('read: an empty line', async () => {
+        expect(await w.tx(() => w.snapshots.read(NOW))).toMatchObject({
+          head: null,
+          negTail: null,
+          posHead: null,
+          tail: null,
+          activeExpiries: [],
+          zone: [],
+        });
       });
     });
   },
