@@ -3,12 +3,21 @@ import { TransactionRunner } from '@app/common/application/transaction-runner';
 import { LineSnapshotRepository } from '@app/queue/application/port/out/line-snapshot.repository';
 import { QueueLineRepository } from '@app/queue/application/port/out/queue-line.repository';
 import { QueueSettingsRepository } from '@app/queue/application/port/out/queue-settings.repository';
-import { QueueTokenRepository } from '@app/queue/application/port/out/queue-token.repository';
+import {
+  QueueTokenRepository,
+  TokenSeatHold,
+} from '@app/queue/application/port/out/queue-token.repository';
 import { UserDirectoryRepository } from '@app/queue/application/port/out/user-directory.repository';
 import { NO_THROUGHPUT } from '@app/queue/domain/line-throughput';
 import { TokenStatus } from '@app/queue/domain/queue-token';
 import { InMemoryQueue } from '../support/fakes/in-memory-queue';
-import { insertUser, newTokenValue } from '../support/fixtures';
+import {
+  insertConcert,
+  insertHold,
+  insertPerformance,
+  insertUser,
+  newTokenValue,
+} from '../support/fixtures';
 import { TestApp } from '../support/test-app';
 import { describeContract } from './describe-contract';
 
@@ -37,6 +46,10 @@ interface QueueWorld {
   /** A token of a fresh user unless `userId` is given; answers its id, value and user. */
   addToken(seed: SeedToken): Promise<{ id: number; token: string; userId: string }>;
   statusOf(id: number): Promise<{ status: TokenStatus; lastSeenAt: Date; expiresAt: Date | null }>;
+  /** A live hold of a seat by the token, taken at `at` (written by booking). */
+  hold(token: { token: string; userId: string }, at: Date): Promise<TokenSeatHold>;
+  /** A payment made with the token (written by payment). */
+  pay(token: { token: string; userId: string }): Promise<void>;
 }
 
 const NOW = new Date(Math.floor(Date.now() / 1000) * 1000);
@@ -79,6 +92,21 @@ function inMemoryWorld(): QueueWorld {
       const token = q.byId(id);
       return { status: token.status, lastSeenAt: token.lastSeenAt, expiresAt: token.expiresAt };
     },
+    async hold({ token }, heldAt) {
+      const seat = 500 + q.seatHolds.size;
+      const hold = {
+        id: seat,
+        performanceSeatId: seat,
+        bookAttemptAt: heldAt,
+        bookSuccessAt: null,
+        expiresAt: new Date(heldAt.getTime() + 300_000),
+      };
+      q.seatHolds.set(token, hold);
+      return hold;
+    },
+    async pay({ token }) {
+      q.payments.add(token);
+    },
   };
 }
 
@@ -120,6 +148,31 @@ function sqlWorld(t: TestApp): QueueWorld {
         [id],
       );
       return { status: row.status, lastSeenAt: row.last_seen_at, expiresAt: row.expires_at };
+    },
+    async hold(holder, heldAt) {
+      const concertId = await insertConcert(t.db);
+      const { seatIds } = await insertPerformance(t.db, concertId, { at: at(86_400), seats: 1 });
+      const expiresAt = await insertHold(t.db, seatIds[0], holder, heldAt);
+      const [{ id }] = await t.db.query(
+        'SELECT id FROM performance_seat_book_info WHERE performance_seat_id = $1',
+        [seatIds[0]],
+      );
+      return {
+        id: Number(id),
+        performanceSeatId: seatIds[0],
+        bookAttemptAt: heldAt,
+        bookSuccessAt: null,
+        expiresAt,
+      };
+    },
+    async pay(holder) {
+      const concertId = await insertConcert(t.db);
+      const { seatIds } = await insertPerformance(t.db, concertId, { at: at(86_400), seats: 1 });
+      await t.db.query(
+        `INSERT INTO payments (user_id, performance_seat_id, token, amount, paid_at)
+         VALUES ($1, $2, $3, 100, $4)`,
+        [holder.userId, seatIds[0], holder.token, NOW],
+      );
     },
   };
 }
@@ -477,6 +530,34 @@ describeContract(
           activeExpiries: [],
           zone: [],
         });
+      });
+    });
+
+    describe('QueueTokenRepository: what booking and payment know of a token', () => {
+      it("findSeatHold(s): the token's hold; nothing for a token that never held a seat", async () => {
+        const holder = await w.addToken({ status: 'IN_PROGRESS' });
+        const other = await w.addToken({ status: 'IN_PROGRESS' });
+        const never = await w.addToken({ status: 'IN_PROGRESS' });
+        const hold = await w.hold(holder, at(-30));
+        const otherHold = await w.hold(other, at(-10));
+        expect(await w.tx(() => w.tokens.findSeatHold(holder.token))).toEqual(hold);
+        expect(await w.tx(() => w.tokens.findSeatHold(never.token))).toBeNull();
+        expect(
+          await w.tx(() => w.tokens.findSeatHolds([holder.token, other.token, never.token])),
+        ).toEqual(
+          new Map([
+            [holder.token, hold],
+            [other.token, otherHold],
+          ]),
+        );
+      });
+
+      it('hasPayment: only a token a payment was made with', async () => {
+        const paid = await w.addToken({ status: 'EXPIRED' });
+        const unpaid = await w.addToken({ status: 'IN_PROGRESS' });
+        await w.pay(paid);
+        expect(await w.tx(() => w.tokens.hasPayment(paid.token))).toBe(true);
+        expect(await w.tx(() => w.tokens.hasPayment(unpaid.token))).toBe(false);
       });
     });
   },
