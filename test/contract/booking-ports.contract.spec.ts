@@ -17,7 +17,7 @@ import {
   setSeatOwner,
 } from '../support/fixtures';
 import { TestApp } from '../support/test-app';
-import { describeContract } from './describe-contract';
+import { describeContract, emptySaleTables } from './describe-contract';
 
 /**
  * Booking's out-ports: the in-memory fake the unit tests use and the TypeORM adapter on
@@ -150,18 +150,9 @@ function sqlWorld(t: TestApp): BookingWorld {
   };
 }
 
-/** Wipes what the cases write, so that a release only sees the current case's holds. */
-async function emptyTables(t: TestApp): Promise<void> {
-  await t.db.query(
-    `TRUNCATE payments, balance_ledger, performance_seat_book_logs, performance_seat_book_info,
-              performance_seats, concert_performances, concerts, user_queue_tokens, users
-              RESTART IDENTITY CASCADE`,
-  );
-}
-
 describeContract(
   'booking ports contract',
-  { inMemory: inMemoryWorld, typeorm: sqlWorld, resetDatabase: emptyTables },
+  { inMemory: inMemoryWorld, typeorm: sqlWorld, resetDatabase: emptySaleTables },
   (w) => {
     const holder = async () => ({ token: newTokenValue(), userId: await w.addUser() });
     const liveHold = async (expiresIn: number) => ({

@@ -9,7 +9,7 @@ import {
 } from '../support/fakes/in-memory-catalog';
 import { insertUser, newTokenValue, setBookInfo, setSeatOwner } from '../support/fixtures';
 import { TestApp } from '../support/test-app';
-import { describeContract } from './describe-contract';
+import { describeContract, emptySaleTables } from './describe-contract';
 
 /**
  * The catalog's out-ports: the in-memory fakes and the TypeORM adapters (with booking's seat
@@ -82,17 +82,9 @@ function sqlWorld(t: TestApp): CatalogWorld {
   };
 }
 
-async function emptyTables(t: TestApp): Promise<void> {
-  await t.db.query(
-    `TRUNCATE payments, balance_ledger, performance_seat_book_logs, performance_seat_book_info,
-              performance_seats, concert_performances, concerts, user_queue_tokens, users
-              RESTART IDENTITY CASCADE`,
-  );
-}
-
 describeContract(
   'catalog ports',
-  { inMemory: inMemoryWorld, typeorm: sqlWorld, resetDatabase: emptyTables },
+  { inMemory: inMemoryWorld, typeorm: sqlWorld, resetDatabase: emptySaleTables },
   (w) => {
     const newPerformance = (inSeconds: number, maxSeats = 3, price = '9.99') => ({
       performanceDatetime: at(inSeconds),

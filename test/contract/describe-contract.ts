@@ -43,3 +43,15 @@ export function describeContract<W extends object>(
     cases(world);
   });
 }
+
+/**
+ * Empties every table the sale's ports write (users to payments), ids restarted: for the
+ * contracts whose cases count or list what they wrote.
+ */
+export async function emptySaleTables(t: TestApp): Promise<void> {
+  await t.db.query(
+    `TRUNCATE payments, balance_ledger, performance_seat_book_logs, performance_seat_book_info,
+              performance_seats, concert_performances, concerts, user_queue_tokens, users
+              RESTART IDENTITY CASCADE`,
+  );
+}
