@@ -267,11 +267,7 @@ export function renderMarkdown(report: BenchReport): string {
     lines.push(`| ${name} | ${peak.peakRssMb} | ${peak.hwmMb} |`);
   }
   lines.push('');
-  lines.push(
-    report.failures.length === 0
-      ? `All checks passed. Total run time ${report.totalSeconds ?? '?'} s.`
-      : `FAILED checks: ${report.failures.join('; ')}`,
-  );
+  lines.push(outcomeLine(report));
   lines.push('');
   return lines.join('\n');
 }
@@ -322,11 +318,7 @@ export function renderPartial(report: PartialBenchReport): string {
     );
     lines.push('');
   }
-  lines.push(
-    report.failures.length === 0
-      ? `All checks passed. Total run time ${report.totalSeconds ?? '?'} s.`
-      : `FAILED checks: ${report.failures.join('; ')}`,
-  );
+  lines.push(outcomeLine(report));
   lines.push('');
   return lines.join('\n');
 }
@@ -341,4 +333,11 @@ function targetsTable(targets: TargetResult[]): string[] {
     );
   }
   return rows;
+}
+
+/** The last line of a report: every check passed (and the run time), or the failed ones. */
+function outcomeLine(report: { failures: string[]; totalSeconds?: number }): string {
+  return report.failures.length === 0
+    ? `All checks passed. Total run time ${report.totalSeconds ?? '?'} s.`
+    : `FAILED checks: ${report.failures.join('; ')}`;
 }
