@@ -97,12 +97,11 @@ export class AdmitQueuedTokensUseCase {
       });
       const observed = throughputPerMinute(throughput);
       await this.settings.recordThroughput(throughput, observed);
-      const zoneGrew = await this.moveZone(zone, head, observed, settings, now);
-      zoneMoved = zoneGrew;
+      zoneMoved = await this.moveZone(zone, head, observed, settings, now);
       const summary: AdmissionSummary = { ran: true, expired, abandoned, admitted };
       if (shuffled > 0) summary.shuffled = shuffled;
       // Waiters newly near the head must learn it to show their sign of life.
-      if (admitted + abandoned + expired + shuffled > 0 || zoneGrew) await this.changes.announce();
+      if (admitted + abandoned + expired + shuffled > 0 || zoneMoved) await this.changes.announce();
       return summary;
     });
     const moved = summary.admitted + summary.abandoned + summary.expired + (summary.shuffled ?? 0);
