@@ -27,9 +27,10 @@ async function race(
 ): Promise<RaceOutcome[]> {
   const concertId = await insertConcert(payVia.db);
   const outcomes: RaceOutcome[] = [];
-  // How long a payment took in the previous batch: on a loaded machine it is anything from a
-  // few to hundreds of milliseconds, so the bookings' head starts are scaled by it.
+  // How long a payment and a booking took in the previous batch: on a loaded machine it is
+  // anything from a few to hundreds of milliseconds, so the head starts are scaled by them.
   let payMs = 0;
+  let bookMs = 0;
   for (let batch = 0; batch < (options.batches ?? BATCHES); batch += 1) {
     const at = new Date(payVia.clock.now().getTime() + 7 * DAY);
     const { seatIds } = await insertPerformance(payVia.db, concertId, {
@@ -45,27 +46,41 @@ async function race(
       }),
     );
     const payTimes: number[] = [];
+    const bookTimes: number[] = [];
+    const timed = (times: number[], request: () => Promise<CallResult>) => {
+      const started = Date.now();
+      return request().then((response) => {
+        times.push(Date.now() - started);
+        return response;
+      });
+    };
     const results = await Promise.all(
       rounds.map(async ({ buyer, seatA, seatB }, i) => {
-        const started = Date.now();
-        const pay = call(payVia.app, 'POST', `/performance_seats/${seatA}/pay`, {
-          token: buyer.token,
-        }).then((response) => {
-          payTimes.push(Date.now() - started);
-          return response;
-        });
-        // Start the booking from 0 to about 1.5 payment times after the payment, so that over
-        // the runs it lands before, during and after the payment's transaction.
-        const delay = Math.round((1.5 * payMs * i) / PER_BATCH);
-        if (delay > 0) await sleep(delay);
         const bookSeat = options.bookSameSeat ? seatA : seatB;
-        const book = call(bookVia.app, 'POST', `/performance_seats/${bookSeat}/book`, {
-          token: buyer.token,
-        });
-        return { pay: await pay, book: await book, seatIds: [seatA, seatB] };
+        const pay = () =>
+          timed(payTimes, () =>
+            call(payVia.app, 'POST', `/performance_seats/${seatA}/pay`, { token: buyer.token }),
+          );
+        const book = () =>
+          timed(bookTimes, () =>
+            call(bookVia.app, 'POST', `/performance_seats/${bookSeat}/book`, {
+              token: buyer.token,
+            }),
+          );
+        // Start the booking from about one booking time before the payment to about 1.5
+        // payment times after it, so that over the runs it lands before, during and after
+        // the payment's transaction (the payment is one statement, the booking several).
+        const offset = Math.round(-bookMs + ((bookMs + 1.5 * payMs) * i) / (PER_BATCH - 1));
+        const later = (start: () => Promise<CallResult>) => sleep(Math.abs(offset)).then(start);
+        const [paid, booked] =
+          offset < 0
+            ? await Promise.all([later(pay), book()])
+            : await Promise.all([pay(), later(book)]);
+        return { pay: paid, book: booked, seatIds: [seatA, seatB] };
       }),
     );
     payMs = payTimes.reduce((sum, ms) => sum + ms, 0) / payTimes.length;
+    bookMs = bookTimes.reduce((sum, ms) => sum + ms, 0) / bookTimes.length;
     outcomes.push(...results);
   }
   return outcomes;
