@@ -24,7 +24,7 @@ const OWNER: Record<string, string> = {
  */
 const EXCEPTIONS = [
   'libs/booking/src/adapter/out/persistence/typeorm-seat-hold.repository.ts → concert_performances',
-  'libs/booking/src/adapter/out/persistence/typeorm-seat-sale.repository.ts → concert_performances',
+  'libs/booking/src/adapter/out/persistence/seat-sale.sql.ts → concert_performances',
   'libs/queue/src/adapter/out/persistence/typeorm-queue-token.repository.ts → users',
   'libs/database/src/seed/demo-seed.ts → balance_ledger',
   'libs/database/src/seed/demo-seed.ts → concert_performances',

@@ -162,66 +162,116 @@ describeContract(
     });
 
     describe('SeatHoldRepository', () => {
-      it('findSeat: whether it is paid and when its performance starts; null when unknown', async () => {
-        const free = await w.addSeat({ performanceDatetime: FUTURE });
-        const sold = await w.addSeat({ booked: true, performanceDatetime: at(60) });
-        await w.tx(async () => {
-          expect(await w.seatHolds.findSeat(free)).toEqual({
-            performanceSeatId: free,
-            booked: false,
-            performanceDatetime: FUTURE,
-            bookSuccessAt: null,
-          });
-          expect(await w.seatHolds.findSeat(sold)).toMatchObject({ booked: true });
-          expect(await w.seatHolds.findSeat(sold + 1000)).toBeNull();
-        });
-      });
-
-      it('tryHold takes a free seat and answers the new hold', async () => {
-        const seat = await w.addSeat({ performanceDatetime: FUTURE });
+      /** A holder whose token is active for ten minutes. */
+      const activeHolder = async () => {
         const buyer = await holder();
-        const hold = await w.tx(() => w.seatHolds.tryHold(seat, buyer, NOW, at(300)));
+        await w.addToken({ ...buyer, status: 'IN_PROGRESS', expiresAt: at(600) });
+        return buyer;
+      };
+      const attempt = (seat: number, buyer: { token: string; userId: string }) =>
+        w.tx(() => w.seatHolds.attemptHold(seat, buyer, NOW, at(300)));
+
+      it('attemptHold takes a free seat, finds the token active and logs HELD', async () => {
+        const seat = await w.addSeat({ performanceDatetime: FUTURE });
+        const buyer = await activeHolder();
         const expected = {
           performanceSeatId: seat,
           ...buyer,
           bookAttemptAt: NOW,
           expiresAt: at(300),
         };
-        expect(hold).toEqual(expected);
+        expect(await attempt(seat, buyer)).toEqual({
+          seat: {
+            performanceSeatId: seat,
+            booked: false,
+            bookSuccessAt: null,
+            performanceDatetime: FUTURE,
+          },
+          holdsOfUser: [],
+          won: expected,
+          tokenActive: true,
+        });
         expect(await w.holdOf(seat)).toEqual({ ...expected, bookSuccessAt: null, booked: false });
+        expect(await w.logsOf(seat)).toEqual([
+          { performanceSeatId: seat, ...buyer, result: 'HELD', at: NOW },
+        ]);
       });
 
-      it("tryHold refuses a seat under another's live hold and changes nothing", async () => {
+      it.each([
+        ['unknown', null, 0],
+        ['EXPIRED', 'EXPIRED', 600],
+        ['past its TTL exactly now', 'IN_PROGRESS', 0],
+      ] as const)(
+        'attemptHold takes the seat but logs nothing for a token %s (the caller rolls back)',
+        async (_what, status, expiresIn) => {
+          const seat = await w.addSeat({ performanceDatetime: FUTURE });
+          const buyer = await holder();
+          if (status) await w.addToken({ ...buyer, status, expiresAt: at(expiresIn) });
+          expect(await attempt(seat, buyer)).toMatchObject({
+            won: { performanceSeatId: seat, ...buyer },
+            tokenActive: false,
+          });
+          expect(await w.logsOf(seat)).toEqual([]);
+        },
+      );
+
+      it('attemptHold: an unknown seat is null, and nothing is taken', async () => {
+        const seat = await w.addSeat({ performanceDatetime: FUTURE });
+        expect(await attempt(seat + 1000, await activeHolder())).toEqual({
+          seat: null,
+          holdsOfUser: [],
+          won: null,
+          tokenActive: false,
+        });
+      });
+
+      it("attemptHold refuses a seat under another's live hold and changes nothing", async () => {
         const other = await liveHold(1);
         const seat = await w.addSeat({ performanceDatetime: FUTURE }, other);
-        expect(
-          await w.tx(async () => w.seatHolds.tryHold(seat, await holder(), NOW, at(300))),
-        ).toBeNull();
+        expect(await attempt(seat, await activeHolder())).toMatchObject({
+          seat: { performanceSeatId: seat, booked: false },
+          won: null,
+          tokenActive: false,
+        });
         expect(await w.holdOf(seat)).toMatchObject({ token: other.token, expiresAt: at(1) });
+        expect(await w.logsOf(seat)).toEqual([]);
       });
 
-      it.each([0, -1])('tryHold takes over a hold that lapsed %ss from now', async (expiresIn) => {
-        const seat = await w.addSeat({ performanceDatetime: FUTURE }, await liveHold(expiresIn));
-        const buyer = await holder();
-        expect(await w.tx(() => w.seatHolds.tryHold(seat, buyer, NOW, at(300)))).toMatchObject(
-          buyer,
-        );
-        expect(await w.holdOf(seat)).toMatchObject({ ...buyer, expiresAt: at(300) });
-      });
+      it.each([0, -1])(
+        'attemptHold takes over a hold that lapsed %ss from now',
+        async (expiresIn) => {
+          const seat = await w.addSeat({ performanceDatetime: FUTURE }, await liveHold(expiresIn));
+          const buyer = await activeHolder();
+          expect(await attempt(seat, buyer)).toMatchObject({ won: buyer, tokenActive: true });
+          expect(await w.holdOf(seat)).toMatchObject({ ...buyer, expiresAt: at(300) });
+        },
+      );
 
-      it('tryHold refuses a sold seat, even one whose hold time is over, and an unknown seat', async () => {
+      it('attemptHold refuses a sold seat, even one whose hold time is over, and says it is sold', async () => {
         const sale = { ...(await liveHold(-60)), bookSuccessAt: at(-100) };
         const seat = await w.addSeat({ booked: true, performanceDatetime: FUTURE }, sale);
-        await w.tx(async () => {
-          expect(await w.seatHolds.tryHold(seat, await holder(), NOW, at(300))).toBeNull();
-          expect(await w.seatHolds.tryHold(seat + 1000, await holder(), NOW, at(300))).toBeNull();
+        expect(await attempt(seat, await activeHolder())).toMatchObject({
+          seat: { booked: true, bookSuccessAt: at(-100) },
+          won: null,
         });
         expect(await w.holdOf(seat)).toMatchObject({ token: sale.token, bookSuccessAt: at(-100) });
       });
 
-      it("findLiveHoldsOfUser: the user's unpaid holds still ahead of now, nobody else's", async () => {
-        const userId = await w.addUser();
-        const mine = { token: newTokenValue(), userId, bookAttemptAt: at(-60) };
+      it.each([0, -1])(
+        'attemptHold refuses a seat whose performance started %ss from now',
+        async (startsIn) => {
+          const seat = await w.addSeat({ performanceDatetime: at(startsIn) });
+          expect(await attempt(seat, await activeHolder())).toMatchObject({
+            seat: { performanceDatetime: at(startsIn) },
+            won: null,
+          });
+          expect(await w.holdOf(seat)).toMatchObject({ token: null });
+        },
+      );
+
+      it("attemptHold: the user's unpaid holds still ahead of now, nobody else's; another one refuses", async () => {
+        const buyer = await activeHolder();
+        const mine = { ...buyer, bookAttemptAt: at(-60) };
         const live = await w.addSeat(
           { performanceDatetime: FUTURE },
           { ...mine, expiresAt: at(1) },
@@ -232,8 +282,23 @@ describeContract(
           { ...mine, expiresAt: at(60), bookSuccessAt: at(-1) },
         );
         await w.addSeat({ performanceDatetime: FUTURE }, await liveHold(60));
-        const holds = await w.tx(() => w.seatHolds.findLiveHoldsOfUser(userId, NOW));
-        expect(holds).toEqual([{ performanceSeatId: live, ...mine, expiresAt: at(1) }]);
+        const seat = await w.addSeat({ performanceDatetime: FUTURE });
+        expect(await attempt(seat, buyer)).toMatchObject({
+          holdsOfUser: [{ performanceSeatId: live, ...mine, expiresAt: at(1) }],
+          won: null,
+        });
+        expect(await w.holdOf(seat)).toMatchObject({ token: null });
+      });
+
+      it('attemptHold: a repeat of this very hold is no other hold, and takes nothing', async () => {
+        const buyer = await activeHolder();
+        const hold = { ...buyer, bookAttemptAt: at(-60), expiresAt: at(60) };
+        const seat = await w.addSeat({ performanceDatetime: FUTURE }, hold);
+        expect(await attempt(seat, buyer)).toMatchObject({
+          holdsOfUser: [{ performanceSeatId: seat, ...hold }],
+          won: null,
+        });
+        expect(await w.holdOf(seat)).toMatchObject({ expiresAt: at(60) });
       });
 
       it('findState: the row as it stands, null for an unknown seat', async () => {

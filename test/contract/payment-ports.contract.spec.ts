@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { TransactionRunner } from '@app/common/application/transaction-runner';
 import { Money } from '@app/common/domain/money';
-import { BuyerBalanceRepository } from '@app/payment/application/port/out/buyer-balance.repository';
+import { CheckoutRepository } from '@app/payment/application/port/out/checkout.repository';
 import { PayableSeatRepository } from '@app/payment/application/port/out/payable-seat.repository';
-import { PayingTokenRepository } from '@app/payment/application/port/out/paying-token.repository';
 import { PaymentRepository } from '@app/payment/application/port/out/payment.repository';
 import { PayableSeat } from '@app/payment/domain/seat-payment';
 import { InMemoryPayment } from '../support/fakes/in-memory-payment';
@@ -23,11 +21,9 @@ import { describeContract } from './describe-contract';
  * them; outcomes are read back through it.
  */
 interface PaymentWorld {
+  checkout: CheckoutRepository;
   seats: PayableSeatRepository;
-  balances: BuyerBalanceRepository;
   payments: PaymentRepository;
-  tokens: PayingTokenRepository;
-  tx<T>(work: () => Promise<T>): Promise<T>;
   addUser(balance: string): Promise<string>;
   addSeat(seat: {
     price: string;
@@ -38,9 +34,13 @@ interface PaymentWorld {
   addLog(seatId: number, token: string, userId: string, result: string): Promise<void>;
   addToken(token: {
     userId: string;
+    token: string;
     status: 'IN_PROGRESS' | 'EXPIRED';
     expiresAt: Date;
   }): Promise<number>;
+  /** A payment row alone, as if the seat and the token had not followed (the backstop's case). */
+  addPayment(payment: { userId: string; seatId: number; token: string }): Promise<void>;
+  paymentsOf(userId: string): Promise<number>;
   balanceOf(userId: string): Promise<string>;
   /** The user's ledger amounts, oldest first, and the payment each points at. */
   ledgerOf(userId: string): Promise<{ amount: string; paymentId: number | null }[]>;
@@ -58,11 +58,9 @@ function inMemoryWorld(): PaymentWorld {
   let nextToken = 1;
   const state = () => world.state;
   return {
+    checkout: world.checkout,
     seats: world.seats,
-    balances: world.balances,
     payments: world.payments,
-    tokens: world.tokens,
-    tx: (work) => world.transactions.run(work),
     async addUser(balance) {
       const id = randomUUID();
       state().balances.set(id, Money.parse(balance));
@@ -91,6 +89,17 @@ function inMemoryWorld(): PaymentWorld {
       state().tokens.set(id, { status: token.status, expiresAt: token.expiresAt, expiredAt: null });
       return id;
     },
+    async addPayment(payment) {
+      state().payments.push({
+        id: state().payments.length + 1,
+        ...payment,
+        amount: Money.parse('1.00'),
+        paidAt: at(-60),
+      });
+    },
+    async paymentsOf(userId) {
+      return state().payments.filter((payment) => payment.userId === userId).length;
+    },
     async balanceOf(userId) {
       return state().balances.get(userId)!.toString();
     },
@@ -115,14 +124,11 @@ function inMemoryWorld(): PaymentWorld {
 }
 
 function sqlWorld(t: TestApp): PaymentWorld {
-  const runner = t.app.get(TransactionRunner);
   const db = t.db;
   return {
+    checkout: t.app.get(CheckoutRepository),
     seats: t.app.get(PayableSeatRepository),
-    balances: t.app.get(BuyerBalanceRepository),
     payments: t.app.get(PaymentRepository),
-    tokens: t.app.get(PayingTokenRepository),
-    tx: (work) => runner.run(work),
     // The ledger of the starting balance is not the subject here: none is written.
     async addUser(balance) {
       const [{ id }] = await db.query('INSERT INTO users (balance) VALUES ($1) RETURNING id', [
@@ -160,7 +166,7 @@ function sqlWorld(t: TestApp): PaymentWorld {
          VALUES ($1, $2, $3, $4, $4, $4, $5, $6) RETURNING id`,
         [
           token.userId,
-          newTokenValue(),
+          token.token,
           token.status,
           at(-600),
           token.expiresAt,
@@ -168,6 +174,20 @@ function sqlWorld(t: TestApp): PaymentWorld {
         ],
       );
       return Number(id);
+    },
+    async addPayment(payment) {
+      await db.query(
+        `INSERT INTO payments (user_id, performance_seat_id, token, amount, paid_at)
+         VALUES ($1, $2, $3, 1.00, $4)`,
+        [payment.userId, payment.seatId, payment.token, at(-60)],
+      );
+    },
+    async paymentsOf(userId) {
+      const [{ count }] = await db.query(
+        'SELECT count(*)::int AS count FROM payments WHERE user_id = $1',
+        [userId],
+      );
+      return count;
     },
     async balanceOf(userId) {
       const [{ balance }] = await db.query('SELECT balance::text FROM users WHERE id = $1', [
@@ -206,160 +226,191 @@ function sqlWorld(t: TestApp): PaymentWorld {
 }
 
 describeContract('payment ports contract', { inMemory: inMemoryWorld, typeorm: sqlWorld }, (w) => {
-  /** A seat held by a fresh buyer whose token is still active. */
-  async function heldSeat(price = '120.50') {
-    const userId = await w.addUser('500.00');
+  /** A seat held by a fresh buyer whose token is still active (for ten minutes). */
+  async function heldSeat(
+    options: { price?: string; balance?: string; expiresIn?: number; tokenExpiresIn?: number } = {},
+  ) {
+    const userId = await w.addUser(options.balance ?? '500.00');
     const token = newTokenValue();
     const seat = await w.addSeat({
-      price,
+      price: options.price ?? '120.50',
       performanceDatetime: FUTURE,
-      hold: { token, userId, expiresAt: at(300) },
+      hold: { token, userId, expiresAt: at(options.expiresIn ?? 300) },
     });
-    return { seat, userId, token };
+    const tokenId = await w.addToken({
+      userId,
+      token,
+      status: 'IN_PROGRESS',
+      expiresAt: at(options.tokenExpiresIn ?? 600),
+    });
+    return { seat, payer: { tokenId, token, userId } };
   }
 
-  describe('PayableSeatRepository', () => {
-    it('lockForPayment: the seat, its price, its start and its hold; null when unknown', async () => {
-      const { seat, userId, token } = await heldSeat();
-      await w.tx(async () => {
-        const payable = await w.seats.lockForPayment(seat.id);
-        expect({ ...payable, price: payable?.price.toString() }).toEqual({
-          ...seat,
-          price: '120.50',
-          booked: false,
-          performanceDatetime: FUTURE,
-          hold: { token, userId, expiresAt: at(300), bookSuccessAt: null },
-        });
-        expect(await w.seats.lockForPayment(seat.id + 1000)).toBeNull();
+  /** Everything a checkout may write, for one buyer and seat. */
+  async function outcome(seatId: number, userId: string, tokenId: number) {
+    return {
+      balance: await w.balanceOf(userId),
+      ledger: await w.ledgerOf(userId),
+      payments: await w.paymentsOf(userId),
+      seat: await w.seatOf(seatId),
+      token: await w.tokenOf(tokenId),
+    };
+  }
+
+  describe('CheckoutRepository', () => {
+    it('attempt pays in full: the debit, the payment, its ledger row, the sale, the token expiry', async () => {
+      const { seat, payer } = await heldSeat();
+      const attempt = await w.checkout.attempt(seat.id, payer, NOW);
+      expect(attempt.paymentId).toEqual(expect.any(Number));
+      expect(attempt).toMatchObject({ earlier: null, tokenActive: true });
+      expect({ ...attempt.seat, price: attempt.seat?.price.toString() }).toEqual({
+        ...seat,
+        price: '120.50',
+        booked: false,
+        performanceDatetime: FUTURE,
+        hold: { token: payer.token, userId: payer.userId, expiresAt: at(300), bookSuccessAt: null },
+      });
+      expect(await outcome(seat.id, payer.userId, payer.tokenId)).toEqual({
+        balance: '379.50',
+        ledger: [{ amount: '-120.50', paymentId: attempt.paymentId }],
+        payments: 1,
+        seat: { booked: true, owner: payer.userId, soldAt: NOW },
+        token: { status: 'EXPIRED', expiredAt: NOW },
+      });
+      const payment = await w.payments.findByToken(payer.token);
+      expect({ ...payment, amount: payment?.amount.toString() }).toEqual({
+        id: attempt.paymentId,
+        userId: payer.userId,
+        seatId: seat.id,
+        token: payer.token,
+        amount: '120.50',
+        paidAt: NOW,
       });
     });
 
+    it('attempt spends a balance of exactly the price down to zero', async () => {
+      const { seat, payer } = await heldSeat({ balance: '120.50' });
+      expect((await w.checkout.attempt(seat.id, payer, NOW)).paymentId).not.toBeNull();
+      expect(await w.balanceOf(payer.userId)).toBe('0.00');
+    });
+
+    it.each([
+      ['a balance short of the price', { balance: '120.49' }, true],
+      ['a hold lapsed exactly now', { expiresIn: 0 }, true],
+      ['a token past its TTL exactly now', { tokenExpiresIn: 0 }, false],
+    ] as const)('attempt writes nothing for %s', async (_what, options, tokenActive) => {
+      const { seat, payer } = await heldSeat(options);
+      const before = await outcome(seat.id, payer.userId, payer.tokenId);
+      expect(await w.checkout.attempt(seat.id, payer, NOW)).toMatchObject({
+        earlier: null,
+        seat: { id: seat.id },
+        tokenActive,
+        paymentId: null,
+      });
+      expect(await outcome(seat.id, payer.userId, payer.tokenId)).toEqual(before);
+    });
+
+    it("attempt writes nothing on another token's live hold, a sold seat, a started performance", async () => {
+      const { seat: held, payer } = await heldSeat();
+      const other = { token: newTokenValue(), userId: await w.addUser('0.00'), expiresAt: at(60) };
+      const seats = [
+        await w.addSeat({ price: '1.00', performanceDatetime: FUTURE, hold: other }),
+        await w.addSeat({
+          price: '1.00',
+          performanceDatetime: FUTURE,
+          hold: { ...other, userId: payer.userId, token: payer.token, bookSuccessAt: at(-1) },
+          owner: payer.userId,
+        }),
+        await w.addSeat({
+          price: '1.00',
+          performanceDatetime: NOW,
+          hold: { token: payer.token, userId: payer.userId, expiresAt: at(60) },
+        }),
+      ];
+      for (const seat of seats) {
+        expect(await w.checkout.attempt(seat.id, payer, NOW)).toMatchObject({
+          seat: { id: seat.id },
+          tokenActive: true,
+          paymentId: null,
+        });
+      }
+      expect(await outcome(held.id, payer.userId, payer.tokenId)).toMatchObject({
+        balance: '500.00',
+        payments: 0,
+        token: { status: 'IN_PROGRESS' },
+      });
+    });
+
+    it('attempt: an unknown seat is null, and nothing is written', async () => {
+      const { seat, payer } = await heldSeat();
+      expect(await w.checkout.attempt(seat.id + 1000, payer, NOW)).toEqual({
+        earlier: null,
+        seat: null,
+        tokenActive: false,
+        paymentId: null,
+      });
+      expect(await w.balanceOf(payer.userId)).toBe('500.00');
+    });
+
+    it("attempt: a retry answers the token's payment, with the seat, and writes nothing again", async () => {
+      const { seat, payer } = await heldSeat();
+      const first = await w.checkout.attempt(seat.id, payer, NOW);
+      const after = await outcome(seat.id, payer.userId, payer.tokenId);
+      const retry = await w.checkout.attempt(seat.id, payer, at(1));
+      expect(retry).toMatchObject({
+        earlier: { id: first.paymentId, seatId: seat.id, userId: payer.userId },
+        seat: { id: seat.id, booked: true },
+        tokenActive: false,
+        paymentId: null,
+      });
+      expect(await outcome(seat.id, payer.userId, payer.tokenId)).toEqual(after);
+    });
+
+    it('attempt: a token that paid for another seat gets its payment and no seat', async () => {
+      const { seat, payer } = await heldSeat();
+      const first = await w.checkout.attempt(seat.id, payer, NOW);
+      const other = await w.addSeat({ price: '1.00', performanceDatetime: FUTURE });
+      expect(await w.checkout.attempt(other.id, payer, NOW)).toEqual({
+        earlier: expect.objectContaining({ id: first.paymentId, seatId: seat.id }),
+        seat: null,
+        tokenActive: false,
+        paymentId: null,
+      });
+    });
+
+    it('attempt: the unique seat constraint refuses a payment the seat rows do not show, and nothing is written', async () => {
+      const { seat, payer } = await heldSeat();
+      // A payment for the seat that its book-info and seat rows do not show (as no checkout
+      // leaves it): the backstop of the seat's lock.
+      await w.addPayment({ userId: payer.userId, seatId: seat.id, token: newTokenValue() });
+      const before = await outcome(seat.id, payer.userId, payer.tokenId);
+      await expect(w.checkout.attempt(seat.id, payer, NOW)).rejects.toThrow(
+        'Seat is already booked',
+      );
+      expect(await outcome(seat.id, payer.userId, payer.tokenId)).toEqual(before);
+    });
+  });
+
+  describe('PayableSeatRepository', () => {
     it('wasHeldBy: only a HELD or ALREADY_HELD attempt by this token on this seat counts', async () => {
-      const { seat, userId, token } = await heldSeat();
+      const { seat, payer } = await heldSeat();
+      const { userId, token } = payer;
       const other = await w.addSeat({ price: '1.00', performanceDatetime: FUTURE });
       const [held, renewed, lost] = [newTokenValue(), newTokenValue(), newTokenValue()];
       await w.addLog(seat.id, held, userId, 'HELD');
       await w.addLog(seat.id, renewed, userId, 'ALREADY_HELD');
       await w.addLog(seat.id, lost, userId, 'SEAT_HELD_BY_OTHER');
       await w.addLog(other.id, token, userId, 'HELD');
-      await w.tx(async () => {
-        expect(await w.seats.wasHeldBy(held, seat.id)).toBe(true);
-        expect(await w.seats.wasHeldBy(renewed, seat.id)).toBe(true);
-        expect(await w.seats.wasHeldBy(lost, seat.id)).toBe(false);
-        expect(await w.seats.wasHeldBy(token, seat.id)).toBe(false);
-      });
-    });
-
-    it("markSold: the holder's seat becomes theirs and its hold a sale", async () => {
-      const { seat, userId, token } = await heldSeat();
-      expect(await w.tx(() => w.seats.markSold(seat.id, userId, token, NOW))).toBe(true);
-      expect(await w.seatOf(seat.id)).toEqual({ booked: true, owner: userId, soldAt: NOW });
-    });
-
-    it('markSold: refused for another token, and for a seat already sold', async () => {
-      const { seat, userId, token } = await heldSeat();
-      expect(await w.tx(() => w.seats.markSold(seat.id, userId, newTokenValue(), NOW))).toBe(false);
-      expect(await w.seatOf(seat.id)).toEqual({ booked: false, owner: null, soldAt: null });
-      await w.tx(() => w.seats.markSold(seat.id, userId, token, NOW));
-      expect(await w.tx(() => w.seats.markSold(seat.id, userId, token, at(1)))).toBe(false);
-      expect(await w.seatOf(seat.id)).toEqual({ booked: true, owner: userId, soldAt: NOW });
-    });
-  });
-
-  describe('BuyerBalanceRepository', () => {
-    it.each([
-      ['a part of it', '500.00', '120.50', '379.50'],
-      ['all of it', '120.50', '120.50', '0.00'],
-    ])('debit takes %s and answers the new balance', async (_what, balance, amount, left) => {
-      const userId = await w.addUser(balance);
-      const after = await w.tx(() => w.balances.debit(userId, Money.parse(amount)));
-      expect(after?.toString()).toBe(left);
-      expect(await w.balanceOf(userId)).toBe(left);
-    });
-
-    it('debit answers null and changes nothing when the balance is short', async () => {
-      const userId = await w.addUser('120.49');
-      expect(await w.tx(() => w.balances.debit(userId, Money.parse('120.50')))).toBeNull();
-      expect(await w.balanceOf(userId)).toBe('120.49');
-    });
-
-    it('appendPayment writes the payment as a negative ledger row pointing at it', async () => {
-      const { seat, userId, token } = await heldSeat();
-      const payment = await w.tx(async () => {
-        const paid = await w.payments.record({
-          userId,
-          seatId: seat.id,
-          token,
-          amount: Money.parse('120.50'),
-          paidAt: NOW,
-        });
-        await w.balances.appendPayment(userId, Money.parse('120.50'), paid.id, NOW);
-        return paid;
-      });
-      expect(await w.ledgerOf(userId)).toEqual([{ amount: '-120.50', paymentId: payment.id }]);
+      expect(await w.seats.wasHeldBy(held, seat.id)).toBe(true);
+      expect(await w.seats.wasHeldBy(renewed, seat.id)).toBe(true);
+      expect(await w.seats.wasHeldBy(lost, seat.id)).toBe(false);
+      expect(await w.seats.wasHeldBy(token, seat.id)).toBe(false);
     });
   });
 
   describe('PaymentRepository', () => {
-    it('record then findByToken: the payment; null for a token that paid nothing', async () => {
-      const { seat, userId, token } = await heldSeat();
-      const input = { userId, seatId: seat.id, token, amount: Money.parse('120.50'), paidAt: NOW };
-      const saved = await w.tx(() => w.payments.record(input));
-      expect(saved).toMatchObject({ ...input, amount: expect.anything() });
-      const found = await w.tx(() => w.payments.findByToken(token));
-      expect({ ...found, amount: found?.amount.toString() }).toEqual({
-        ...input,
-        id: saved.id,
-        amount: '120.50',
-      });
-      expect(await w.tx(() => w.payments.findByToken(newTokenValue()))).toBeNull();
-    });
-
-    it('record refuses a second payment for the seat, and a token that paid for another seat', async () => {
-      const first = await heldSeat();
-      const second = await heldSeat();
-      const pay = (seatId: number, token: string) =>
-        w.payments.record({
-          userId: first.userId,
-          seatId,
-          token,
-          amount: Money.parse('1.00'),
-          paidAt: NOW,
-        });
-      await w.tx(() => pay(first.seat.id, first.token));
-      await expect(w.tx(() => pay(first.seat.id, newTokenValue()))).rejects.toThrow(
-        'Seat is already booked',
-      );
-      await expect(w.tx(() => pay(second.seat.id, first.token))).rejects.toThrow(
-        'Token is invalid',
-      );
-      expect(await w.tx(() => w.payments.findByToken(second.token))).toBeNull();
-    });
-  });
-
-  describe('PayingTokenRepository', () => {
-    it('expireAfterPayment ends an active token at the payment time', async () => {
-      const tokenId = await w.addToken({
-        userId: await w.addUser('0.00'),
-        status: 'IN_PROGRESS',
-        expiresAt: at(1),
-      });
-      expect(await w.tx(() => w.tokens.expireAfterPayment(tokenId, NOW))).toBe(true);
-      expect(await w.tokenOf(tokenId)).toEqual({ status: 'EXPIRED', expiredAt: NOW });
-    });
-
-    it.each([
-      ['whose time ran out exactly now', 'IN_PROGRESS', 0],
-      ['already EXPIRED', 'EXPIRED', 60],
-    ] as const)('expireAfterPayment refuses a token %s', async (_what, status, expiresIn) => {
-      const tokenId = await w.addToken({
-        userId: await w.addUser('0.00'),
-        status,
-        expiresAt: at(expiresIn),
-      });
-      const before = await w.tokenOf(tokenId);
-      expect(await w.tx(() => w.tokens.expireAfterPayment(tokenId, NOW))).toBe(false);
-      expect(await w.tokenOf(tokenId)).toEqual(before);
+    it('findByToken: null for a token that paid nothing', async () => {
+      expect(await w.payments.findByToken(newTokenValue())).toBeNull();
     });
   });
 });

@@ -8,3 +8,4 @@ export * from './adapter/out/persistence/hold-gauges.sql';
 export * from './application/seat-sales.service';
 export * from './application/seat-inventory.service';
 export * from './adapter/out/persistence/seat-creation.sql';
+export * from './adapter/out/persistence/seat-sale.sql';

@@ -1,5 +1,5 @@
 export * from './user.module';
-export * from './application/balance-payments.service';
+export * from './adapter/out/persistence/balance-payment.sql';
 export * from './application/user-directory.service';
 export * from './application/port/out/sold-seat-lookup';
 export * from './application/port/out/performance-lookup';

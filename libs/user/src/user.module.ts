@@ -3,15 +3,12 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ChargeBalanceUseCase } from './application/charge-balance.use-case';
 import { CreateUserUseCase } from './application/create-user.use-case';
 import { GetUserProfileUseCase } from './application/get-user-profile.use-case';
-import { BalancePayments } from './application/balance-payments.service';
 import { UserDirectory } from './application/user-directory.service';
-import { BalanceDebitRepository } from './application/port/out/balance-debit.repository';
 import { BalanceLedgerRepository } from './application/port/out/balance-ledger.repository';
 import { UserAccountRepository } from './application/port/out/user-account.repository';
 import { AdminUsersController } from './adapter/in/http/admin-users.controller';
 import { UsersController } from './adapter/in/http/users.controller';
 import { BalanceLedgerEntity } from './adapter/out/persistence/balance-ledger.entity';
-import { TypeOrmBalanceDebitRepository } from './adapter/out/persistence/typeorm-balance-debit.repository';
 import { TypeOrmBalanceLedgerRepository } from './adapter/out/persistence/typeorm-balance-ledger.repository';
 import { TypeOrmUserAccountRepository } from './adapter/out/persistence/typeorm-user-account.repository';
 import { UserEntity } from './adapter/out/persistence/user.entity';
@@ -25,10 +22,8 @@ import { UserEntity } from './adapter/out/persistence/user.entity';
     CreateUserUseCase,
     { provide: UserAccountRepository, useClass: TypeOrmUserAccountRepository },
     { provide: BalanceLedgerRepository, useClass: TypeOrmBalanceLedgerRepository },
-    BalancePayments,
     UserDirectory,
-    { provide: BalanceDebitRepository, useClass: TypeOrmBalanceDebitRepository },
   ],
-  exports: [BalancePayments, UserDirectory],
+  exports: [UserDirectory],
 })
 export class UserModule {}

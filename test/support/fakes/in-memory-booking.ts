@@ -5,9 +5,13 @@ import {
 import { BookingTokenRepository } from '@app/booking/application/port/out/booking-token.repository';
 import {
   BookableSeat,
+  HoldAttempt,
   SeatHoldRepository,
 } from '@app/booking/application/port/out/seat-hold.repository';
-import { SeatHold, SeatHoldState } from '@app/booking/domain/seat-hold';
+import { isLiveHold } from '@app/booking/domain/live-hold.rule';
+import { hasPerformanceStarted } from '@app/booking/domain/performance-started.rule';
+import { liveHoldOf, SeatHoldState } from '@app/booking/domain/seat-hold';
+import { isSoldSeat } from '@app/booking/domain/sold-seat.rule';
 import { FakeTransactionRunner } from './fake-transaction-runner';
 
 export interface BookingStore {
@@ -68,42 +72,41 @@ export class InMemoryBooking {
       super();
     }
 
-    async findSeat(id: number) {
-      this.b.calls.push('findSeat');
-      const seat = this.b.store.seats.get(id);
-      return seat ? { ...seat } : null;
-    }
-
     async lockUser(userId: string) {
       this.b.calls.push(`lockUser ${userId}`);
     }
 
-    async findLiveHoldsOfUser(userId: string, now: Date): Promise<SeatHold[]> {
-      this.b.calls.push('findLiveHoldsOfUser');
-      return [...this.b.store.holds.values()]
-        .filter((row) => row.userId === userId && row.token !== null && row.bookSuccessAt === null)
-        .filter((row) => row.expiresAt !== null && row.expiresAt > now)
-        .map((row) => ({
-          performanceSeatId: row.performanceSeatId,
-          token: row.token!,
-          userId: row.userId!,
-          bookAttemptAt: row.bookAttemptAt!,
-          expiresAt: row.expiresAt!,
-        }));
-    }
-
-    async tryHold(
+    async attemptHold(
       id: number,
       holder: { token: string; userId: string },
       now: Date,
       expiresAt: Date,
-    ): Promise<SeatHold | null> {
-      this.b.calls.push('tryHold');
-      const row = this.b.store.holds.get(id);
-      if (!row || row.bookSuccessAt !== null) return null;
-      if (row.token !== null && row.expiresAt !== null && row.expiresAt > now) return null;
+    ): Promise<HoldAttempt> {
+      this.b.calls.push('attemptHold');
+      const found = this.b.store.seats.get(id);
+      if (!found) return { seat: null, holdsOfUser: [], won: null, tokenActive: false };
+      const row = this.b.store.holds.get(id)!;
+      // The seat row's flag, with the sale its book-info row records (the SQL's join).
+      const seat = { ...found, bookSuccessAt: row.bookSuccessAt };
+      const holdsOfUser = [...this.b.store.holds.values()]
+        .filter((hold) => hold.userId === holder.userId && isLiveHold(hold, now))
+        .map((hold) => liveHoldOf(hold, now)!);
+      const allowed =
+        !isSoldSeat(seat) &&
+        !hasPerformanceStarted(seat.performanceDatetime, now) &&
+        !holdsOfUser.some((hold) => hold.performanceSeatId !== id || hold.token !== holder.token);
+      if (!allowed || row.bookSuccessAt !== null || isLiveHold(row, now)) {
+        return { seat, holdsOfUser, won: null, tokenActive: false };
+      }
       Object.assign(row, { ...holder, bookAttemptAt: now, expiresAt });
-      return { performanceSeatId: id, ...holder, bookAttemptAt: now, expiresAt };
+      const won = { performanceSeatId: id, ...holder, bookAttemptAt: now, expiresAt };
+      // The queue's check, inside the same statement: no port call of its own.
+      const tokenExpiresAt = this.b.bookingTokens.active.get(holder.token);
+      const tokenActive = tokenExpiresAt !== undefined && tokenExpiresAt > now;
+      if (tokenActive) {
+        this.b.store.logs.push({ performanceSeatId: id, ...holder, result: 'HELD', at: now });
+      }
+      return { seat, holdsOfUser, won, tokenActive };
     }
 
     async findState(id: number) {

@@ -1,15 +1,13 @@
 import { Money } from '@app/common/domain/money';
 import { SeatAlreadyBookedError } from '@app/booking/domain';
 import { TokenInvalidError } from '@app/queue/domain';
-import { PayableSeat, Payment } from '@app/payment/domain/seat-payment';
-import { BuyerBalanceRepository } from '@app/payment/application/port/out/buyer-balance.repository';
-import { PayableSeatRepository } from '@app/payment/application/port/out/payable-seat.repository';
-import { PayingTokenRepository } from '@app/payment/application/port/out/paying-token.repository';
+import { isPayableBy, PayableSeat, Payer, Payment } from '@app/payment/domain/seat-payment';
 import {
-  NewPayment,
-  PaymentRepository,
-} from '@app/payment/application/port/out/payment.repository';
-import { FakeTransactionRunner } from './fake-transaction-runner';
+  CheckoutAttempt,
+  CheckoutRepository,
+} from '@app/payment/application/port/out/checkout.repository';
+import { PayableSeatRepository } from '@app/payment/application/port/out/payable-seat.repository';
+import { PaymentRepository } from '@app/payment/application/port/out/payment.repository';
 
 export interface PaymentTokenState {
   status: 'IN_QUEUE' | 'IN_PROGRESS' | 'EXPIRED';
@@ -40,9 +38,9 @@ export function cloneState(state: PaymentState): PaymentState {
 }
 
 /**
- * The four out-ports over one in-memory state, and a transaction that really rolls back.
- * Every port call outside a transaction fails, so the tests prove the use case's one
- * transaction spans all of them; `calls` records their order.
+ * Payment's out-ports over one in-memory state: the checkout's one statement, atomic (all of
+ * it or nothing), and the reads the use case may add (the token's payment, the booking log).
+ * `calls` records their order.
  */
 export class InMemoryPayment {
   state: PaymentState = {
@@ -56,64 +54,18 @@ export class InMemoryPayment {
   };
   calls: string[] = [];
 
-  private touch(name: string): void {
-    if (!this.transactions.active) throw new Error(`${name} called outside a transaction`);
-    this.calls.push(name);
-  }
-
-  readonly transactions = new FakeTransactionRunner(() => {
-    const snapshot = cloneState(this.state);
-    return () => {
-      this.state = snapshot;
-    };
-  });
-
   readonly seats = new (class extends PayableSeatRepository {
     constructor(private readonly world: InMemoryPayment) {
       super();
     }
-    async lockForPayment(seatId: number): Promise<PayableSeat | null> {
-      this.world.touch('seats.lockForPayment');
-      const seat = this.world.state.seats.get(seatId);
-      return seat ? { ...seat, hold: { ...seat.hold } } : null;
-    }
     async wasHeldBy(token: string, seatId: number): Promise<boolean> {
-      this.world.touch('seats.wasHeldBy');
+      this.world.calls.push('seats.wasHeldBy');
       return this.world.state.logs.some(
         (log) =>
           log.token === token &&
           log.seatId === seatId &&
           (log.result === 'HELD' || log.result === 'ALREADY_HELD'),
       );
-    }
-    async markSold(seatId: number, userId: string, token: string, at: Date): Promise<boolean> {
-      this.world.touch('seats.markSold');
-      const seat = this.world.state.seats.get(seatId);
-      if (!seat || seat.booked || seat.hold.token !== token || seat.hold.bookSuccessAt) {
-        return false;
-      }
-      seat.booked = true;
-      seat.hold.bookSuccessAt = at;
-      this.world.state.owners.set(seatId, userId);
-      return true;
-    }
-  })(this);
-
-  readonly balances = new (class extends BuyerBalanceRepository {
-    constructor(private readonly world: InMemoryPayment) {
-      super();
-    }
-    async debit(userId: string, amount: Money): Promise<Money | null> {
-      this.world.touch('balances.debit');
-      const balance = this.world.state.balances.get(userId);
-      if (!balance || balance.lessThan(amount)) return null;
-      const next = balance.minus(amount);
-      this.world.state.balances.set(userId, next);
-      return next;
-    }
-    async appendPayment(userId: string, amount: Money, paymentId: number, at: Date) {
-      this.world.touch('balances.appendPayment');
-      this.world.state.ledger.push({ userId, amount: amount.negate(), paymentId, at });
     }
   })(this);
 
@@ -122,36 +74,63 @@ export class InMemoryPayment {
       super();
     }
     async findByToken(token: string): Promise<Payment | null> {
-      this.world.touch('payments.findByToken');
+      this.world.calls.push('payments.findByToken');
       return this.world.state.payments.find((payment) => payment.token === token) ?? null;
-    }
-    async record(payment: NewPayment): Promise<Payment> {
-      this.world.touch('payments.record');
-      // The unique seat and token constraints, answered as the adapter answers them.
-      const { payments } = this.world.state;
-      if (payments.some((paid) => paid.token === payment.token)) {
-        throw new TokenInvalidError();
-      }
-      if (payments.some((paid) => paid.seatId === payment.seatId)) {
-        throw new SeatAlreadyBookedError();
-      }
-      const saved = { id: payments.length + 1, ...payment };
-      this.world.state.payments.push(saved);
-      return saved;
     }
   })(this);
 
-  readonly tokens = new (class extends PayingTokenRepository {
+  /**
+   * The checkout's one statement over the state, atomic like it: it mirrors the SQL of
+   * TypeOrmCheckoutRepository (the contract tests hold both to the same cases), and writes all
+   * of the checkout or nothing.
+   */
+  readonly checkout = new (class extends CheckoutRepository {
     constructor(private readonly world: InMemoryPayment) {
       super();
     }
-    async expireAfterPayment(tokenId: number, at: Date): Promise<boolean> {
-      this.world.touch('tokens.expireAfterPayment');
-      const token = this.world.state.tokens.get(tokenId);
-      if (!token || token.status !== 'IN_PROGRESS' || token.expiresAt <= at) return false;
+    async attempt(seatId: number, payer: Payer, now: Date): Promise<CheckoutAttempt> {
+      this.world.calls.push('checkout.attempt');
+      const { state } = this.world;
+      const earlier = state.payments.find((payment) => payment.token === payer.token) ?? null;
+      if (earlier && earlier.seatId !== seatId) {
+        return { earlier, seat: null, tokenActive: false, paymentId: null };
+      }
+      const stored = state.seats.get(seatId);
+      if (!stored) return { earlier, seat: null, tokenActive: false, paymentId: null };
+      const seat = { ...stored, hold: { ...stored.hold } };
+      const token = state.tokens.get(payer.tokenId);
+      const tokenActive =
+        token !== undefined && token.status === 'IN_PROGRESS' && token.expiresAt > now;
+      const balance = state.balances.get(payer.userId);
+      if (
+        earlier ||
+        !tokenActive ||
+        !isPayableBy(seat, payer.token, now) ||
+        !balance ||
+        balance.lessThan(seat.price)
+      ) {
+        return { earlier, seat, tokenActive, paymentId: null };
+      }
+      // The unique seat and token constraints: a violation writes nothing.
+      if (state.payments.some((paid) => paid.token === payer.token)) throw new TokenInvalidError();
+      if (state.payments.some((paid) => paid.seatId === seatId)) throw new SeatAlreadyBookedError();
+      const paymentId = state.payments.length + 1;
+      state.balances.set(payer.userId, balance.minus(seat.price));
+      state.payments.push({
+        id: paymentId,
+        userId: payer.userId,
+        seatId,
+        token: payer.token,
+        amount: seat.price,
+        paidAt: now,
+      });
+      state.ledger.push({ userId: payer.userId, amount: seat.price.negate(), paymentId, at: now });
+      stored.booked = true;
+      stored.hold.bookSuccessAt = now;
+      state.owners.set(seatId, payer.userId);
       token.status = 'EXPIRED';
-      token.expiredAt = at;
-      return true;
+      token.expiredAt = now;
+      return { earlier, seat, tokenActive, paymentId };
     }
   })(this);
 }

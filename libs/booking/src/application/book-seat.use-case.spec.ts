@@ -80,15 +80,10 @@ describe('BookSeatUseCase', () => {
     expect(store.holds.get(1)).toMatchObject({ token: TOKEN, expiresAt: at(20) });
   });
 
-  it('takes the per-user lock before looking at the user holds and taking the seat', async () => {
+  it('takes the per-user lock, then holds, re-checks the token and logs in one attempt', async () => {
     await useCase.execute(1, buyer, TOKEN_EXPIRES_AT);
-    expect(booking.calls).toEqual([
-      'findSeat',
-      'lockUser user-1',
-      'findLiveHoldsOfUser',
-      'tryHold',
-      'lockIfActive',
-    ]);
+    expect(booking.calls).toEqual(['lockUser user-1', 'attemptHold']);
+    expect(booking.transactions.runs).toBe(1);
   });
 
   it('re-checks the token after taking the seat: a token expired meanwhile gets no hold', async () => {
@@ -125,7 +120,8 @@ describe('BookSeatUseCase', () => {
     expect(store.logs).toEqual([
       { performanceSeatId: 3, ...buyer, result: 'SEAT_ALREADY_BOOKED', at: NOW },
     ]);
-    expect(booking.calls).toEqual(['findSeat']);
+    expect(booking.calls).toEqual(['lockUser user-1', 'attemptHold']);
+    expect(store.holds.get(3)?.token).toBeNull();
   });
 
   it.each([
@@ -210,7 +206,7 @@ describe('BookSeatUseCase', () => {
   });
 
   it('lets an unexpected error through without logging an attempt', async () => {
-    holds.tryHold = () => Promise.reject(new Error('connection lost'));
+    holds.attemptHold = () => Promise.reject(new Error('connection lost'));
     await expect(useCase.execute(1, buyer, TOKEN_EXPIRES_AT)).rejects.toThrow('connection lost');
     expect(store.logs).toEqual([]);
   });

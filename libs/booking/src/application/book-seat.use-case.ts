@@ -12,6 +12,7 @@ import {
 } from '../domain/booking-errors';
 import { TokenInvalidError } from '@app/queue/domain';
 import { holdExpiry, liveHoldOf, SeatHold } from '../domain/seat-hold';
+import { hasPerformanceStarted } from '../domain/performance-started.rule';
 import { isSoldSeat } from '../domain/sold-seat.rule';
 import { BookLogRepository } from './port/out/book-log.repository';
 import { BookingTokenRepository } from './port/out/booking-token.repository';
@@ -25,10 +26,11 @@ export interface SeatHolder {
 
 /**
  * Holds a seat for a queue token for SEAT_HOLD_TTL_SECONDS, but never past the token's own
- * expiry. Every check that matters is
- * settled by the database inside one transaction: a per-user advisory lock (one hold per
- * user), one conditional UPDATE on the seat's book-info row (one hold per seat), and a share
- * lock on the token's row (a hold is only created by a token still active when it commits).
+ * expiry. Every check that matters is settled by the database inside one transaction: a
+ * per-user advisory lock (one hold per user), then one statement (`attemptHold`) with one
+ * conditional UPDATE on the seat's book-info row (one hold per seat), a share lock on the
+ * token's row (a hold is only created by a token still active when it commits) and the log.
+ * A won hold costs the transaction two statements; a repeat or a lost race reads on.
  */
 @Injectable()
 export class BookSeatUseCase {
@@ -67,25 +69,30 @@ export class BookSeatUseCase {
     now: Date,
     expiresAt: Date,
   ): Promise<SeatHold> {
-    const seat = await this.holds.findSeat(seatId);
+    // The user's lock first: the attempt's one statement then sees every hold the user's
+    // earlier bookings committed.
+    await this.holds.lockUser(holder.userId);
+    const attempt = await this.holds.attemptHold(seatId, holder, now, expiresAt);
+    const { seat } = attempt;
     // Not logged: the log's foreign key needs an existing seat.
     if (!seat) throw new PerformanceSeatNotFoundError();
     if (isSoldSeat(seat)) throw new SeatAlreadyBookedError();
-    if (seat.performanceDatetime.getTime() <= now.getTime()) throw new PerformanceStartedError();
-
-    await this.holds.lockUser(holder.userId);
-    const own = await this.holds.findLiveHoldsOfUser(holder.userId, now);
+    if (hasPerformanceStarted(seat.performanceDatetime, now)) throw new PerformanceStartedError();
     // Only this very hold (same seat, same token) may exist; anything else is another one,
     // including a hold of this seat by an older token of the same user.
-    if (own.some((hold) => hold.performanceSeatId !== seatId || hold.token !== holder.token)) {
+    if (
+      attempt.holdsOfUser.some(
+        (hold) => hold.performanceSeatId !== seatId || hold.token !== holder.token,
+      )
+    ) {
       throw new UserHasReservationError();
     }
 
-    const won = await this.holds.tryHold(seatId, holder, now, expiresAt);
-    if (won) {
-      await this.assertTokenActive(holder.token, now);
-      await this.logs.append({ performanceSeatId: seatId, ...holder, result: 'HELD', at: now });
-      return won;
+    if (attempt.won) {
+      // Logged HELD by the same statement, unless the token is no longer active: then the
+      // hold is rolled back with the transaction.
+      if (!attempt.tokenActive) throw new TokenInvalidError();
+      return attempt.won;
     }
 
     const state = await this.holds.findState(seatId);

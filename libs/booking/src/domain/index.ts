@@ -5,6 +5,7 @@
  */
 export * from './live-hold.rule';
 export * from './sold-seat.rule';
+export * from './performance-started.rule';
 export * from './booking-errors';
 export * from './seat-sale';
 export * from './seat-status';

@@ -53,14 +53,7 @@ describe('PayForSeatUseCase', () => {
   beforeEach(() => {
     world = new InMemoryPayment();
     clock = new FakeClock(NOW);
-    pay = new PayForSeatUseCase(
-      world.transactions,
-      clock,
-      world.seats,
-      world.balances,
-      world.payments,
-      world.tokens,
-    );
+    pay = new PayForSeatUseCase(clock, world.checkout, world.seats, world.payments);
     world.state.balances.set('alice', Money.parse('500'));
     world.state.balances.set('bob', Money.parse('500'));
     world.state.tokens.set(1, { status: 'IN_PROGRESS', expiresAt: later(600), expiredAt: null });
@@ -97,18 +90,21 @@ describe('PayForSeatUseCase', () => {
       });
     });
 
-    it('looks for an earlier payment, locks the seat and debits before writing anything', async () => {
+    it('pays in one checkout statement and reads nothing more', async () => {
       await pay.execute(SEAT, alice);
-      expect(world.calls).toEqual([
-        'payments.findByToken',
-        'seats.lockForPayment',
-        'payments.findByToken',
-        'balances.debit',
-        'payments.record',
-        'balances.appendPayment',
-        'seats.markSold',
-        'tokens.expireAfterPayment',
-      ]);
+      expect(world.calls).toEqual(['checkout.attempt']);
+    });
+
+    it('reads the payment again when the token is no longer active: its own, committed meanwhile', async () => {
+      // As the statement sees it after waiting for the seat's lock: sold to this token, which
+      // the payment expired; the payment row is younger than the statement's snapshot.
+      const first = await pay.execute(SEAT, alice);
+      const { checkout } = world;
+      const attempt = checkout.attempt.bind(checkout);
+      checkout.attempt = async (...args) => ({ ...(await attempt(...args)), earlier: null });
+      world.calls.length = 0;
+      await expect(pay.execute(SEAT, alice)).resolves.toEqual(first);
+      expect(world.calls).toEqual(['checkout.attempt', 'payments.findByToken']);
     });
 
     it('is idempotent: a retry with the now expired token answers the same and charges nothing', async () => {
@@ -195,12 +191,12 @@ describe('PayForSeatUseCase', () => {
     await expect(pay.execute(11, alice)).rejects.toBeInstanceOf(TokenInvalidError);
     await expect(pay.execute(999, alice)).rejects.toBeInstanceOf(TokenInvalidError);
     expect(world.state).toEqual(after);
-    expect(world.calls).toEqual(['payments.findByToken', 'payments.findByToken']);
+    expect(world.calls).toEqual(['checkout.attempt', 'checkout.attempt']);
   });
 
   it('answers Performance seat not found for an unknown seat', async () => {
     await expect(pay.execute(999, alice)).rejects.toBeInstanceOf(PerformanceSeatNotFoundError);
-    expect(world.calls).toEqual(['payments.findByToken', 'seats.lockForPayment']);
+    expect(world.calls).toEqual(['checkout.attempt']);
   });
 
   it('answers Seat is already booked when someone else paid for it', async () => {

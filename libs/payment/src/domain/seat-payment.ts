@@ -1,5 +1,13 @@
 import { Money } from '@app/common/domain/money';
-import { isLiveHold, isSoldSeat, SeatForSale } from '@app/booking/domain';
+import {
+  hasPerformanceStarted,
+  isLiveHold,
+  isSoldSeat,
+  liveHoldSql,
+  performanceStartedSql,
+  SeatForSale,
+  soldSeatSql,
+} from '@app/booking/domain';
 
 /** A seat as payment sees it once it is locked: booking's seat for sale. */
 export type PayableSeat = SeatForSale;
@@ -44,7 +52,7 @@ export function isSold(seat: PayableSeat): boolean {
 
 /** A performance starting exactly now has started, as booking counts it. */
 export function hasStarted(seat: Pick<PayableSeat, 'performanceDatetime'>, now: Date): boolean {
-  return seat.performanceDatetime.getTime() <= now.getTime();
+  return hasPerformanceStarted(seat.performanceDatetime, now);
 }
 
 /**
@@ -64,4 +72,24 @@ export function holdStanding(seat: PayableSeat, token: string, now: Date): HoldS
   const live = isLiveHold(hold, now);
   if (hold.token === token) return live ? 'OURS_LIVE' : 'OURS_LAPSED';
   return live ? 'OTHERS_LIVE' : 'NOT_OURS';
+}
+
+/**
+ * The token may pay for the seat now: unsold, its performance ahead, and its hold this token's
+ * and live. The checkout's one statement writes nothing unless payableSeatSql, its SQL twin,
+ * holds on the seat's locked rows.
+ */
+export function isPayableBy(seat: PayableSeat, token: string, now: Date): boolean {
+  return !isSold(seat) && !hasStarted(seat, now) && holdStanding(seat, token, now) === 'OURS_LIVE';
+}
+
+/**
+ * isPayableBy in SQL: `seat` aliases a row of booking's seatForSaleLockSql (the hold's `token`,
+ * `expires_at`, `book_success_at`, the seat's `booked` and `performance_datetime`), `token`
+ * and `now` are SQL (parameters).
+ */
+export function payableSeatSql(seat: string, token: string, now: string): string {
+  return `(NOT ${soldSeatSql(seat, seat)}
+           AND NOT ${performanceStartedSql(`${seat}.performance_datetime`, now)}
+           AND ${liveHoldSql(seat, now)} AND ${seat}.token = ${token})`;
 }

@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { TokenSessionRepository } from './port/out/token-session.repository';
 
 /**
- * What the queue offers the contexts a token is spent in (booking, payment): the checks and
- * the end of a token's session, on user_queue_tokens, which only the queue writes. Each call
- * joins the caller's transaction.
+ * What the queue offers the contexts a token is spent in: the check of a token's session, on
+ * user_queue_tokens, which only the queue writes. Each call joins the caller's transaction.
+ * (Booking's hold and payment's checkout embed the queue's SQL for the same checks and the
+ * end of a paid token's session in one statement of their own: token-session.sql.ts.)
  */
 @Injectable()
 export class QueueTokenSessions {
@@ -17,13 +18,5 @@ export class QueueTokenSessions {
    */
   lockIfActive(token: string, now: Date): Promise<boolean> {
     return this.sessions.lockIfActive(token, now);
-  }
-
-  /**
-   * For a payment: the token's session ends (IN_PROGRESS → EXPIRED), freeing its slot for the
-   * next in line. False when the token was no longer active at `at`.
-   */
-  expireAfterPayment(tokenId: number, at: Date): Promise<boolean> {
-    return this.sessions.expireAfterPayment(tokenId, at);
   }
 }

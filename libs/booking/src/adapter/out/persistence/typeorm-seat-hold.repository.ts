@@ -2,12 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { ADVISORY_LOCKS } from '@app/database/advisory-locks';
-import { queryRows } from '@app/common/adapter/persistence/query-rows';
+import { queryPrepared, queryRows } from '@app/common/adapter/persistence/query-rows';
+import { activeTokenShareLockSql } from '@app/queue';
 import {
-  BookableSeat,
+  HoldAttempt,
   SeatHoldRepository,
 } from '../../../application/port/out/seat-hold.repository';
 import { lapsedHoldSql, liveHoldSql } from '../../../domain/live-hold.rule';
+import { performanceStartedSql } from '../../../domain/performance-started.rule';
+import { soldSeatSql } from '../../../domain/sold-seat.rule';
 import { SeatHold, SeatHoldState } from '../../../domain/seat-hold';
 
 interface HoldRow {
@@ -28,6 +31,78 @@ interface StateRow {
   booked: boolean;
 }
 
+interface AttemptRow {
+  seat_id: string | null;
+  booked: boolean | null;
+  book_success_at: Date | null;
+  performance_datetime: Date | null;
+  /** json: timestamps as text. */
+  holds_of_user: (Omit<HoldRow, 'book_attempt_at' | 'expires_at'> & {
+    book_attempt_at: string;
+    expires_at: string;
+  })[];
+  held_seat_id: string | null;
+  held_token: string | null;
+  held_user_id: string | null;
+  held_attempt_at: Date | null;
+  held_expires_at: Date | null;
+  token_active: boolean;
+}
+
+/**
+ * A booking's hot path in one statement (exported for the plan test): $1 seat, $2 token,
+ * $3 user, $4 now, $5 the hold's expiry. Run after the user's advisory lock, so that its
+ * snapshot sees every hold the user's earlier bookings committed.
+ * - `seat`: the seat, whether it is sold, whether its performance has started;
+ * - `own`: the user's live holds;
+ * - `held`: the hold, one conditional UPDATE of the seat's book-info row, only when the seat
+ *   rules and the user's holds allow it. Concurrent attempts queue on the row lock; each
+ *   re-checks the WHERE on the row the previous winner committed, so exactly one finds the
+ *   seat free;
+ * - `active`: the queue's share-locked check of the token, gated on `held` (an InitPlan run
+ *   before the token's row is read), so the seat's row is locked before the token's: the
+ *   payment's order;
+ * - `logged`: the HELD attempt, only when the token is still active (else the caller rolls
+ *   the hold back and logs nothing, like the guard's 401).
+ */
+export const ATTEMPT_HOLD_SQL = `WITH seat AS (
+       SELECT s.id, s.booked, i.book_success_at, p.performance_datetime,
+              ${soldSeatSql('s', 'i')} AS sold,
+              ${performanceStartedSql('p.performance_datetime', '$4')} AS started
+         FROM performance_seats s
+         JOIN concert_performances p ON p.id = s.concert_performance_id
+         LEFT JOIN performance_seat_book_info i ON i.performance_seat_id = s.id
+        WHERE s.id = $1
+     ), own AS (
+       SELECT performance_seat_id, token, user_id, book_attempt_at, expires_at
+         FROM performance_seat_book_info
+        WHERE user_id = $3 AND ${liveHoldSql('', '$4')}
+     ), held AS (
+       UPDATE performance_seat_book_info
+          SET token = $2, user_id = $3, book_attempt_at = $4, expires_at = $5
+        WHERE performance_seat_id = $1 AND book_success_at IS NULL
+          AND NOT ${liveHoldSql('', '$4')}
+          AND EXISTS (SELECT 1 FROM seat WHERE NOT seat.sold AND NOT seat.started)
+          AND NOT EXISTS (SELECT 1 FROM own WHERE own.performance_seat_id <> $1 OR own.token <> $2)
+       RETURNING performance_seat_id, token, user_id, book_attempt_at, expires_at
+     ), active AS (
+       ${activeTokenShareLockSql('$2', '$4', 'EXISTS (SELECT 1 FROM held)')}
+     ), logged AS (
+       INSERT INTO performance_seat_book_logs
+         (performance_seat_id, token, user_id, result, created_at, updated_at)
+       SELECT held.performance_seat_id, held.token, held.user_id, 'HELD', $4, $4
+         FROM held, active
+     )
+     SELECT seat.id AS seat_id, seat.booked, seat.book_success_at, seat.performance_datetime,
+            (SELECT coalesce(json_agg(own), '[]') FROM own) AS holds_of_user,
+            held.performance_seat_id AS held_seat_id, held.token AS held_token,
+            held.user_id AS held_user_id, held.book_attempt_at AS held_attempt_at,
+            held.expires_at AS held_expires_at,
+            EXISTS (SELECT 1 FROM active) AS token_active
+       FROM (SELECT 1) AS one
+       LEFT JOIN seat ON true
+       LEFT JOIN held ON true`;
+
 function toHold(row: HoldRow): SeatHold {
   return {
     performanceSeatId: Number(row.performance_seat_id),
@@ -44,30 +119,6 @@ export class TypeOrmSeatHoldRepository extends SeatHoldRepository {
     super();
   }
 
-  async findSeat(performanceSeatId: number): Promise<BookableSeat | null> {
-    const rows = await queryRows<{
-      id: string;
-      booked: boolean;
-      book_success_at: Date | null;
-      performance_datetime: Date;
-    }>(
-      this.txHost.tx,
-      `SELECT s.id, s.booked, i.book_success_at, p.performance_datetime
-         FROM performance_seats s
-         JOIN concert_performances p ON p.id = s.concert_performance_id
-         LEFT JOIN performance_seat_book_info i ON i.performance_seat_id = s.id
-        WHERE s.id = $1`,
-      [performanceSeatId],
-    );
-    if (rows.length === 0) return null;
-    return {
-      performanceSeatId: Number(rows[0].id),
-      booked: rows[0].booked,
-      bookSuccessAt: rows[0].book_success_at,
-      performanceDatetime: rows[0].performance_datetime,
-    };
-  }
-
   async lockUser(userId: string): Promise<void> {
     // hashtext is 32-bit: two users may share a key, which only makes them take turns.
     await queryRows(this.txHost.tx, 'SELECT pg_advisory_xact_lock($1, hashtext($2))', [
@@ -76,35 +127,48 @@ export class TypeOrmSeatHoldRepository extends SeatHoldRepository {
     ]);
   }
 
-  async findLiveHoldsOfUser(userId: string, now: Date): Promise<SeatHold[]> {
-    const rows = await queryRows<HoldRow>(
-      this.txHost.tx,
-      `SELECT performance_seat_id, token, user_id, book_attempt_at, expires_at
-         FROM performance_seat_book_info
-        WHERE user_id = $1 AND ${liveHoldSql('', '$2')}`,
-      [userId, now],
-    );
-    return rows.map(toHold);
-  }
-
-  async tryHold(
+  async attemptHold(
     performanceSeatId: number,
     holder: { token: string; userId: string },
     now: Date,
     expiresAt: Date,
-  ): Promise<SeatHold | null> {
-    // Concurrent attempts queue on the row lock; each re-checks the WHERE on the row the
-    // previous winner committed, so exactly one of them finds the seat free.
-    const rows = await queryRows<HoldRow>(
+  ): Promise<HoldAttempt> {
+    // Prepared: parsing and planning this statement cost PostgreSQL more than running it.
+    const [row] = await queryPrepared<AttemptRow>(
       this.txHost.tx,
-      `UPDATE performance_seat_book_info
-          SET token = $2, user_id = $3, book_attempt_at = $4, expires_at = $5
-        WHERE performance_seat_id = $1 AND book_success_at IS NULL
-          AND NOT ${liveHoldSql('', '$4')}
-       RETURNING performance_seat_id, token, user_id, book_attempt_at, expires_at`,
+      'attempt_hold',
+      ATTEMPT_HOLD_SQL,
       [performanceSeatId, holder.token, holder.userId, now, expiresAt],
     );
-    return rows.length === 0 ? null : toHold(rows[0]);
+    if (row.seat_id === null) {
+      return { seat: null, holdsOfUser: [], won: null, tokenActive: false };
+    }
+    return {
+      seat: {
+        performanceSeatId: Number(row.seat_id),
+        booked: row.booked as boolean,
+        bookSuccessAt: row.book_success_at,
+        performanceDatetime: row.performance_datetime as Date,
+      },
+      holdsOfUser: row.holds_of_user.map((hold) =>
+        toHold({
+          ...hold,
+          book_attempt_at: new Date(hold.book_attempt_at),
+          expires_at: new Date(hold.expires_at),
+        }),
+      ),
+      won:
+        row.held_seat_id === null
+          ? null
+          : {
+              performanceSeatId: Number(row.held_seat_id),
+              token: row.held_token as string,
+              userId: row.held_user_id as string,
+              bookAttemptAt: row.held_attempt_at as Date,
+              expiresAt: row.held_expires_at as Date,
+            },
+      tokenActive: row.token_active,
+    };
   }
 
   async findState(performanceSeatId: number): Promise<SeatHoldState | null> {

@@ -1,16 +1,5 @@
-import { PayableSeat } from '../../../domain/seat-payment';
-
+/** What booking's tables tell a checkout beyond its one statement. */
 export abstract class PayableSeatRepository {
-  /**
-   * Locks the seat's book-info row, then its seat row (in that order), until the
-   * transaction ends; null when the seat does not exist.
-   */
-  abstract lockForPayment(seatId: number): Promise<PayableSeat | null>;
   /** Whether this token ever won or renewed a hold on this seat (the booking log says so). */
   abstract wasHeldBy(token: string, seatId: number): Promise<boolean>;
-  /**
-   * The seat becomes the user's and its hold a sale, if it is still unsold and held by this
-   * token; false otherwise.
-   */
-  abstract markSold(seatId: number, userId: string, token: string, at: Date): Promise<boolean>;
 }

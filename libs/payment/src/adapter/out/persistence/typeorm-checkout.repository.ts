@@ -1,0 +1,166 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { queryPrepared } from '@app/common/adapter/persistence/query-rows';
+import { Money } from '@app/common/domain/money';
+import { seatForSaleLockSql, seatSaleCtes } from '@app/booking';
+import { SeatAlreadyBookedError } from '@app/booking/domain';
+import { paidTokenExpirySql, payingTokenLockSql } from '@app/queue';
+import { TokenInvalidError } from '@app/queue/domain';
+import { paymentDebitSql, paymentLedgerSql } from '@app/user';
+import {
+  CheckoutAttempt,
+  CheckoutRepository,
+} from '../../../application/port/out/checkout.repository';
+import { payableSeatSql, Payer } from '../../../domain/seat-payment';
+import { PaymentRow, toPayment } from './typeorm-payment.repository';
+
+/**
+ * The checkout in one statement (exported for the plan test): $1 seat, $2 token, $3 user,
+ * $4 token id, $5 now. Each owner's part is the owner's SQL (booking: the seat's lock and its
+ * sale; the queue: the token's lock and expiry; the user context: the debit and its ledger
+ * row); payment writes only its own table. In order:
+ * - `earlier`: this token's payment (the idempotency key), as the statement began;
+ * - `seat`: the seat's book-info and seat rows, locked, unless `earlier` is for another seat
+ *   (a spent token takes no lock: an InitPlan gates the scan);
+ * - `token`: the token's row, locked after the seat's (the booking's order too), and whether
+ *   it is still active;
+ * - `payable`: the price, when the seat is payable by this token, the token active and no
+ *   payment made yet; every write below hangs on it through its FROM, the debit first, so
+ *   that a short balance writes nothing at all;
+ * - `paid`, `ledger`, the sale (`sold_hold`, `sold_seat`), `expired`: each on the row the
+ *   locks above hold, so each happens once the debit did.
+ * The final check turns a checkout that wrote only part of itself (which the locks rule out)
+ * into an error, so the statement, its own transaction, rolls back whole.
+ */
+export const CHECKOUT_SQL = `WITH earlier AS (
+       SELECT id, user_id, performance_seat_id, token, amount::text AS amount, paid_at
+         FROM payments WHERE token = $2
+     ), seat AS (
+       ${seatForSaleLockSql('$1', 'NOT EXISTS (SELECT 1 FROM earlier WHERE earlier.performance_seat_id <> $1)')}
+     ), token AS (
+       ${payingTokenLockSql('$4', '$5', 'EXISTS (SELECT 1 FROM seat)')}
+     ), payable AS (
+       SELECT seat.price FROM seat, token
+        WHERE token.active AND NOT EXISTS (SELECT 1 FROM earlier)
+          AND ${payableSeatSql('seat', '$2', '$5')}
+     ), debit AS (
+       ${paymentDebitSql('$3', 'payable.price', 'payable')}
+     ), paid AS (
+       INSERT INTO payments (user_id, performance_seat_id, token, amount, paid_at)
+       SELECT $3, $1, $2, payable.price, $5 FROM payable, debit
+       RETURNING id, amount
+     ), ledger AS (
+       ${paymentLedgerSql('$3', 'paid.amount', 'paid.id', '$5', 'paid')}
+     ), ${seatSaleCtes(
+       { hold: 'sold_hold', seat: 'sold_seat' },
+       { seatId: '$1', token: '$2', userId: '$3', at: '$5', from: 'paid' },
+     )}, expired AS (
+       ${paidTokenExpirySql('$4', '$5', 'paid')}
+     ), outcome AS (
+       SELECT paid.id AS payment_id,
+              paid.id IS NULL
+                OR ((SELECT count(*) FROM ledger) = 1 AND (SELECT count(*) FROM sold_seat) = 1
+                    AND (SELECT count(*) FROM expired) = 1) AS whole
+         FROM (SELECT 1) AS one LEFT JOIN paid ON true
+     )
+     SELECT earlier.id AS earlier_id, earlier.user_id AS earlier_user_id,
+            earlier.performance_seat_id AS earlier_seat_id, earlier.amount AS earlier_amount,
+            earlier.paid_at AS earlier_paid_at,
+            seat.id AS seat_id, seat.concert_performance_id, seat.seat_number,
+            seat.price::text AS price, seat.booked, seat.performance_datetime,
+            seat.token AS hold_token, seat.hold_user_id, seat.expires_at AS hold_expires_at,
+            seat.book_success_at,
+            coalesce(token.active, false) AS token_active,
+            outcome.payment_id,
+            (CASE WHEN NOT outcome.whole
+                  THEN 'checkout incomplete, rolled back: payment ' || outcome.payment_id
+             END)::int AS incomplete
+       FROM outcome
+       LEFT JOIN earlier ON true
+       LEFT JOIN seat ON true
+       LEFT JOIN token ON true`;
+
+interface CheckoutRow {
+  earlier_id: string | null;
+  earlier_user_id: string | null;
+  earlier_seat_id: string | null;
+  earlier_amount: string | null;
+  earlier_paid_at: Date | null;
+  seat_id: string | null;
+  concert_performance_id: string | null;
+  seat_number: number | null;
+  price: string | null;
+  booked: boolean | null;
+  performance_datetime: Date | null;
+  hold_token: string | null;
+  hold_user_id: string | null;
+  hold_expires_at: Date | null;
+  book_success_at: Date | null;
+  token_active: boolean;
+  payment_id: string | null;
+}
+
+/** The unique constraints of payments, and what a violation means to the payer. */
+const BACKSTOPS: Record<string, () => Error> = {
+  payments_one_per_seat: () => new SeatAlreadyBookedError(),
+  payments_one_per_token: () => new TokenInvalidError(),
+};
+
+@Injectable()
+export class TypeOrmCheckoutRepository extends CheckoutRepository {
+  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {
+    super();
+  }
+
+  async attempt(seatId: number, payer: Payer, now: Date): Promise<CheckoutAttempt> {
+    let row: CheckoutRow;
+    try {
+      // Prepared: parsing and planning this statement cost PostgreSQL more than running it.
+      [row] = await queryPrepared<CheckoutRow>(this.txHost.tx, 'checkout', CHECKOUT_SQL, [
+        seatId,
+        payer.token,
+        payer.userId,
+        payer.tokenId,
+        now,
+      ]);
+    } catch (error) {
+      const { code, constraint } = error as { code?: string; constraint?: string };
+      const backstop = code === '23505' && constraint ? BACKSTOPS[constraint] : undefined;
+      if (backstop) throw backstop();
+      throw error;
+    }
+    return {
+      earlier:
+        row.earlier_id === null
+          ? null
+          : toPayment({
+              id: row.earlier_id,
+              user_id: row.earlier_user_id,
+              performance_seat_id: row.earlier_seat_id,
+              token: payer.token,
+              amount: row.earlier_amount,
+              paid_at: row.earlier_paid_at,
+            } as PaymentRow),
+      seat:
+        row.seat_id === null
+          ? null
+          : {
+              id: Number(row.seat_id),
+              performanceId: Number(row.concert_performance_id),
+              seatNumber: row.seat_number as number,
+              price: Money.parse(row.price as string),
+              booked: row.booked as boolean,
+              performanceDatetime: row.performance_datetime as Date,
+              hold: {
+                token: row.hold_token,
+                userId: row.hold_user_id,
+                expiresAt: row.hold_expires_at,
+                bookSuccessAt: row.book_success_at,
+              },
+            },
+      tokenActive: row.token_active,
+      paymentId: row.payment_id === null ? null : Number(row.payment_id),
+    };
+  }
+}
