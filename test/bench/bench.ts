@@ -11,6 +11,7 @@ import {
 import { runMigrations } from '../../libs/database/src/migrate';
 import {
   AppProcess,
+  APP_NODE_FLAGS,
   DIST_MAIN,
   PROCESS_ADMIN_KEY,
   REPO_ROOT,
@@ -1160,7 +1161,7 @@ async function runCapacity(
     name: 'api-profiled',
     mode: 'dist',
     env: APP_ENV,
-    args: ['--cpu-prof', '--cpu-prof-dir', profileDir, DIST_MAIN],
+    args: [...APP_NODE_FLAGS, '--cpu-prof', '--cpu-prof-dir', profileDir, DIST_MAIN],
   });
   cleanups.push(() => profiled.stop());
   const targets = [apps[0].url, profiled.url];
