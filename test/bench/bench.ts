@@ -11,6 +11,7 @@ import {
 import { runMigrations } from '../../libs/database/src/migrate';
 import {
   AppProcess,
+  APP_NODE_FLAGS,
   DIST_MAIN,
   PROCESS_ADMIN_KEY,
   REPO_ROOT,
@@ -25,6 +26,8 @@ import {
   enableStatementStats,
   readCounters,
   statementCalls,
+  statementWork,
+  tokenWriteDeltas,
   topStatementDeltas,
 } from '../process/support/db-stats';
 import { countStatuses, request } from '../process/support/http-client';
@@ -189,7 +192,7 @@ export interface BenchReport {
   /** Where a poll's time goes: the same load on requests that do less and less. */
   breakdown: { server: string; request: string; rps: number; p50: number; p99: number }[];
   /** Peak memory (VmHWM) of each instance after the polling and the crowd with the big line. */
-  memoryAtBigQueue: Record<string, { hwmMb: number; rssMb: number }>;
+  memoryAtBigQueue: Record<string, { hwmMb: number; rssMb: number; now?: ProcessMemory }>;
   streams: StreamsResult;
   waiters: {
     waiters: number;
@@ -205,6 +208,8 @@ export interface BenchReport {
     tokenUpdatesPerSecond: number;
     tokenHotUpdatesPerSecond: number;
     window: DbDelta;
+    /** The statements that wrote user_queue_tokens in the window (pg_stat_statements). */
+    tokenWrites?: { query: string; calls: number; rows: number }[];
   };
   joins: {
     users: number;
@@ -460,13 +465,16 @@ async function run(cleanups: (() => Promise<void>)[]): Promise<PartialBenchRepor
   let memoryAtBigQueue: BenchReport['memoryAtBigQueue'] | undefined;
   if (polling || waiters) {
     memoryAtBigQueue = Object.fromEntries(
-      apps.map((app) => [
-        app.name,
-        {
-          hwmMb: Math.round(readStatusMb(app.pid, 'VmHWM')),
-          rssMb: Math.round(readStatusMb(app.pid, 'VmRSS')),
-        },
-      ]),
+      await Promise.all(
+        apps.map(async (app) => [
+          app.name,
+          {
+            hwmMb: Math.round(readStatusMb(app.pid, 'VmHWM')),
+            rssMb: Math.round(readStatusMb(app.pid, 'VmRSS')),
+            now: await processMemory(app, app.url),
+          },
+        ]),
+      ),
     );
   }
 
@@ -863,6 +871,8 @@ export interface ProcessMemory {
   heapUsedMb: number | null;
   heapTotalMb: number | null;
   externalMb: number | null;
+  /** V8's heap by space (used of committed, MB), e.g. new (the young generation) and old. */
+  spaces?: Record<string, { usedMb: number; sizeMb: number }>;
 }
 
 async function processMemory(app: AppProcess, url: string): Promise<ProcessMemory> {
@@ -882,8 +892,18 @@ async function processMemory(app: AppProcess, url: string): Promise<ProcessMemor
     const match = new RegExp(`^ticketing_${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(metrics);
     return match ? Math.round(Number(match[1]) / 1024 / 1024) : null;
   };
+  const spaces: Record<string, { usedMb: number; sizeMb: number }> = {};
+  for (const match of metrics.matchAll(
+    /^ticketing_nodejs_heap_space_size_(used|total)_bytes\{space="([^"]+)"\} (\S+)$/gm,
+  )) {
+    const entry = (spaces[match[2]] ??= { usedMb: 0, sizeMb: 0 });
+    const mb = Math.round(Number(match[3]) / 1024 / 1024);
+    if (match[1] === 'used') entry.usedMb = mb;
+    else entry.sizeMb = mb;
+  }
   return {
     rssMb,
+    spaces,
     heapUsedMb: gauge('nodejs_heap_size_used_bytes'),
     heapTotalMb: gauge('nodejs_heap_size_total_bytes'),
     externalMb: gauge('nodejs_external_memory_bytes'),
@@ -949,6 +969,7 @@ async function runWaiters(
     max_active: active,
   });
   const poll = pollRunner(tokens);
+  const writesBefore = await statementWork(pool);
   const before = await counters();
   const windowStart = new Date(before.at);
   let polling = true;
@@ -968,6 +989,7 @@ async function runWaiters(
   await ramp;
   await patchQueue(appUrls[0], { paused: true });
   const after = await counters();
+  const writesAfter = await statementWork(pool);
   const window = delta(before, after);
   const {
     rows: [{ admitted }],
@@ -990,6 +1012,7 @@ async function runWaiters(
     tokenUpdatesPerSecond: window.tokenUpdates / window.seconds,
     tokenHotUpdatesPerSecond: window.tokenHotUpdates / window.seconds,
     window,
+    tokenWrites: tokenWriteDeltas(writesBefore, writesAfter),
   };
 }
 
@@ -1138,7 +1161,7 @@ async function runCapacity(
     name: 'api-profiled',
     mode: 'dist',
     env: APP_ENV,
-    args: ['--cpu-prof', '--cpu-prof-dir', profileDir, DIST_MAIN],
+    args: [...APP_NODE_FLAGS, '--cpu-prof', '--cpu-prof-dir', profileDir, DIST_MAIN],
   });
   cleanups.push(() => profiled.stop());
   const targets = [apps[0].url, profiled.url];

@@ -310,10 +310,22 @@ export function renderPartial(report: PartialBenchReport): string {
     );
     lines.push('');
   }
+  const w = report.waiters;
+  if (w?.tokenWrites?.length) {
+    lines.push(`Writes to user_queue_tokens during the crowd (${w.seconds.toFixed(0)} s):`);
+    for (const write of w.tokenWrites) {
+      lines.push(`  - ${write.rows} rows in ${write.calls} × \`${write.query}\``);
+    }
+    lines.push('');
+  }
   if (report.memoryAtBigQueue) {
     lines.push(
       `Peak memory (VmHWM) after the big-line scenarios: ${Object.entries(report.memoryAtBigQueue)
-        .map(([name, peak]) => `${name} ${peak.hwmMb} MB (RSS now ${peak.rssMb} MB)`)
+        .map(
+          ([name, peak]) =>
+            `${name} ${peak.hwmMb} MB (RSS now ${peak.rssMb} MB` +
+            `${peak.now ? `; V8 heap used ${peak.now.heapUsedMb} of ${peak.now.heapTotalMb} MB, external ${peak.now.externalMb} MB` : ''})`,
+        )
         .join(', ')}.`,
     );
     lines.push('');

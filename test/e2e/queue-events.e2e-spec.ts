@@ -10,6 +10,7 @@ import {
   TokenInfoStreamHub,
 } from '@app/queue';
 import { LineSnapshotService } from '@app/queue/application/line-snapshot.service';
+import { signOfLifeLeadSeconds } from '@app/queue/domain/waiting-line';
 import { loggerParams } from '../../apps/api/src/logging/logger-params';
 import { ADMIN_KEY, createTestApp, TestApp } from '../support/test-app';
 import { call } from '../support/http';
@@ -403,7 +404,9 @@ describe('GET /user_queue_tokens/events: live position by server-sent events', (
     await call(t.app, 'PATCH', '/admin/queue', { headers: admin, body: { max_active: 0 } });
     const zoneAt = t.clock.now();
     await admit.execute();
-    t.clock.advanceSeconds(1);
+    // Asked for from the abandonment delay minus the lead after it came near the head.
+    const abandonAfter = t.app.get(AppConfig).queueAbandonAfterSeconds;
+    t.clock.advanceSeconds(abandonAfter - signOfLifeLeadSeconds(abandonAfter));
     t.app.get(LineSnapshotService).invalidate();
     expect(await tokenInfo(token)).toMatchObject({ status: 'IN_QUEUE', position: 1 });
     const [row] = await t.db.query('SELECT last_seen_at FROM user_queue_tokens WHERE token = $1', [
@@ -437,6 +440,9 @@ describe('GET /user_queue_tokens/events: live position by server-sent events', (
         zoneAt,
         Number.MAX_SAFE_INTEGER,
       ]);
+      // Asked for from the abandonment delay minus the lead after they came near the head.
+      const abandonAfter = t.app.get(AppConfig).queueAbandonAfterSeconds;
+      t.clock.advanceSeconds(abandonAfter - signOfLifeLeadSeconds(abandonAfter));
       t.app.get(LineSnapshotService).invalidate();
       const seen = async (): Promise<number[]> =>
         (

@@ -6,6 +6,12 @@ import path from 'node:path';
 export const REPO_ROOT = path.resolve(__dirname, '../..');
 export const DIST_MAIN = path.join(REPO_ROOT, 'dist/apps/api/apps/api/src/main.js');
 export const PROCESS_ADMIN_KEY = 'process-test-admin-key';
+/**
+ * The Node flags of the app's own start command (package.json's start scripts, the
+ * Dockerfile's CMD; node-flags.spec.ts keeps them the same), so that the tests and the
+ * benchmark run the app as it is deployed. Why this flag: README, "Memory".
+ */
+export const APP_NODE_FLAGS = ['--max-old-space-size=1024'];
 
 export interface StartAppOptions {
   /** Unset: no DATABASE_URL at all, so the app starts its embedded PostgreSQL. */
@@ -65,8 +71,9 @@ async function launchAppProcess(options: StartAppOptions & { port: number }): Pr
   const args =
     options.args ??
     (mode === 'dist'
-      ? [DIST_MAIN]
+      ? [...APP_NODE_FLAGS, DIST_MAIN]
       : [
+          ...APP_NODE_FLAGS,
           '-r',
           'ts-node/register/transpile-only',
           '-r',

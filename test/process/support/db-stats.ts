@@ -130,3 +130,42 @@ export function topStatementDeltas(
     .sort((a, b) => b.calls - a.calls)
     .slice(0, count);
 }
+
+/** Calls and rows of each statement (pg_stat_statements, by query text); null without it. */
+export async function statementWork(
+  pool: Pool,
+): Promise<Map<string, { calls: number; rows: number }> | null> {
+  try {
+    const { rows } = await pool.query<{ query: string; calls: string; rows: string }>(
+      `SELECT query, sum(calls) AS calls, sum(rows) AS rows FROM pg_stat_statements
+       WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+         AND query NOT ILIKE '%pg_stat%'
+       GROUP BY query`,
+    );
+    return new Map(
+      rows.map((row) => [row.query, { calls: Number(row.calls), rows: Number(row.rows) }]),
+    );
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The statements that write user_queue_tokens between two readings (UPDATE or INSERT), with
+ * their calls and rows, most rows first (text cut to 160).
+ */
+export function tokenWriteDeltas(
+  before: Map<string, { calls: number; rows: number }> | null,
+  after: Map<string, { calls: number; rows: number }> | null,
+): { query: string; calls: number; rows: number }[] {
+  if (!before || !after) return [];
+  return [...after]
+    .filter(([query]) => /\b(UPDATE|INSERT INTO)\s+user_queue_tokens\b/i.test(query))
+    .map(([query, work]) => ({
+      query: query.replace(/\s+/g, ' ').slice(0, 160),
+      calls: work.calls - (before.get(query)?.calls ?? 0),
+      rows: work.rows - (before.get(query)?.rows ?? 0),
+    }))
+    .filter((entry) => entry.calls > 0)
+    .sort((a, b) => b.rows - a.rows);
+}

@@ -161,7 +161,8 @@ export class AdmitQueuedTokensUseCase {
 
   /**
    * Grows the near-head zone (never shrinks it) to the waiters the current rate admits within
-   * the abandonment delay and a half, and forgets marks of keys that all left the line.
+   * the abandonment delay plus the sign-of-life lead (zoneSize), and forgets marks of keys that
+   * all left the line.
    */
   private async moveZone(
     zone: ZoneMark[],

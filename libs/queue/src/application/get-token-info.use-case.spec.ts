@@ -104,11 +104,15 @@ describe('GetTokenInfoUseCase', () => {
     });
   });
 
-  it('writes one sign of life when a waiter is near the head, none further back', async () => {
+  it('writes one sign of life when a waiter near the head could soon be judged, none further back', async () => {
     const first = queued('first');
     const far = queued('far');
     q.zone = [{ at: clock.now(), key: first.lineKey! }];
     clock.advanceSeconds(3);
+    // Judged 120 s after it came near the head at the earliest: asked for 30 s before.
+    await getInfo.execute({ ...first });
+    expect(q.touches).toEqual([]);
+    clock.advanceSeconds(87);
     await getInfo.execute({ ...far });
     expect(q.touches).toEqual([]);
     await getInfo.execute({ ...first });

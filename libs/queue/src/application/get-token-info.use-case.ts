@@ -116,7 +116,7 @@ export class GetTokenInfoUseCase {
     now: Date,
   ): Promise<TokenInfo> {
     const facts = { lineKey, createdAt: token.createdAt, lastSeenAt: token.lastSeenAt };
-    if (needsSignOfLife(facts, snapshot.zone)) {
+    if (needsSignOfLife(facts, snapshot.zone, now, this.config.queueAbandonAfterSeconds)) {
       await this.tokens.signOfLife(token.id, now, token.lastSeenAt);
       this.cache.remember({ ...token, lastSeenAt: now }, snapshot.generation);
     }

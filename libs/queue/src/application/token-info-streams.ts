@@ -88,6 +88,7 @@ export class TokenInfoStreamHub implements BeforeApplicationShutdown {
   private readonly heartbeatMs: number;
   private readonly refreshMs: number;
   private readonly batchSize: number;
+  private readonly abandonAfterSeconds: number;
   private refreshTimer: NodeJS.Timeout | null = null;
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private refreshing: Promise<void> | null = null;
@@ -108,6 +109,7 @@ export class TokenInfoStreamHub implements BeforeApplicationShutdown {
   ) {
     this.heartbeatMs = options?.heartbeatMs ?? DEFAULT_TOKEN_INFO_STREAM_OPTIONS.heartbeatMs;
     this.refreshMs = options?.refreshMs ?? config.schedulerIntervalMs;
+    this.abandonAfterSeconds = config.queueAbandonAfterSeconds;
     this.batchSize = Math.max(1, options?.batchSize ?? DEFAULT_TOKEN_INFO_STREAM_OPTIONS.batchSize);
     // An admission anywhere reaches every stream at once, not at the next tick.
     line.onLineMoved(() => {
@@ -238,7 +240,7 @@ export class TokenInfoStreamHub implements BeforeApplicationShutdown {
         lastSeenAt: token.lastSeenAt,
       };
       // An open stream is a live client: near the head it shows its sign of life, once.
-      if (needsSignOfLife(facts, snapshot.zone)) owing.push(stream);
+      if (needsSignOfLife(facts, snapshot.zone, now, this.abandonAfterSeconds)) owing.push(stream);
       this.show(stream, this.getTokenInfo.waitingIn(token, token.lineKey, snapshot, snapshot, now));
     }
     const writing = this.writeSignsOfLife(owing, snapshot, now);

@@ -5,6 +5,7 @@ import {
   isStillWaiting,
   LineSnapshot,
   needsSignOfLife,
+  signOfLifeLeadSeconds,
   placeInLine,
   zoneEntry,
   zoneSize,
@@ -183,16 +184,28 @@ describe('the waiting line', () => {
       expect(zoneEntry(181, zone)).toBeNull();
     });
 
-    it('asks a waiter for one sign of life once it is in the zone', () => {
+    it('asks a waiter in the zone for one sign of life once it could be judged within the lead', () => {
+      // In the zone from 10 s: judged from 130 s at the earliest, asked from 100 s (30 s ahead).
       const waiter = { lineKey: 160, createdAt: at(-500), lastSeenAt: at(-500) };
-      expect(needsSignOfLife(waiter, zone)).toBe(true);
-      expect(needsSignOfLife({ ...waiter, lastSeenAt: at(11) }, zone)).toBe(false);
-      expect(needsSignOfLife({ ...waiter, lineKey: 500 }, zone)).toBe(false);
+      expect(needsSignOfLife(waiter, zone, at(11), 120)).toBe(false);
+      expect(needsSignOfLife(waiter, zone, at(99), 120)).toBe(false);
+      expect(needsSignOfLife(waiter, zone, at(100), 120)).toBe(true);
+      expect(needsSignOfLife(waiter, zone, at(500), 120)).toBe(true);
+      expect(needsSignOfLife({ ...waiter, lastSeenAt: at(11) }, zone, at(500), 120)).toBe(false);
+      expect(needsSignOfLife({ ...waiter, lineKey: 500 }, zone, at(500), 120)).toBe(false);
+    });
+
+    it('asks at once on entering the zone when the delay is no longer than the lead', () => {
+      const waiter = { lineKey: 160, createdAt: at(-500), lastSeenAt: at(-500) };
+      expect(signOfLifeLeadSeconds(20)).toBe(20);
+      expect(needsSignOfLife(waiter, zone, at(10), 20)).toBe(true);
+      expect(needsSignOfLife(waiter, zone, at(9), 20)).toBe(false);
     });
 
     it('counts a waiter that joined inside the zone from its joining', () => {
       const joinedLate = { lineKey: 120, createdAt: at(30), lastSeenAt: at(30) };
-      expect(needsSignOfLife(joinedLate, zone)).toBe(true);
+      expect(needsSignOfLife(joinedLate, zone, at(119), 120)).toBe(false);
+      expect(needsSignOfLife(joinedLate, zone, at(120), 120)).toBe(true);
       expect(isAbandonedAtHead(joinedLate, zone, at(149), 120)).toBe(false);
       expect(isAbandonedAtHead(joinedLate, zone, at(150), 120)).toBe(true);
     });
@@ -210,12 +223,73 @@ describe('the waiting line', () => {
       expect(isAbandonedAtHead(jumped, zone, at(1000), 120)).toBe(false);
     });
 
-    it('covers what the rate admits in one and a half abandonment delays', () => {
-      expect(zoneSize(600, { ...settings, admitPerMinute: 600 }, 120)).toBe(1800);
+    it('covers what the rate admits in the abandonment delay plus the lead', () => {
+      expect(zoneSize(600, { ...settings, admitPerMinute: 600 }, 120)).toBe(1500);
       // A rate measured over a short burst counts no faster than the rate cap (60 a minute).
-      expect(zoneSize(600, settings, 120)).toBe(180);
+      expect(zoneSize(600, settings, 120)).toBe(150);
       expect(zoneSize(null, settings, 120)).toBe(100);
-      expect(zoneSize(null, { ...settings, maxActive: 1000, admitPerMinute: 600 }, 120)).toBe(1800);
+      expect(zoneSize(null, { ...settings, maxActive: 1000, admitPerMinute: 600 }, 120)).toBe(1500);
+    });
+
+    /**
+     * A crowd that polls every 10 s while the line moves at 10 a second from the moment
+     * admission starts, the zone grown as the admission tick grows it: the signs of life
+     * written follow the admissions (one per waiter that could be judged, none in the first
+     * delay minus the lead), nobody who polls is judged abandoned, and the silent ones are.
+     */
+    it('writes signs of life at the pace of the admissions, and judges only the silent', () => {
+      const perSecond = 10;
+      const abandonAfter = 120;
+      const waiters = 6_000;
+      const silent = (key: number) => key % 50 === 7;
+      const lastSeen = new Map<number, number>();
+      const marks: { at: Date; key: number }[] = [];
+      const writesAt: number[] = [];
+      const judged: number[] = [];
+      let head = 1;
+      for (let second = 0; second < 420; second += 1) {
+        const now = at(second);
+        // The tick: the head moves (the silent ones judged there), then the zone grows.
+        for (let admitted = 0; admitted < perSecond;) {
+          const facts = {
+            lineKey: head,
+            createdAt: at(-1000),
+            lastSeenAt: at(lastSeen.get(head) ?? -1000),
+          };
+          if (isAbandonedAtHead(facts, marks, now, abandonAfter)) judged.push(head);
+          else admitted += 1;
+          head += 1;
+        }
+        const reach =
+          head + zoneSize(perSecond * 60, { ...settings, admitPerMinute: 600 }, abandonAfter) - 1;
+        if (marks.length === 0 || reach > marks[marks.length - 1].key)
+          marks.push({ at: now, key: reach });
+        // Each waiter polls once every 10 s (spread over the seconds).
+        for (let key = head + ((((second - head) % 10) + 10) % 10); key <= waiters; key += 10) {
+          if (silent(key)) continue;
+          const facts = {
+            lineKey: key,
+            createdAt: at(-1000),
+            lastSeenAt: at(lastSeen.get(key) ?? -1000),
+          };
+          if (needsSignOfLife(facts, marks, now, abandonAfter)) {
+            lastSeen.set(key, second);
+            writesAt.push(second);
+          }
+        }
+      }
+      // Nobody could be judged in the first 90 s: nobody wrote.
+      expect(writesAt.filter((second) => second < 90)).toEqual([]);
+      // Then at most one write per admission, plus once the lead's two rounds of admissions.
+      for (const until of [120, 180, 300, 420]) {
+        expect(writesAt.filter((second) => second < until).length).toBeLessThanOrEqual(
+          perSecond * (until - 90) + 2 * 30 * perSecond,
+        );
+      }
+      // Every waiter judged was a silent one, and the silent ones that came late enough were.
+      expect(judged.length).toBeGreaterThan(0);
+      expect(judged.every(silent)).toBe(true);
+      expect(judged[0]).toBeGreaterThan(perSecond * (abandonAfter - 1));
     });
   });
 });

@@ -177,15 +177,35 @@ function expectedFrom(
 }
 
 /**
- * Whether a poll of this waiter must write its sign of life: it is in the near-head zone and
- * has not shown one since it came there. One write per waiter, whatever the line's length.
+ * How long before a waiter near the head can first be judged it is asked for its sign of life:
+ * a waiter that polls at least this often shows one in time (clients are asked to poll every
+ * 10 s; an open stream shows it by itself at the next tick). Never more than the abandonment
+ * delay itself (then it is asked at once on entering the zone).
+ */
+export const SIGN_OF_LIFE_LEAD_SECONDS = 30;
+
+export function signOfLifeLeadSeconds(abandonAfterSeconds: number): number {
+  return Math.min(abandonAfterSeconds, SIGN_OF_LIFE_LEAD_SECONDS);
+}
+
+/**
+ * Whether a poll of this waiter must write its sign of life: it is in the near-head zone, has
+ * not shown one since it came there, and could be judged at the head within the lead (it has
+ * been in the zone for the abandonment delay minus the lead). A waiter that reaches the head
+ * sooner cannot be judged and never writes; so a waiter writes at most once, and only when its
+ * sign of life can matter: the line's writes follow the admissions, not the number of waiters
+ * in the zone, nor when they started polling.
  */
 export function needsSignOfLife(
   token: { lineKey: number; createdAt: Date; lastSeenAt: Date },
   zone: readonly ZoneMark[],
+  now: Date,
+  abandonAfterSeconds: number,
 ): boolean {
   const from = expectedFrom(token, zone);
-  return from !== null && token.lastSeenAt.getTime() <= from.getTime();
+  if (from === null || token.lastSeenAt.getTime() > from.getTime()) return false;
+  const dueAfterMs = (abandonAfterSeconds - signOfLifeLeadSeconds(abandonAfterSeconds)) * 1000;
+  return now.getTime() - from.getTime() >= dueAfterMs;
 }
 
 /**
@@ -211,10 +231,13 @@ export function isAbandonedAtHead(
 export const MIN_ZONE_SIZE = 100;
 
 /**
- * How many waiters from the head are asked for a sign of life: those that the observed rate
- * (or the rate cap when nothing was observed) admits within one and a half abandonment
- * delays, so that an abandoned waiter has been near the head long enough to be judged when it
- * gets there. Each waiter writes once, so the size costs no extra writes per admission.
+ * How many waiters from the head are in the zone: those that the observed rate (or the rate
+ * cap when nothing was observed) admits within the abandonment delay plus the sign-of-life
+ * lead, so that a waiter entering it has been near the head long enough to be judged when it
+ * gets there, even if the line moves somewhat faster meanwhile. No larger: the waiters the
+ * zone holds when it first forms are asked for a sign of life only if they could still be
+ * judged (`needsSignOfLife`), so its size is what the line's writes pay once when admission
+ * starts (the lead's two rounds of admissions).
  */
 export function zoneSize(
   observedAdmissionsPerMinute: number | null,
@@ -226,5 +249,6 @@ export function zoneSize(
     observedAdmissionsPerMinute && observedAdmissionsPerMinute > 0
       ? Math.min(observedAdmissionsPerMinute, settings.admitPerMinute)
       : Math.min(settings.admitPerMinute, settings.maxActive);
-  return Math.max(MIN_ZONE_SIZE, Math.ceil((1.5 * perMinute * abandonAfterSeconds) / 60));
+  const seconds = abandonAfterSeconds + signOfLifeLeadSeconds(abandonAfterSeconds);
+  return Math.max(MIN_ZONE_SIZE, Math.ceil((perMinute * seconds) / 60));
 }
