@@ -32,7 +32,7 @@ export class QueueTokensController {
     summary: 'Join the waiting line',
     security: [],
     description:
-      'Issues an IN_QUEUE token at the end of the line, or returns the live token the user already has (IN_QUEUE with its current place, or IN_PROGRESS): a user has at most one live token. Poll `GET /user_queue_tokens/token_info` with it; a waiter that stops polling for QUEUE_ABANDON_AFTER_SECONDS is dropped when it reaches the head of the line.',
+      'Issues an IN_QUEUE token at the end of the line, or returns the live token the user already has (IN_QUEUE with its current place, or IN_PROGRESS): a user has at most one live token. Poll `GET /user_queue_tokens/token_info` with it every 10 s (at least every 30 s), or keep `GET /user_queue_tokens/events` open: a waiter that has been near the head of the line for QUEUE_ABANDON_AFTER_SECONDS without polling in the last 30 s of that time is dropped when it reaches the head.',
   })
   @ApiCreatedResponse({
     type: IssuedQueueTokenDto,
