@@ -181,10 +181,14 @@ export function renderMarkdown(report: BenchReport): string {
     `Wait estimates (first poll still IN_QUEUE, ${e.firstPolls} buyers; ${e.nullEstimates} had no estimate): ` +
       (e.medianRelativeError === null
         ? 'no buyer measurable.'
-        : `${e.measured} measured; relative error |estimate - actual| / actual median ` +
+        : `${e.measured} measured; relative error |estimate - wait| / max(wait, 1 s) median ` +
           `${(e.medianRelativeError * 100).toFixed(0)} %, p90 ${((e.p90RelativeError ?? 0) * 100).toFixed(0)} %; ` +
-          `median estimate ${e.medianEstimateSeconds?.toFixed(1)} s, median actual wait ${e.medianActualSeconds?.toFixed(1)} s ` +
-          '(actual: from the first poll until a poll, every 200 ms, saw IN_PROGRESS).'),
+          `median estimate ${e.medianEstimateSeconds?.toFixed(1)} s, median wait ${e.medianActualSeconds?.toFixed(1)} s ` +
+          "(the wait: from the first poll until the admission, the token's `activated_at`). " +
+          'Against the wait until a poll, every 200 ms, saw IN_PROGRESS (the definition before ' +
+          `2026-11-27): median ${((e.seenByPoll.medianRelativeError ?? 0) * 100).toFixed(0)} %, ` +
+          `p90 ${((e.seenByPoll.p90RelativeError ?? 0) * 100).toFixed(0)} %, median wait ` +
+          `${e.seenByPoll.medianActualSeconds?.toFixed(1)} s.`),
   );
   lines.push('');
   const c = report.capacity;

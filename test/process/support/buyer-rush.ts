@@ -32,6 +32,8 @@ export interface RushOptions {
 
 /** What one buyer was told at its first poll, and when it actually saw itself admitted. */
 export interface WaitRecord {
+  /** The buyer's queue token (to read its admission time afterwards). */
+  token: string;
   /** Date.now() when the first token_info answer came. */
   firstPollAt: number;
   /** estimated_wait_seconds of that answer (null if none was given). */
@@ -118,6 +120,7 @@ export async function runRush(options: RushOptions): Promise<RushResult> {
       if (status === 'EXPIRED') return fail(info, 'poll');
       if (!wait && status === 'IN_QUEUE') {
         wait = {
+          token,
           firstPollAt: Date.now(),
           estimateSeconds: info.body.estimated_wait_seconds ?? null,
           position: info.body.position ?? null,
