@@ -300,12 +300,13 @@ export interface EstimateAccuracy {
   nullEstimates: number;
   /** Of the buyers with an estimate, those later seen IN_PROGRESS (the ones measured). */
   measured: number;
-  /** |estimate - wait until admission| / max(wait, 1 s). */
+  /** |estimate - wait| / wait, the wait until admission counted as at least 1 s. */
   medianRelativeError: number | null;
   p90RelativeError: number | null;
   /**
-   * The same against the wait until the buyer's poll saw the admission (the definition of
-   * the runs before 2026-11-27: it adds the client's poll interval and the poll's latency).
+   * |estimate - wait| / wait against the wait until the buyer's poll saw the admission (the
+   * definition of the runs before 2026-11-27: it adds the client's poll interval and the
+   * poll's latency).
    */
   seenByPoll: {
     medianRelativeError: number | null;
@@ -1347,7 +1348,8 @@ async function runSaleRush(
   // token's activated_at, on the same clock), not until the poll that saw it: that poll comes
   // up to one poll interval plus one poll's latency later (about a second in this rush), a
   // delay of the client that no server estimate can know. Estimates are whole seconds, at
-  // least 1: an error is relative to the wait, but to no less than 1 s.
+  // least 1 ("within a second"): a wait under a second counts as 1 s. The error is relative
+  // to that wait. The old figure (until the poll that saw it) is kept beside it.
   const withEstimate = result.waits.filter((wait) => wait.estimateSeconds !== null);
   const seen = withEstimate.filter((wait) => wait.seenActiveAt !== undefined);
   const { rows: activations } = await pool.query<{ token: string; activated_ms: string | null }>(
@@ -1367,12 +1369,14 @@ async function runSaleRush(
   const seenWait = measured.map(
     (wait) => ((wait.seenActiveAt as number) - wait.firstPollAt) / 1000,
   );
-  const relative = (waits: number[]) =>
-    measured.map(
-      (wait, i) => Math.abs((wait.estimateSeconds as number) - waits[i]) / Math.max(waits[i], 1),
-    );
-  const errors = relative(actual);
-  const seenErrors = relative(seenWait);
+  const errors = measured.map((wait, i) => {
+    const waited = Math.max(actual[i], 1);
+    return Math.abs((wait.estimateSeconds as number) - waited) / waited;
+  });
+  const seenErrors = measured.map(
+    (wait, i) =>
+      Math.abs((wait.estimateSeconds as number) - seenWait[i]) / Math.max(seenWait[i], 0.001),
+  );
   const quantile = (values: number[], q: number) => {
     if (values.length === 0) return null;
     const sorted = [...values].sort((a, b) => a - b);

@@ -181,7 +181,7 @@ export function renderMarkdown(report: BenchReport): string {
     `Wait estimates (first poll still IN_QUEUE, ${e.firstPolls} buyers; ${e.nullEstimates} had no estimate): ` +
       (e.medianRelativeError === null
         ? 'no buyer measurable.'
-        : `${e.measured} measured; relative error |estimate - wait| / max(wait, 1 s) median ` +
+        : `${e.measured} measured; relative error |estimate - wait| / wait (a wait under 1 s counted as 1 s) median ` +
           `${(e.medianRelativeError * 100).toFixed(0)} %, p90 ${((e.p90RelativeError ?? 0) * 100).toFixed(0)} %; ` +
           `median estimate ${e.medianEstimateSeconds?.toFixed(1)} s, median wait ${e.medianActualSeconds?.toFixed(1)} s ` +
           "(the wait: from the first poll until the admission, the token's `activated_at`). " +

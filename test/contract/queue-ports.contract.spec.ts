@@ -184,6 +184,8 @@ async function resetQueueTables(t: TestApp): Promise<void> {
     `UPDATE queue_settings SET max_active = NULL, admit_per_minute = NULL, paused = false,
             observed_admissions_per_minute = NULL, observed_at = NULL, opens_at = NULL,
             throughput_admitted = 0, throughput_seconds = 0, line_backlogged = false,
+            sessions_ended = 0, session_seconds = 0, active_after = 0,
+            active_remaining_seconds = 0, mean_session_seconds = NULL,
             prequeue_shuffled = true`,
   );
 }
@@ -232,7 +234,16 @@ describeContract(
         await w.tx(() => w.settings.recordPlacement(false));
         expect((await w.tx(() => w.settings.load())).prequeueShuffled).toBe(false);
         await w.tx(() => w.settings.recordPlacement(true));
-        const throughput = { admitted: 12, seconds: 30, at: NOW, backlogged: true };
+        const throughput = {
+          admitted: 12,
+          seconds: 30,
+          at: NOW,
+          backlogged: true,
+          sessionsEnded: 4,
+          sessionSeconds: 50,
+          activeAfter: 7,
+          activeRemainingSeconds: 2_345.5,
+        };
         await w.tx(() => w.settings.recordThroughput(throughput, 420));
         expect(await w.tx(() => w.settings.load())).toMatchObject({
           prequeueShuffled: true,
@@ -296,13 +307,16 @@ describeContract(
 
     describe('QueueLineRepository', () => {
       it('counts the active tokens at now, the waiting ones, and the admissions since', async () => {
-        await w.addToken({ status: 'IN_PROGRESS', activatedAt: at(-30), expiresAt: at(1) });
+        await w.addToken({ status: 'IN_PROGRESS', activatedAt: at(-30), expiresAt: at(1.5) });
         await w.addToken({ status: 'IN_PROGRESS', activatedAt: at(-90), expiresAt: NOW });
         await w.addToken({ status: 'IN_QUEUE', lineKey: 1 });
         await w.addToken({ status: 'IN_QUEUE', lineKey: null });
         await w.addToken({ status: 'EXPIRED' });
         await w.tx(async () => {
           expect(await w.line.countActive(NOW)).toBe(1);
+          // The seconds the active ones have left, summed.
+          expect(await w.line.activeLoad(NOW)).toEqual({ count: 1, remainingSeconds: 1.5 });
+          expect(await w.line.activeLoad(at(10))).toEqual({ count: 0, remainingSeconds: 0 });
           expect(await w.line.countWaiting()).toBe(2);
           expect(await w.line.countAdmittedSince(at(-60))).toBe(1);
           expect(await w.line.countPrequeue()).toBe(1);
@@ -500,7 +514,15 @@ describeContract(
         await w.tx(() =>
           w.settings.update({ maxActive: 5, paused: true, opensAt: at(-3600) }, NOW),
         );
-        const throughput = { admitted: 12, seconds: 30, at: NOW, backlogged: true };
+        const throughput = {
+          ...NO_THROUGHPUT,
+          admitted: 12,
+          seconds: 30,
+          at: NOW,
+          backlogged: true,
+          sessionsEnded: 4,
+          sessionSeconds: 50,
+        };
         await w.tx(() => w.settings.recordThroughput(throughput, 24));
         await w.tx(() => w.line.markZone(at(-5), 8));
         const before = (await w.tx(() => w.snapshots.read(NOW))).generation;
@@ -517,6 +539,7 @@ describeContract(
           observedAdmissionsPerMinute: 24,
           backlogged: true,
           activeExpiries: [at(30), at(60)],
+          meanSessionSeconds: 12.5,
           zone: [{ at: at(-5), key: 8 }],
         });
       });

@@ -11,6 +11,7 @@ import {
   newTokenValue,
 } from '../support/fixtures';
 import { AdmitQueuedTokensUseCase } from '@app/queue';
+import { LineSnapshotService } from '@app/queue/application/line-snapshot.service';
 import { signOfLifeLeadSeconds } from '@app/queue/domain/waiting-line';
 
 interface Joined {
@@ -245,42 +246,49 @@ describe('queue: tokens, token_info, admission and admin settings', () => {
       });
     });
 
-    it('estimates the wait from the admissions observed while people waited', async () => {
+    it('estimates the wait from the session lengths observed and the active sessions ages', async () => {
       const waiting: Joined[] = [];
       for (let i = 0; i < 8; i += 1) waiting.push(await join());
       await setSettings({ max_active: 2 });
-      const observed = async () =>
-        (
-          await t.db.query(
-            `SELECT observed_admissions_per_minute AS rate, observed_at, line_backlogged
-               FROM queue_settings`,
-          )
-        )[0];
-      // The first tick fills the 2 free slots at once: a burst, not a rate.
+      const meanSession = async () =>
+        (await t.db.query('SELECT mean_session_seconds AS mean FROM queue_settings'))[0].mean;
+      // The first tick fills the 2 free slots; a tick every second after it.
       expect(await admit.execute()).toEqual({ ran: true, expired: 0, abandoned: 0, admitted: 2 });
-      expect(await observed()).toMatchObject({ rate: null, line_backlogged: true });
-      // Then a buyer pays every 5 s and the next tick gives the slot on: 12 a minute, from
-      // 10 s observed (a count over the last minute would have said 4 a minute).
-      for (const buyer of waiting.slice(0, 2)) {
-        await t.db.query(
-          `UPDATE user_queue_tokens SET status = 'EXPIRED', expired_at = $2 WHERE token = $1`,
-          [buyer.token, t.clock.now()],
-        );
-        t.clock.advanceSeconds(5);
-        expect(await admit.execute()).toMatchObject({ admitted: 1 });
+      for (let i = 0; i < 6; i += 1) {
+        t.clock.advanceSeconds(1);
+        await admit.execute();
       }
-      const after = await observed();
-      expect(after.rate).toBeCloseTo(12, 6);
-      expect(after.observed_at.toISOString()).toBe(t.clock.now().toISOString());
-      // The cap is full: place 1 waits for the next slot, 5 s; place 4 for the 4th, 20 s.
-      expect((await info(waiting[4].token)).body).toMatchObject({
-        position: 1,
-        estimated_wait_seconds: 5,
-      });
-      expect((await info(waiting[7].token)).body).toMatchObject({
-        position: 4,
-        estimated_wait_seconds: 20,
-      });
+      expect(await meanSession()).toBeNull();
+      // The first buyer pays 6 s after its admission; the next tick gives its slot on and
+      // counts a session of 6.5 s (it ended between the two ticks).
+      await t.db.query(
+        `UPDATE user_queue_tokens SET status = 'EXPIRED', expired_at = $2 WHERE token = $1`,
+        [waiting[0].token, t.clock.now()],
+      );
+      t.clock.advanceSeconds(1);
+      expect(await admit.execute()).toMatchObject({ admitted: 1 });
+      expect(await meanSession()).toBeCloseTo(6.5, 6);
+      for (let i = 0; i < 4; i += 1) {
+        t.clock.advanceSeconds(1);
+        await admit.execute();
+      }
+      // Now: one session 4 s old (2.5 s to go), one 11 s old (4.5 s over the mean: as much
+      // again). Place 1 gets the first slot to free, place 2 the second, places 3 and 4 the
+      // same slots one session later.
+      // The fake clock ran 4 s ahead within one real tick: the snapshot is read afresh, as
+      // a tick later in real time.
+      t.app.get(LineSnapshotService).invalidate();
+      const waits = [];
+      for (const buyer of waiting.slice(3, 7)) {
+        const body = (await info(buyer.token)).body;
+        waits.push([body.position, body.estimated_wait_seconds]);
+      }
+      expect(waits).toEqual([
+        [1, 3],
+        [2, 5],
+        [3, 9],
+        [4, 11],
+      ]);
     });
 
     it('gives an admitted token its expiry, and EXPIRED once past the TTL (before the job)', async () => {

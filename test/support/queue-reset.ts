@@ -15,6 +15,8 @@ export async function resetQueue(t: TestApp, others: TestApp[] = []): Promise<vo
     `UPDATE queue_settings SET max_active = NULL, admit_per_minute = NULL, paused = false,
             observed_admissions_per_minute = NULL, observed_at = NULL, opens_at = NULL,
             throughput_admitted = 0, throughput_seconds = 0, line_backlogged = false,
+            sessions_ended = 0, session_seconds = 0, active_after = 0,
+            active_remaining_seconds = 0, mean_session_seconds = NULL,
             prequeue_shuffled = true`,
   );
   await t.db.query('DELETE FROM queue_zone_marks');

@@ -1,7 +1,11 @@
 import { AppConfig } from '@app/common/config/app-config';
 import { Clock } from '@app/common/domain/clock';
 import { QueueToken, TokenStatus } from '@app/queue/domain/queue-token';
-import { LineThroughput, NO_THROUGHPUT } from '@app/queue/domain/line-throughput';
+import {
+  LineThroughput,
+  meanSessionSeconds,
+  NO_THROUGHPUT,
+} from '@app/queue/domain/line-throughput';
 import { ACTIVE_EXPIRIES_READ, LineShape, ZoneMark } from '@app/queue/domain/waiting-line';
 import { LineSnapshotService } from '@app/queue/application/line-snapshot.service';
 import { LineChanges } from '@app/queue/application/port/out/line-changes';
@@ -188,6 +192,18 @@ export class InMemoryQueue {
         (token) => token.status === 'IN_PROGRESS' && token.expiresAt!.getTime() > now.getTime(),
       ).length;
     }
+    async activeLoad(now: Date) {
+      const active = this.q.tokens.filter(
+        (token) => token.status === 'IN_PROGRESS' && token.expiresAt!.getTime() > now.getTime(),
+      );
+      return {
+        count: active.length,
+        remainingSeconds: active.reduce(
+          (sum, token) => sum + (token.expiresAt!.getTime() - now.getTime()) / 1000,
+          0,
+        ),
+      };
+    }
     async countAdmittedSince(since: Date) {
       return this.q.tokens.filter(
         (token) => token.activatedAt !== null && token.activatedAt.getTime() > since.getTime(),
@@ -355,6 +371,7 @@ export class InMemoryQueue {
         observedAdmissionsPerMinute: this.q.settings.observedAdmissionsPerMinute,
         backlogged: this.q.settings.throughput.backlogged,
         activeExpiries,
+        meanSessionSeconds: meanSessionSeconds(this.q.settings.throughput),
         zone: [...this.q.zone],
       };
     }

@@ -76,14 +76,11 @@ export class AdmitQueuedTokensUseCase {
       let admitted = 0;
       let abandoned = 0;
       let slots = 0;
+      const active = await this.line.activeLoad(now);
       if (!settings.paused && !closed) {
         slots = Math.min(
           MAX_ROWS_PER_TICK,
-          admissionSlots(
-            settings,
-            await this.line.countActive(now),
-            await this.line.countAdmittedSince(windowStart),
-          ),
+          admissionSlots(settings, active.count, await this.line.countAdmittedSince(windowStart)),
         );
         ({ admitted, abandoned } = await this.fillSlots(slots, zone, now));
       }
@@ -94,6 +91,9 @@ export class AdmitQueuedTokensUseCase {
         running: !settings.paused && !closed,
         // Somebody is left whom the caps kept out (not a token that joined during the tick).
         waitingAfter: head !== null && admitted + abandoned >= slots,
+        active: active.count,
+        activeRemainingSeconds: active.remainingSeconds,
+        ttlSeconds: this.config.queueActiveTtlSeconds,
       });
       const observed = throughputPerMinute(throughput);
       await this.settings.recordThroughput(throughput, observed);

@@ -47,18 +47,20 @@ describe('GetTokenInfoUseCase', () => {
     expect(q.touches).toEqual([]);
   });
 
-  it('estimates the wait from the observed admission rate once the slots are taken', async () => {
+  it('estimates the wait from the session lengths observed once the slots are taken', async () => {
     q.settings.maxActive = 1;
+    // Admitted 10 s ago; sessions lasted 40 s lately: its slot frees in 30 s.
     q.addToken({
       userId: 'active',
       status: 'IN_PROGRESS',
-      activatedAt: clock.now(),
-      expiresAt: new Date(clock.now().getTime() + 600_000),
+      activatedAt: new Date(clock.now().getTime() - 10_000),
+      expiresAt: new Date(clock.now().getTime() + 590_000),
     });
     queued('first');
     const me = queued('me');
-    q.settings.observedAdmissionsPerMinute = 4;
-    expect(await getInfo.execute(me)).toMatchObject({ position: 2, estimatedWaitSeconds: 30 });
+    q.settings.throughput = { ...q.settings.throughput, sessionsEnded: 2, sessionSeconds: 80 };
+    // Place 1 takes that slot; place 2 the next session's end, 40 s later.
+    expect(await getInfo.execute(me)).toMatchObject({ position: 2, estimatedWaitSeconds: 70 });
   });
 
   it('gives an active token its expiry, and EXPIRED past it', async () => {

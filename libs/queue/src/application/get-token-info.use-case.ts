@@ -81,12 +81,7 @@ export class GetTokenInfoUseCase {
       userId: token.userId,
       status: 'IN_QUEUE',
       position,
-      estimatedWaitSeconds: estimateWaitSeconds(
-        position,
-        snapshot,
-        now,
-        this.config.queueActiveTtlSeconds,
-      ),
+      estimatedWaitSeconds: estimateWaitSeconds(position, snapshot, now),
       expiresAt: null,
       seatHold: null,
       opensAt: null,

@@ -2,7 +2,7 @@ import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/commo
 import { AppConfig } from '@app/common/config/app-config';
 import { Clock } from '@app/common/domain/clock';
 import { effectiveSettings } from '../domain/admission-policy';
-import { ACTIVE_EXPIRIES_READ, LineSnapshot } from '../domain/waiting-line';
+import { ACTIVE_EXPIRIES_READ, forecastSlots, LineSnapshot } from '../domain/waiting-line';
 import { LineChanges } from './port/out/line-changes';
 import { LineSnapshotRepository } from './port/out/line-snapshot.repository';
 
@@ -105,6 +105,11 @@ export class LineSnapshotService implements OnModuleInit, OnModuleDestroy {
     const now = this.clock.now();
     try {
       const stored = await this.repository.read(now);
+      const settings = effectiveSettings(stored.overrides, {
+        maxActive: this.config.queueMaxActiveTokens,
+        admitPerMinute: this.config.queueAdmitPerMinute,
+      });
+      const active = stored.activeExpiries.length;
       const snapshot: LineSnapshot = {
         readAt: now,
         head: stored.head,
@@ -113,14 +118,20 @@ export class LineSnapshotService implements OnModuleInit, OnModuleDestroy {
         tail: stored.tail,
         opensAt: stored.opensAt,
         generation: stored.generation,
-        settings: effectiveSettings(stored.overrides, {
-          maxActive: this.config.queueMaxActiveTokens,
-          admitPerMinute: this.config.queueAdmitPerMinute,
-        }),
+        settings,
         observedAdmissionsPerMinute: stored.observedAdmissionsPerMinute,
         backlogged: stored.backlogged,
         activeExpiries: stored.activeExpiries,
-        active: stored.activeExpiries.length,
+        active,
+        meanSessionSeconds: stored.meanSessionSeconds,
+        // Once per snapshot, for all its polls: each poll then picks one entry.
+        slots: forecastSlots(
+          stored.activeExpiries,
+          Math.max(0, settings.maxActive - active),
+          now,
+          this.config.queueActiveTtlSeconds,
+          stored.meanSessionSeconds,
+        ),
         zone: stored.zone,
       };
       if (snapshot.activeExpiries.length >= ACTIVE_EXPIRIES_READ) {

@@ -1,6 +1,7 @@
 import { FakeClock } from '@test/support/fake-clock';
 import {
   LineThroughput,
+  meanSessionSeconds,
   NO_THROUGHPUT,
   observeAdmissionTick,
   THROUGHPUT_HORIZON_SECONDS,
@@ -19,7 +20,15 @@ describe('the line throughput behind the wait estimate', () => {
   /** One admission tick `seconds` after the previous one. */
   const tick = (seconds: number, admitted: number, waitingAfter = true, running = true) => {
     clock.advanceSeconds(seconds);
-    state = observeAdmissionTick(state, { now: clock.now(), admitted, running, waitingAfter });
+    state = observeAdmissionTick(state, {
+      now: clock.now(),
+      admitted,
+      running,
+      waitingAfter,
+      active: 0,
+      activeRemainingSeconds: 0,
+      ttlSeconds: 600,
+    });
     return throughputPerMinute(state);
   };
 
@@ -99,5 +108,95 @@ describe('the line throughput behind the wait estimate', () => {
     expect(throughputPerMinute(state)).toBeNull();
     // A tick a millisecond later, with nobody admitted: still none.
     expect(tick(0.001, 0)).toBeNull();
+  });
+
+  describe('the length of the active sessions', () => {
+    const TTL = 600;
+    /** Admission times (seconds on the fake clock) of the sessions active now. */
+    let sessions: number[];
+    const seconds = () => clock.now().getTime() / 1000;
+
+    beforeEach(() => {
+      sessions = [];
+    });
+
+    /**
+     * One admission tick `after` seconds after the previous one: the sessions in `ending`
+     * (by index) ended since it, then `admitted` new ones start now.
+     */
+    const sessionTick = (after: number, ending: number[] = [], admitted = 0) => {
+      clock.advanceSeconds(after);
+      sessions = sessions.filter((_, i) => !ending.includes(i));
+      const now = seconds();
+      state = observeAdmissionTick(state, {
+        now: clock.now(),
+        admitted,
+        running: true,
+        waitingAfter: true,
+        active: sessions.length,
+        activeRemainingSeconds: sessions.reduce((sum, start) => sum + start + TTL - now, 0),
+        ttlSeconds: TTL,
+      });
+      for (let i = 0; i < admitted; i += 1) sessions.push(now);
+      return meanSessionSeconds(state);
+    };
+
+    it('knows no length before a session ended', () => {
+      expect(meanSessionSeconds(NO_THROUGHPUT)).toBeNull();
+      expect(sessionTick(0, [], 3)).toBeNull();
+      expect(sessionTick(1)).toBeNull();
+      expect(state).toMatchObject({ activeAfter: 3, activeRemainingSeconds: 3 * TTL - 3 });
+    });
+
+    it('measures each ended session from its admission to halfway between the two ticks', () => {
+      sessionTick(0, [], 2);
+      sessionTick(4, [], 1);
+      // The first session (admitted at 0) ended between 6 and 6.5: about 6.25 s long.
+      expect(sessionTick(2)).toBeNull();
+      expect(sessionTick(0.5, [0])).toBeCloseTo(6.25, 6);
+      // The one admitted at 4 between 6.5 and 7.5: 3 s; the mean of the two, the older one
+      // decayed by the second between them.
+      const mean = sessionTick(1, [1]);
+      const decay = Math.exp(-1 / THROUGHPUT_HORIZON_SECONDS);
+      expect(mean).toBeCloseTo((6.25 * decay + 3) / (decay + 1), 6);
+      expect(state.sessionsEnded).toBeCloseTo(decay + 1, 6);
+    });
+
+    it('takes a session that ran to its expiry as one TTL long', () => {
+      sessionTick(0, [], 1);
+      sessionTick(TTL - 0.1);
+      expect(sessionTick(0.2, [0])).toBeCloseTo(TTL, 6);
+    });
+
+    it('is the plain mean in a steady state, with sessions overlapping', () => {
+      // 10 slots, each session lasts 8 s, a tick every 0.2 s.
+      for (let i = 0; i < 2_000; i += 1) {
+        const now = seconds() + 0.2;
+        const ending = sessions.flatMap((start, j) => (now - start >= 8 - 1e-9 ? [j] : []));
+        sessionTick(0.2, ending, 10 - (sessions.length - ending.length));
+      }
+      expect(meanSessionSeconds(state)).toBeCloseTo(7.9, 6);
+    });
+
+    it('keeps the last length known as one session once the old ones have decayed', () => {
+      sessionTick(0, [], 1);
+      sessionTick(20, [0]);
+      expect(meanSessionSeconds(state)).toBeCloseTo(10, 6);
+      // An hour with nobody active: what is left weighs one session of the same length.
+      sessionTick(3600);
+      expect(state.sessionsEnded).toBe(1);
+      expect(meanSessionSeconds(state)).toBeCloseTo(10, 6);
+      // The next rush's first session (2 s) weighs as much as it from the start.
+      sessionTick(0, [], 1);
+      const decay = Math.exp(-4 / THROUGHPUT_HORIZON_SECONDS);
+      expect(sessionTick(4, [0])).toBeCloseTo((10 * decay + 2) / (decay + 1), 6);
+    });
+
+    it('ignores tokens that became active without a tick (no negative ends)', () => {
+      sessionTick(0, [], 1);
+      sessions.push(seconds());
+      expect(sessionTick(1)).toBeNull();
+      expect(state.sessionsEnded).toBe(0);
+    });
   });
 });

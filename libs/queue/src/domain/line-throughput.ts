@@ -26,6 +26,14 @@ export interface LineThroughput {
   at: Date | null;
   /** Whether the last tick left tokens waiting, admission running (paused or closed: no). */
   backlogged: boolean;
+  /** Active sessions (admitted tokens) that ended (paid, expired), decayed with their age. */
+  sessionsEnded: number;
+  /** Their total length in seconds (admission to end), decayed the same way. */
+  sessionSeconds: number;
+  /** Active tokens right after the last tick's admissions. */
+  activeAfter: number;
+  /** The seconds those tokens had left until their expiries then, summed. */
+  activeRemainingSeconds: number;
 }
 
 export const NO_THROUGHPUT: LineThroughput = {
@@ -33,6 +41,10 @@ export const NO_THROUGHPUT: LineThroughput = {
   seconds: 0,
   at: null,
   backlogged: false,
+  sessionsEnded: 0,
+  sessionSeconds: 0,
+  activeAfter: 0,
+  activeRemainingSeconds: 0,
 };
 
 export interface AdmissionTick {
@@ -43,6 +55,12 @@ export interface AdmissionTick {
   running: boolean;
   /** Whether tokens are still waiting after this tick's admissions. */
   waitingAfter: boolean;
+  /** Active tokens before this tick's admissions (after the ones that ended). */
+  active: number;
+  /** The seconds they have left until their expiries, summed. */
+  activeRemainingSeconds: number;
+  /** An active token's time to live: every active token expires this long after admission. */
+  ttlSeconds: number;
 }
 
 /**
@@ -60,12 +78,64 @@ export function observeAdmissionTick(
     previous.at === null ? 0 : Math.max(0, (tick.now.getTime() - previous.at.getTime()) / 1000);
   const decay = Math.exp(-elapsed / THROUGHPUT_HORIZON_SECONDS);
   const observed = previous.backlogged && tick.running && elapsed > 0;
+  const ended = endedSessions(previous, tick, elapsed);
   return {
     admitted: previous.admitted * decay + (observed ? tick.admitted : 0),
     seconds: previous.seconds * decay + (observed ? elapsed : 0),
     at: tick.now,
     backlogged: tick.running && tick.waitingAfter,
+    ...keptAsPrior(
+      previous.sessionsEnded * decay + ended.count,
+      previous.sessionSeconds * decay + ended.seconds,
+    ),
+    activeAfter: tick.active + tick.admitted,
+    activeRemainingSeconds: tick.activeRemainingSeconds + tick.admitted * tick.ttlSeconds,
   };
+}
+
+/**
+ * The sessions that ended since the previous tick, and their total length, from two counts
+ * and two sums alone (no row per session): only a tick admits, so the tokens active after
+ * the previous tick that are not active now are the ones that ended, and each one's
+ * admission is its expiry minus the TTL. Their expiries sum to the previous sum minus the
+ * current one (remaining seconds, taken relative to now). Each is taken to have ended halfway
+ * between the two ticks (a tick interval apart: a fraction of a session).
+ */
+function endedSessions(
+  previous: LineThroughput,
+  tick: AdmissionTick,
+  elapsed: number,
+): { count: number; seconds: number } {
+  const count = previous.at === null ? 0 : previous.activeAfter - tick.active;
+  if (count <= 0) return { count: 0, seconds: 0 };
+  // Times in seconds relative to now: an active token admitted at a expires at a + TTL.
+  const expiriesBefore = previous.activeRemainingSeconds - previous.activeAfter * elapsed;
+  const endedExpiries = expiriesBefore - tick.activeRemainingSeconds;
+  const endedAdmissions = endedExpiries - count * tick.ttlSeconds;
+  const seconds = count * (-elapsed / 2) - endedAdmissions;
+  return { count, seconds: Math.min(count * tick.ttlSeconds, Math.max(0, seconds)) };
+}
+
+/**
+ * Once what is left of the observed sessions weighs less than one session, it is kept as
+ * one session of their mean length: the last length known is the best guess for the next
+ * rush until its own sessions end, and the first of them outweighs it.
+ */
+function keptAsPrior(
+  sessionsEnded: number,
+  sessionSeconds: number,
+): { sessionsEnded: number; sessionSeconds: number } {
+  if (sessionsEnded <= 0 || sessionsEnded >= 1) return { sessionsEnded, sessionSeconds };
+  return { sessionsEnded: 1, sessionSeconds: sessionSeconds / sessionsEnded };
+}
+
+/**
+ * How long an active session lasts (admission to payment or expiry), on average over the
+ * sessions that ended lately; null before any session ended.
+ */
+export function meanSessionSeconds(throughput: LineThroughput): number | null {
+  if (throughput.sessionsEnded <= 0) return null;
+  return throughput.sessionSeconds / throughput.sessionsEnded;
 }
 
 /**

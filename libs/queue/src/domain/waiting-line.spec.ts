@@ -1,5 +1,6 @@
 import {
   estimateWaitSeconds,
+  forecastSlots,
   isAbandonedAtHead,
   isBeforeOpening,
   isStillWaiting,
@@ -29,6 +30,8 @@ function snapshot(overrides: Partial<LineSnapshot> = {}): LineSnapshot {
     backlogged: false,
     activeExpiries: [],
     active: 0,
+    meanSessionSeconds: null,
+    slots: { freesAt: [], cycleMs: 1000 },
     zone: [],
     ...overrides,
   };
@@ -79,95 +82,109 @@ describe('the waiting line', () => {
     expect(isStillWaiting(100, snapshot({ head: null }))).toBe(false);
   });
 
-  describe('estimateWaitSeconds', () => {
-    const full = (expiries = Array.from({ length: 10 }, (_, i) => at(300 + i * 10))) =>
-      snapshot({ active: 10, activeExpiries: expiries });
+  describe('forecastSlots and estimateWaitSeconds', () => {
+    const TTL = 600;
+    /** Expiry of a token admitted `age` seconds before t0. */
+    const admittedAgo = (age: number) => at(TTL - age);
+    /**
+     * A snapshot at t0 with these active tokens and this mean session length; 10 slots and a
+     * rate cap that bounds nothing unless `caps` say otherwise.
+     */
+    const line = (
+      expiries: Date[],
+      mean: number | null,
+      caps: Partial<typeof settings> = {},
+    ): LineSnapshot => {
+      const s = { ...settings, admitPerMinute: 60_000, ...caps };
+      return snapshot({
+        settings: s,
+        activeExpiries: expiries,
+        active: expiries.length,
+        meanSessionSeconds: mean,
+        slots: forecastSlots(expiries, Math.max(0, s.maxActive - expiries.length), t0, TTL, mean),
+      });
+    };
+    const estimate = (position: number, of: LineSnapshot, now = t0) =>
+      estimateWaitSeconds(position, of, now);
 
-    it('divides the places past the free slots by the observed rate, to the nearest second', () => {
-      const observed = { ...full(), observedAdmissionsPerMinute: 2 };
-      expect(estimateWaitSeconds(1, observed, t0, 600)).toBe(30);
-      expect(estimateWaitSeconds(3, observed, t0, 600)).toBe(90);
-      expect(estimateWaitSeconds(10, { ...full(), observedAdmissionsPerMinute: 7 }, t0, 600)).toBe(
-        86,
+    it('expects each session to end at the mean length, the first waiters in the free slots', () => {
+      // 10 slots, 8 taken by sessions admitted 1..8 s ago, sessions last 10 s.
+      const ages = [1, 2, 3, 4, 5, 6, 7, 8];
+      const snap = line(ages.map(admittedAgo), 10);
+      // The 2 free slots go to places 1 and 2 at the next tick.
+      expect(estimate(1, snap)).toBe(1);
+      expect(estimate(2, snap)).toBe(1);
+      // Place 3 waits for the oldest session (8 s old): 2 s; place 10 for the youngest: 9 s.
+      expect(estimate(3, snap)).toBe(2);
+      expect(estimate(10, snap)).toBe(9);
+      // The 2 sessions that start at the next tick end in 10 s: places 11 and 12.
+      expect(estimate(11, snap)).toBe(10);
+      expect(estimate(12, snap)).toBe(10);
+      // Then every slot frees once more, a session later: place 13 waits 2 + 10 s.
+      expect(estimate(13, snap)).toBe(12);
+      // Polled 1.5 s after the snapshot was read: that much less.
+      expect(estimate(3, snap, at(1.5))).toBe(1);
+      expect(estimate(10, snap, at(1.5))).toBe(8);
+    });
+
+    it('expects a session past the mean to run over by as much again, and never past its expiry', () => {
+      // Sessions last 10 s; one is 14 s old (4 s over: 4 s more), one 30 s old (20 s more).
+      const snap = line([admittedAgo(14), admittedAgo(30)], 10, { maxActive: 2 });
+      expect(estimate(1, snap)).toBe(4);
+      expect(estimate(2, snap)).toBe(20);
+      // One close to its expiry ends there at the latest.
+      const late = line([admittedAgo(595), admittedAgo(5)], 10, { maxActive: 2 });
+      expect(estimate(1, late)).toBe(5);
+      expect(estimate(2, late)).toBe(5);
+    });
+
+    it('before any session ended, expects each to last twice its age', () => {
+      // Sessions 2 and 3 s old, nothing ended yet: they end in 2 and 3 s; a new session
+      // lasts twice the oldest age, 6 s.
+      const snap = line([admittedAgo(2), admittedAgo(3)], null, { maxActive: 2 });
+      expect(estimate(1, snap)).toBe(2);
+      expect(estimate(2, snap)).toBe(3);
+      expect(estimate(3, snap)).toBe(8);
+      // Nobody admitted yet, nothing known: a place past the cap waits a TTL.
+      const empty = line([], null, { maxActive: 2 });
+      expect(estimate(2, empty)).toBe(1);
+      expect(estimate(3, empty)).toBe(TTL);
+    });
+
+    it('counts a slot that frees again at most a TTL later', () => {
+      const snap = line([admittedAgo(1)], 5_000, { maxActive: 1 });
+      expect(estimate(1, snap)).toBe(TTL - 1);
+      expect(estimate(2, snap)).toBe(2 * TTL - 1);
+    });
+
+    it('never promises an admission faster than the rate cap', () => {
+      // 10 free slots at 60 a minute: place 5 goes in about 5 s.
+      expect(estimate(5, line([], 10, { admitPerMinute: 60 }))).toBe(5);
+      // A fast turnover, but the rate cap is 60 a minute: a second per place.
+      const snap = line(
+        Array.from({ length: 10 }, () => admittedAgo(9.9)),
+        10,
+        { admitPerMinute: 60 },
       );
-      // A rush: 2,640 a minute (44 a second), 4 slots free: place 48 waits for 44 slots, 1 s.
-      const rush = snapshot({
-        settings: { maxActive: 100, admitPerMinute: 12_000, paused: false },
-        active: 96,
-        activeExpiries: Array.from({ length: 96 }, () => at(600)),
-        observedAdmissionsPerMinute: 2_640,
-      });
-      expect(estimateWaitSeconds(48, rush, t0, 600)).toBe(1);
-      expect(estimateWaitSeconds(444, rush, t0, 600)).toBe(10);
+      expect(estimate(10, snap)).toBe(10);
     });
 
-    it('gives the free slots to the first waiters at the rate cap, whatever the observed rate', () => {
-      const observed = snapshot({ active: 7, observedAdmissionsPerMinute: 2 });
-      // 3 slots free at 60 a minute: places 1..3 go in 1..3 s; place 5 waits for 2 slots.
-      expect(estimateWaitSeconds(3, observed, t0, 600)).toBe(3);
-      expect(estimateWaitSeconds(5, observed, t0, 600)).toBe(60);
-    });
-
-    it('gives no head start for the slots free this instant while the line is backlogged', () => {
-      // 30 slots freed since the last tick, which left people waiting: those people get
-      // them, at the pace the line moves (the rate counts the refilling), not this waiter.
-      const rush = snapshot({
-        settings: { maxActive: 100, admitPerMinute: 12_000, paused: false },
-        active: 70,
-        activeExpiries: Array.from({ length: 70 }, () => at(600)),
-        observedAdmissionsPerMinute: 1_200,
-        backlogged: true,
-      });
-      expect(estimateWaitSeconds(20, rush, t0, 600)).toBe(1);
-      expect(estimateWaitSeconds(60, rush, t0, 600)).toBe(3);
-      // Few active yet (the cap filling up): the free slots bound nothing, no TTL cycles.
-      const filling = {
-        ...rush,
-        active: 5,
-        activeExpiries: [at(600), at(600), at(600), at(600), at(600)],
-      };
-      expect(estimateWaitSeconds(60, filling, t0, 600)).toBe(3);
-      // The same line drained by the last tick: the first 30 go in at the next ticks.
-      expect(estimateWaitSeconds(60, { ...rush, backlogged: false }, t0, 600)).toBe(2);
-    });
-
-    it('never promises a slot later than the expiries free one, nor faster than the rate cap', () => {
-      // Observed 1 every 2 minutes, but the 3rd active token expires in 320 s at the latest.
-      expect(estimateWaitSeconds(3, { ...full(), observedAdmissionsPerMinute: 0.5 }, t0, 600)).toBe(
-        320,
+    it('keeps the forecast sorted: polls pick one entry', () => {
+      const slots = forecastSlots(
+        [admittedAgo(1), admittedAgo(9), admittedAgo(30)],
+        1,
+        t0,
+        TTL,
+        10,
       );
-      // Observed 6,000 a minute while the rate cap is now 60: a second per place.
-      expect(
-        estimateWaitSeconds(5, { ...full(), observedAdmissionsPerMinute: 6_000 }, t0, 600),
-      ).toBe(5);
-    });
-
-    it('falls back to the rate cap while slots are free', () => {
-      // 10 free slots at 60 a minute: place 5 is admitted in about 5 s.
-      expect(estimateWaitSeconds(5, snapshot(), t0, 600)).toBe(5);
-    });
-
-    it('falls back to the active tokens expiries when the cap is full and no rate is known', () => {
-      const cap = snapshot({
-        active: 10,
-        activeExpiries: Array.from({ length: 10 }, (_, i) => at(60 + i * 10)),
-      });
-      // The 3rd slot frees when the 3rd active token expires, 80 s from now.
-      expect(estimateWaitSeconds(3, cap, t0, 600)).toBe(80);
-      // The 13th waiter needs the 3rd slot a second time: one TTL later.
-      expect(estimateWaitSeconds(13, cap, t0, 600)).toBe(680);
+      expect(slots.freesAt).toEqual([at(1), at(9), at(10), at(20)].map((d) => d.getTime()));
+      expect(slots.cycleMs).toBe(10_000);
     });
 
     it('is null only while admission is paused or a cap is 0', () => {
-      expect(
-        estimateWaitSeconds(3, snapshot({ settings: { ...settings, paused: true } }), t0, 600),
-      ).toBeNull();
-      expect(
-        estimateWaitSeconds(3, snapshot({ settings: { ...settings, maxActive: 0 } }), t0, 600),
-      ).toBeNull();
-      expect(
-        estimateWaitSeconds(3, snapshot({ settings: { ...settings, admitPerMinute: 0 } }), t0, 600),
-      ).toBeNull();
+      expect(estimate(3, line([], 10, { paused: true }))).toBeNull();
+      expect(estimate(3, line([], 10, { maxActive: 0 }))).toBeNull();
+      expect(estimate(3, line([], 10, { admitPerMinute: 0 }))).toBeNull();
     });
   });
 

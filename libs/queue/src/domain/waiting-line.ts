@@ -28,6 +28,13 @@ export interface LineSnapshot extends LineShape {
   backlogged: boolean;
   /** When each active token expires, soonest first (at most ACTIVE_EXPIRIES_READ of them). */
   activeExpiries: Date[];
+  /**
+   * How long an active session lasted on average lately (line-throughput.ts), as the
+   * admission job last recorded it; null before any session ended.
+   */
+  meanSessionSeconds: number | null;
+  /** When each slot is expected to free, computed once per snapshot (`forecastSlots`). */
+  slots: SlotForecast;
   /** How many tokens are active (IN_PROGRESS, inside their TTL). */
   active: number;
   /** The near-head zone's history, oldest first: from `at` on, keys up to `key` were in it. */
@@ -86,72 +93,82 @@ export function isBeforeOpening(opensAt: Date | null, now: Date): boolean {
 }
 
 /**
- * Seconds until admission, for the waiter at `position`:
- *
- * - while the line is backlogged (the last tick left people waiting), every waiter is
- *   admitted after those ahead of it, at the rate the line was observed to move at while
- *   people waited (see line-throughput.ts). Slots free at this instant are no head start:
- *   that rate already counts their refilling, at whatever pace the ticks manage;
- * - otherwise the free slots go to the first waiters at the next ticks, and the rest wait
- *   for slots to free at the observed rate;
- * - either way no later than the active tokens' expiry times allow (each one frees its slot
- *   at its expiry at the latest, and every token admitted after it holds a slot for at most
- *   the TTL), and never faster than the rate cap. With no rate observed yet (admission just
- *   started, or the cap was full all along), the expiries alone.
- *
- * Rounded to the nearest second, at least 1. Null only while admission is paused or
- * max_active / admit_per_minute is 0.
+ * When the slots are expected to free, for every waiter of one snapshot: a waiter at place p
+ * past the f free slots is admitted when the (p - f)-th slot frees.
  */
-export function estimateWaitSeconds(
-  position: number,
-  snapshot: Pick<
-    LineSnapshot,
-    'settings' | 'observedAdmissionsPerMinute' | 'backlogged' | 'activeExpiries' | 'active'
-  >,
-  now: Date,
-  activeTtlSeconds: number,
-): number | null {
-  const { settings } = snapshot;
-  if (settings.paused || settings.maxActive <= 0 || settings.admitPerMinute <= 0) return null;
-  const byRateCap = (position * 60) / settings.admitPerMinute;
-  const free = Math.max(0, settings.maxActive - snapshot.active);
-  // The latest a slot frees for this waiter, past the free ones (none needed: no bound).
-  const byExpiries =
-    position > free
-      ? latestSlotFree(
-          position - free,
-          snapshot.activeExpiries,
-          now,
-          settings.maxActive,
-          activeTtlSeconds,
-        )
-      : Infinity;
-  const observed = snapshot.observedAdmissionsPerMinute ?? 0;
-  let wait: number;
-  if (observed > 0) {
-    const ahead = snapshot.backlogged ? position : Math.max(0, position - free);
-    wait = Math.min((ahead * 60) / observed, byExpiries);
-  } else {
-    wait = position > free ? byExpiries : 0;
-  }
-  return Math.max(1, Math.round(Math.max(byRateCap, wait)));
+export interface SlotForecast {
+  /**
+   * One entry per slot (each active token's, and each free one's, which the next tick fills):
+   * when it is expected to free, in ms since the epoch, soonest first.
+   */
+  freesAt: number[];
+  /** How long a session lasts: once every slot freed, each frees again this much later. */
+  cycleMs: number;
 }
 
 /**
- * When the `needed`-th slot frees at the latest: the active tokens expire at their times, and
- * the tokens admitted into their slots each hold one for at most the TTL.
+ * When each slot frees, from what is known of the sessions: each active token's admission
+ * (its expiry minus the TTL) and how long sessions lasted lately (`meanSeconds`).
+ *
+ * - A session younger than the mean is expected to end at the mean length.
+ * - A session older than the mean has already run over: it is expected to run over by as much
+ *   again (a session 10 s past a 5 s mean is more likely abandoned than about to pay).
+ * - Before any session ended (the first seconds of a first rush), nothing is known of the
+ *   length but that each session has lasted its age: each is expected to last as long again,
+ *   and a new one twice the oldest's age (the TTL while nobody is active yet).
+ * - Never later than the session's expiry, which ends it at the latest; and a new session in
+ *   a free slot, or in a slot that freed, lasts the mean (at most the TTL).
  */
-function latestSlotFree(
-  needed: number,
-  expiries: readonly Date[],
+export function forecastSlots(
+  activeExpiries: readonly Date[],
+  free: number,
+  readAt: Date,
+  ttlSeconds: number,
+  meanSeconds: number | null,
+): SlotForecast {
+  const now = readAt.getTime();
+  const ttlMs = ttlSeconds * 1000;
+  const ages = activeExpiries.map((expiry) => Math.max(0, now - (expiry.getTime() - ttlMs)));
+  const knownMs = meanSeconds === null ? null : meanSeconds * 1000;
+  // Nobody active and no length known (before the first admission): only the TTL bounds it.
+  const typicalMs =
+    knownMs ??
+    (ages.length === 0 ? ttlMs : 2 * ages.reduce((oldest, age) => Math.max(oldest, age), 0));
+  const cycleMs = Math.min(ttlMs, Math.max(1000, typicalMs));
+  const freesAt = activeExpiries.map((expiry, i) => {
+    const age = ages[i];
+    const left = knownMs === null ? age : Math.abs(knownMs - age);
+    return Math.min(expiry.getTime(), now + left);
+  });
+  for (let i = 0; i < free; i += 1) freesAt.push(now + cycleMs);
+  freesAt.sort((a, b) => a - b);
+  return { freesAt, cycleMs };
+}
+
+/**
+ * Seconds until admission, for the waiter at `position`: the first waiters take the free
+ * slots at the next tick; past them, the waiter waits for the slot that frees (p - f)-th by
+ * the snapshot's forecast (`forecastSlots`), each slot freeing again one session later once
+ * all did. Never faster than the rate cap. Rounded to the nearest second, at least 1. Null
+ * only while admission is paused or max_active / admit_per_minute is 0.
+ */
+export function estimateWaitSeconds(
+  position: number,
+  snapshot: Pick<LineSnapshot, 'settings' | 'active' | 'slots'>,
   now: Date,
-  maxActive: number,
-  activeTtlSeconds: number,
-): number {
-  if (expiries.length === 0) return Math.ceil(needed / maxActive) * activeTtlSeconds;
-  const cycles = Math.floor((needed - 1) / expiries.length);
-  const next = expiries[(needed - 1) % expiries.length];
-  return Math.max(0, (next.getTime() - now.getTime()) / 1000) + cycles * activeTtlSeconds;
+): number | null {
+  const { settings, slots } = snapshot;
+  if (settings.paused || settings.maxActive <= 0 || settings.admitPerMinute <= 0) return null;
+  const byRateCap = (position * 60) / settings.admitPerMinute;
+  const free = Math.max(0, settings.maxActive - snapshot.active);
+  let wait = 0;
+  if (position > free && slots.freesAt.length > 0) {
+    const needed = position - free;
+    const cycles = Math.floor((needed - 1) / slots.freesAt.length);
+    const freesAt = slots.freesAt[(needed - 1) % slots.freesAt.length] + cycles * slots.cycleMs;
+    wait = Math.max(0, (freesAt - now.getTime()) / 1000);
+  }
+  return Math.max(1, Math.round(Math.max(byRateCap, wait)));
 }
 
 /**

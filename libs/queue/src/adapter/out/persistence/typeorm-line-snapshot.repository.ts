@@ -19,6 +19,7 @@ import { LINE_SHAPE_COLUMNS, shapeOf } from './typeorm-queue-token.repository';
 export const LINE_SNAPSHOT_SQL = `SELECT ${LINE_SHAPE_COLUMNS},
        (SELECT max(line_key) FROM user_queue_tokens WHERE status = 'IN_QUEUE') AS tail,
        s.max_active, s.admit_per_minute, s.paused, s.observed_admissions_per_minute, s.line_backlogged,
+       s.mean_session_seconds,
        s.opens_at, s.line_generation,
        ARRAY(SELECT expires_at FROM user_queue_tokens
               WHERE ${activeTokenSql('', '$1')}
@@ -40,6 +41,7 @@ interface SnapshotRow {
   paused: boolean;
   observed_admissions_per_minute: number | null;
   line_backlogged: boolean;
+  mean_session_seconds: number | null;
   active_expiries: Date[];
   zone_at: Date[];
   zone_key: string[];
@@ -66,6 +68,7 @@ export class TypeOrmLineSnapshotRepository extends LineSnapshotRepository {
       observedAdmissionsPerMinute: row.observed_admissions_per_minute,
       backlogged: row.line_backlogged,
       activeExpiries: row.active_expiries,
+      meanSessionSeconds: row.mean_session_seconds,
       zone: row.zone_at.map((at, i) => ({ at, key: Number(row.zone_key[i]) })),
     };
   }

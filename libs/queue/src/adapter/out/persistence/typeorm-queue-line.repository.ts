@@ -4,6 +4,7 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { ADVISORY_LOCKS } from '@app/database/advisory-locks';
 import { queryRows } from '@app/common/adapter/persistence/query-rows';
 import {
+  ActiveLoad,
   QueueLineRepository,
   WaitingToken,
 } from '../../../application/port/out/queue-line.repository';
@@ -73,6 +74,17 @@ export class TypeOrmQueueLineRepository extends QueueLineRepository {
       `SELECT count(*)::int AS count FROM user_queue_tokens WHERE ${activeTokenSql('', '$1')}`,
       [now],
     );
+  }
+
+  async activeLoad(now: Date): Promise<ActiveLoad> {
+    const [row] = await queryRows<{ count: number; remaining: number }>(
+      this.txHost.tx,
+      `SELECT count(*)::int AS count,
+              coalesce(sum(extract(epoch FROM expires_at - $1)), 0)::float8 AS remaining
+         FROM user_queue_tokens WHERE ${activeTokenSql('', '$1')}`,
+      [now],
+    );
+    return { count: row.count, remainingSeconds: row.remaining };
   }
 
   async countAdmittedSince(since: Date): Promise<number> {

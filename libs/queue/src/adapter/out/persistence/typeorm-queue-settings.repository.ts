@@ -7,7 +7,7 @@ import {
   QueueSettingsRepository,
   StoredQueueSettings,
 } from '../../../application/port/out/queue-settings.repository';
-import { LineThroughput } from '../../../domain/line-throughput';
+import { LineThroughput, meanSessionSeconds } from '../../../domain/line-throughput';
 
 interface SettingsRow {
   max_active: number | null;
@@ -20,6 +20,10 @@ interface SettingsRow {
   throughput_seconds: number;
   observed_at: Date | null;
   line_backlogged: boolean;
+  sessions_ended: number;
+  session_seconds: number;
+  active_after: number;
+  active_remaining_seconds: number;
 }
 
 /** The single row id = 1 of queue_settings (created by the migration). */
@@ -34,7 +38,8 @@ export class TypeOrmQueueSettingsRepository extends QueueSettingsRepository {
       this.txHost.tx,
       `SELECT max_active, admit_per_minute, paused, observed_admissions_per_minute, opens_at,
               prequeue_shuffled, throughput_admitted, throughput_seconds, observed_at,
-              line_backlogged
+              line_backlogged, sessions_ended, session_seconds, active_after,
+              active_remaining_seconds
          FROM queue_settings WHERE id = 1`,
     );
     return {
@@ -49,6 +54,10 @@ export class TypeOrmQueueSettingsRepository extends QueueSettingsRepository {
         seconds: row?.throughput_seconds ?? 0,
         at: row?.observed_at ?? null,
         backlogged: row?.line_backlogged ?? false,
+        sessionsEnded: row?.sessions_ended ?? 0,
+        sessionSeconds: row?.session_seconds ?? 0,
+        activeAfter: row?.active_after ?? 0,
+        activeRemainingSeconds: row?.active_remaining_seconds ?? 0,
       },
     };
   }
@@ -98,7 +107,9 @@ export class TypeOrmQueueSettingsRepository extends QueueSettingsRepository {
       this.txHost.tx,
       `UPDATE queue_settings
           SET observed_admissions_per_minute = $1, observed_at = $2, throughput_admitted = $3,
-              throughput_seconds = $4, line_backlogged = $5
+              throughput_seconds = $4, line_backlogged = $5, sessions_ended = $6,
+              session_seconds = $7, active_after = $8, active_remaining_seconds = $9,
+              mean_session_seconds = $10
         WHERE id = 1`,
       [
         admissionsPerMinute,
@@ -106,6 +117,11 @@ export class TypeOrmQueueSettingsRepository extends QueueSettingsRepository {
         throughput.admitted,
         throughput.seconds,
         throughput.backlogged,
+        throughput.sessionsEnded,
+        throughput.sessionSeconds,
+        throughput.activeAfter,
+        throughput.activeRemainingSeconds,
+        meanSessionSeconds(throughput),
       ],
     );
   }

@@ -12,6 +12,8 @@ export interface StoredLineSnapshot extends LineShape {
   backlogged: boolean;
   /** Expiry times of the active tokens, soonest first, at most ACTIVE_EXPIRIES_READ. */
   activeExpiries: Date[];
+  /** How long active sessions lasted lately, on average; null before any ended. */
+  meanSessionSeconds: number | null;
   zone: ZoneMark[];
 }
 

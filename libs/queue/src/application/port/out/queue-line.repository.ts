@@ -7,6 +7,11 @@ export interface WaitingToken {
   lastSeenAt: Date;
 }
 
+export interface ActiveLoad {
+  count: number;
+  remainingSeconds: number;
+}
+
 /** The line as a whole: what the admission job and the admin view work on. */
 export abstract class QueueLineRepository {
   /**
@@ -18,6 +23,8 @@ export abstract class QueueLineRepository {
   abstract expireOverdue(now: Date, limit: number): Promise<number>;
   /** IN_PROGRESS tokens still inside their TTL. */
   abstract countActive(now: Date): Promise<number>;
+  /** The same count, with the seconds those tokens have left until their expiries, summed. */
+  abstract activeLoad(now: Date): Promise<ActiveLoad>;
   /** Tokens admitted (activated) after `since`. */
   abstract countAdmittedSince(since: Date): Promise<number>;
   abstract countWaiting(): Promise<number>;
