@@ -316,6 +316,8 @@ export interface EstimateAccuracy {
   /** Waits until admission. */
   medianActualSeconds: number | null;
   medianEstimateSeconds: number | null;
+  /** Each admitted token of the rush (JSON only): ms from the rush's start to its admission and end. */
+  sessions?: { beganMs: number; endedMs: number | null }[];
   /** Each measured buyer (JSON only): when it first polled, its place, estimate, actual wait. */
   samples?: {
     sinceStartMs: number;
@@ -1363,6 +1365,17 @@ async function runSaleRush(
       .map((row) => [row.token, Number(row.activated_ms)]),
   );
   const measured = seen.filter((wait) => activatedAt.has(wait.token));
+  // Every session of the rush (JSON only): when it began and ended, since the rush started.
+  const { rows: sessionRows } = await pool.query<{ began: string; ended: string | null }>(
+    `SELECT (extract(epoch FROM activated_at) * 1000)::text AS began,
+            (extract(epoch FROM least(expired_at, expires_at)) * 1000)::text AS ended
+       FROM user_queue_tokens WHERE activated_at >= $1 ORDER BY activated_at`,
+    [new Date(result.startedAt)],
+  );
+  const sessions = sessionRows.map((row) => ({
+    beganMs: Number(row.began) - result.startedAt,
+    endedMs: row.ended === null ? null : Number(row.ended) - result.startedAt,
+  }));
   const actual = measured.map((wait) =>
     Math.max(0, ((activatedAt.get(wait.token) as number) - wait.firstPollAt) / 1000),
   );
@@ -1398,6 +1411,7 @@ async function runSaleRush(
       measured.map((wait) => wait.estimateSeconds as number),
       0.5,
     ),
+    sessions,
     samples: measured.map((wait, i) => ({
       sinceStartMs: wait.firstPollAt - result.startedAt,
       position: wait.position,

@@ -155,11 +155,11 @@ describe('the line throughput behind the wait estimate', () => {
       expect(sessionTick(2)).toBeNull();
       expect(sessionTick(0.5, [0])).toBeCloseTo(6.25, 6);
       // The one admitted at 4 between 6.5 and 7.5: 3 s; the mean of the two, the older one
-      // decayed by the second between them.
+      // weighing less: one of the 2 slots turned over since.
       const mean = sessionTick(1, [1]);
-      const decay = Math.exp(-1 / THROUGHPUT_HORIZON_SECONDS);
-      expect(mean).toBeCloseTo((6.25 * decay + 3) / (decay + 1), 6);
-      expect(state.sessionsEnded).toBeCloseTo(decay + 1, 6);
+      const forget = Math.exp(-1 / 2);
+      expect(mean).toBeCloseTo((6.25 * forget + 3) / (forget + 1), 6);
+      expect(state.sessionsEnded).toBeCloseTo(forget + 1, 6);
     });
 
     it('takes a session that ran to its expiry as one TTL long', () => {
@@ -178,18 +178,33 @@ describe('the line throughput behind the wait estimate', () => {
       expect(meanSessionSeconds(state)).toBeCloseTo(7.9, 6);
     });
 
-    it('keeps the last length known as one session once the old ones have decayed', () => {
+    it('keeps the last length known while nothing ends, as the prior of the next rush', () => {
       sessionTick(0, [], 1);
       sessionTick(20, [0]);
       expect(meanSessionSeconds(state)).toBeCloseTo(10, 6);
-      // An hour with nobody active: what is left weighs one session of the same length.
+      // An hour with nobody active: the same length, the same weight.
       sessionTick(3600);
       expect(state.sessionsEnded).toBe(1);
       expect(meanSessionSeconds(state)).toBeCloseTo(10, 6);
-      // The next rush's first session (2 s) weighs as much as it from the start.
+      // The next rush's first session (2 s, its one slot turned over: the old one weighs 1/e).
       sessionTick(0, [], 1);
-      const decay = Math.exp(-4 / THROUGHPUT_HORIZON_SECONDS);
-      expect(sessionTick(4, [0])).toBeCloseTo((10 * decay + 2) / (decay + 1), 6);
+      expect(sessionTick(4, [0])).toBeCloseTo((10 / Math.E + 2) / (1 / Math.E + 1), 6);
+    });
+
+    it('follows sessions that get shorter within about one turnover of the slots', () => {
+      // 10 slots: sessions of 10 s, then of 4 s (the rush's first ones were slow).
+      const run = (length: number, ticks: number) => {
+        for (let i = 0; i < ticks; i += 1) {
+          const now = seconds() + 0.2;
+          const ending = sessions.flatMap((start, j) => (now - start >= length - 1e-9 ? [j] : []));
+          sessionTick(0.2, ending, 10 - (sessions.length - ending.length));
+        }
+      };
+      run(10, 300);
+      expect(meanSessionSeconds(state)).toBeCloseTo(9.9, 1);
+      // 40 sessions of 4 s later (4 turnovers of the 10 slots): nearly all of the mean.
+      run(4, 80);
+      expect(meanSessionSeconds(state)!).toBeLessThan(4.5);
     });
 
     it('ignores tokens that became active without a tick (no negative ends)', () => {

@@ -1,6 +1,10 @@
 /**
- * How fast the line moves when it is the line, not the arrivals, that limits admission: the
- * rate behind every wait estimate.
+ * How fast the line moves when it is the line, not the arrivals, that limits admission.
+ *
+ * The wait estimate uses the lengths of the active sessions (the second half of this file):
+ * a slot frees when its session ends, so the snapshot forecasts each slot from its session's
+ * age and how long sessions lasted lately (waiting-line.ts, forecastSlots). The admission
+ * rate (the first half) sizes the near-head zone.
  *
  * Counting "admissions in the last 60 s" and reading the count as a per-minute rate is wrong
  * twice in a sale-open rush: while admission has run for less than a minute the count covers
@@ -26,9 +30,12 @@ export interface LineThroughput {
   at: Date | null;
   /** Whether the last tick left tokens waiting, admission running (paused or closed: no). */
   backlogged: boolean;
-  /** Active sessions (admitted tokens) that ended (paid, expired), decayed with their age. */
+  /**
+   * Active sessions (admitted tokens) that ended (paid, expired), each weighing less the more
+   * sessions ended after it.
+   */
   sessionsEnded: number;
-  /** Their total length in seconds (admission to end), decayed the same way. */
+  /** Their total length in seconds (admission to end), weighed the same way. */
   sessionSeconds: number;
   /** Active tokens right after the last tick's admissions. */
   activeAfter: number;
@@ -79,15 +86,18 @@ export function observeAdmissionTick(
   const decay = Math.exp(-elapsed / THROUGHPUT_HORIZON_SECONDS);
   const observed = previous.backlogged && tick.running && elapsed > 0;
   const ended = endedSessions(previous, tick, elapsed);
+  // The sessions are weighed by how many ended since, not by time: about one turnover of all
+  // the slots ago weighs 1/e. In a rush whose first sessions were slow (everybody booking at
+  // once), the mean follows the faster ones after one turnover, not after minutes; when
+  // nothing ends (no rush), the last mean is kept as the prior for the next one.
+  const forget = Math.exp(-ended.count / Math.max(1, previous.activeAfter));
   return {
     admitted: previous.admitted * decay + (observed ? tick.admitted : 0),
     seconds: previous.seconds * decay + (observed ? elapsed : 0),
     at: tick.now,
     backlogged: tick.running && tick.waitingAfter,
-    ...keptAsPrior(
-      previous.sessionsEnded * decay + ended.count,
-      previous.sessionSeconds * decay + ended.seconds,
-    ),
+    sessionsEnded: previous.sessionsEnded * forget + ended.count,
+    sessionSeconds: previous.sessionSeconds * forget + ended.seconds,
     activeAfter: tick.active + tick.admitted,
     activeRemainingSeconds: tick.activeRemainingSeconds + tick.admitted * tick.ttlSeconds,
   };
@@ -117,21 +127,8 @@ function endedSessions(
 }
 
 /**
- * Once what is left of the observed sessions weighs less than one session, it is kept as
- * one session of their mean length: the last length known is the best guess for the next
- * rush until its own sessions end, and the first of them outweighs it.
- */
-function keptAsPrior(
-  sessionsEnded: number,
-  sessionSeconds: number,
-): { sessionsEnded: number; sessionSeconds: number } {
-  if (sessionsEnded <= 0 || sessionsEnded >= 1) return { sessionsEnded, sessionSeconds };
-  return { sessionsEnded: 1, sessionSeconds: sessionSeconds / sessionsEnded };
-}
-
-/**
  * How long an active session lasts (admission to payment or expiry), on average over the
- * sessions that ended lately; null before any session ended.
+ * sessions that ended lately (about the last turnover of the slots); null before any ended.
  */
 export function meanSessionSeconds(throughput: LineThroughput): number | null {
   if (throughput.sessionsEnded <= 0) return null;
