@@ -43,7 +43,7 @@ export class TokenInfoDto {
     nullable: true,
     example: 84,
     description:
-      'While IN_QUEUE: seconds until admission, from the rate the line was observed to move at while people waited (mostly the last minute; free slots go to the first waiters when nobody else was waiting for them), never later than the active tokens expiry times allow; with no rate observed, from those expiry times and the settings. null when not queued, in the pre-queue, or while admission is paused or max_active is 0.',
+      "While IN_QUEUE: seconds until admission (whole seconds, at least 1). The free slots go to the first waiters at the next tick; past them, a waiter waits for as many slots to free, each when its session is expected to end: from the session lengths observed lately (admission to payment or expiry) and each active token's age, never later than its expiry; before any session ended, each is expected to last as long again as it has so far. Never faster than the rate cap. null when not queued, in the pre-queue, or while admission is paused or max_active is 0.",
   })
   estimated_wait_seconds: number | null;
 
