@@ -511,10 +511,21 @@ async function run(cleanups: (() => Promise<void>)[]): Promise<PartialBenchRepor
   let rush: BenchReport['rush'] | undefined;
   if (runs('rush')) {
     log('clearing the line for the rush');
+    // The rush is a sale of its own: it starts as on a fresh install, with no session lengths
+    // learnt. The phases above admitted tokens nobody paid with, and the expiry below ends
+    // them all at once by SQL; the admission tick would take those as the sessions of a
+    // previous sale (minutes long) and the rush's first estimates would start from them.
+    // Paused, the line is cleared, a tick passes, then the estimator's state is reset.
+    await patchQueue(appUrls[0], { paused: true });
     await pool.query(
       `UPDATE user_queue_tokens SET status = 'EXPIRED', expired_at = $1
        WHERE status IN ('IN_QUEUE', 'IN_PROGRESS')`,
       [new Date()],
+    );
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    await pool.query(
+      `UPDATE queue_settings SET sessions_ended = 0, session_seconds = 0, active_after = 0,
+              active_remaining_seconds = 0, mean_session_seconds = NULL`,
     );
     await pool.query('VACUUM ANALYZE user_queue_tokens');
     await patchQueue(appUrls[0], {
