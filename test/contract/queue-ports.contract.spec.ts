@@ -536,8 +536,6 @@ describeContract(
           opensAt: at(-3600),
           generation: before + 1,
           overrides: { maxActive: 5, admitPerMinute: null, paused: true },
-          observedAdmissionsPerMinute: 24,
-          backlogged: true,
           activeExpiries: [at(30), at(60)],
           meanSessionSeconds: 12.5,
           zone: [{ at: at(-5), key: 8 }],

@@ -368,8 +368,6 @@ export class InMemoryQueue {
           admitPerMinute: this.q.settings.admitPerMinute,
           paused: this.q.settings.paused,
         },
-        observedAdmissionsPerMinute: this.q.settings.observedAdmissionsPerMinute,
-        backlogged: this.q.settings.throughput.backlogged,
         activeExpiries,
         meanSessionSeconds: meanSessionSeconds(this.q.settings.throughput),
         zone: [...this.q.zone],

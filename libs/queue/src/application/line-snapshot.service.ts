@@ -119,8 +119,6 @@ export class LineSnapshotService implements OnModuleInit, OnModuleDestroy {
         opensAt: stored.opensAt,
         generation: stored.generation,
         settings,
-        observedAdmissionsPerMinute: stored.observedAdmissionsPerMinute,
-        backlogged: stored.backlogged,
         activeExpiries: stored.activeExpiries,
         active,
         meanSessionSeconds: stored.meanSessionSeconds,

@@ -26,8 +26,6 @@ function snapshot(overrides: Partial<LineSnapshot> = {}): LineSnapshot {
     opensAt: null,
     generation: 0,
     settings,
-    observedAdmissionsPerMinute: null,
-    backlogged: false,
     activeExpiries: [],
     active: 0,
     meanSessionSeconds: null,

@@ -16,16 +16,6 @@ export interface LineSnapshot extends LineShape {
   opensAt: Date | null;
   /** Counts the times pre-queued tokens were given places: cached pre-queue tokens moved. */
   generation: number;
-  /**
-   * The admissions per minute observed while somebody was waiting (line-throughput.ts), as
-   * the admission job last recorded it; null while none was observed.
-   */
-  observedAdmissionsPerMinute: number | null;
-  /**
-   * Whether the last admission tick left tokens waiting: the line, not the arrivals, limits
-   * admission, and slots free now will go to those who were already waiting.
-   */
-  backlogged: boolean;
   /** When each active token expires, soonest first (at most ACTIVE_EXPIRIES_READ of them). */
   activeExpiries: Date[];
   /**

@@ -18,7 +18,7 @@ import { LINE_SHAPE_COLUMNS, shapeOf } from './typeorm-queue-token.repository';
  */
 export const LINE_SNAPSHOT_SQL = `SELECT ${LINE_SHAPE_COLUMNS},
        (SELECT max(line_key) FROM user_queue_tokens WHERE status = 'IN_QUEUE') AS tail,
-       s.max_active, s.admit_per_minute, s.paused, s.observed_admissions_per_minute, s.line_backlogged,
+       s.max_active, s.admit_per_minute, s.paused,
        s.mean_session_seconds,
        s.opens_at, s.line_generation,
        ARRAY(SELECT expires_at FROM user_queue_tokens
@@ -39,8 +39,6 @@ interface SnapshotRow {
   max_active: number | null;
   admit_per_minute: number | null;
   paused: boolean;
-  observed_admissions_per_minute: number | null;
-  line_backlogged: boolean;
   mean_session_seconds: number | null;
   active_expiries: Date[];
   zone_at: Date[];
@@ -65,8 +63,6 @@ export class TypeOrmLineSnapshotRepository extends LineSnapshotRepository {
         admitPerMinute: row.admit_per_minute,
         paused: row.paused,
       },
-      observedAdmissionsPerMinute: row.observed_admissions_per_minute,
-      backlogged: row.line_backlogged,
       activeExpiries: row.active_expiries,
       meanSessionSeconds: row.mean_session_seconds,
       zone: row.zone_at.map((at, i) => ({ at, key: Number(row.zone_key[i]) })),

@@ -7,9 +7,6 @@ export interface StoredLineSnapshot extends LineShape {
   opensAt: Date | null;
   generation: number;
   overrides: QueueSettingsOverrides;
-  observedAdmissionsPerMinute: number | null;
-  /** Whether the last admission tick left tokens waiting. */
-  backlogged: boolean;
   /** Expiry times of the active tokens, soonest first, at most ACTIVE_EXPIRIES_READ. */
   activeExpiries: Date[];
   /** How long active sessions lasted lately, on average; null before any ended. */
