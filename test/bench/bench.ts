@@ -31,6 +31,7 @@ import {
   topStatementDeltas,
 } from '../process/support/db-stats';
 import { countStatuses, request } from '../process/support/http-client';
+import { FORGET_SESSION_LENGTHS } from '../support/queue-settings-sql';
 import { checkInvariants, sampleActiveTokens } from '../process/support/invariants';
 import { openStreams } from '../process/support/sse-client';
 import {
@@ -523,10 +524,7 @@ async function run(cleanups: (() => Promise<void>)[]): Promise<PartialBenchRepor
       [new Date()],
     );
     await new Promise((resolve) => setTimeout(resolve, 2_500));
-    await pool.query(
-      `UPDATE queue_settings SET sessions_ended = 0, session_seconds = 0, active_after = 0,
-              active_remaining_seconds = 0, mean_session_seconds = NULL`,
-    );
+    await pool.query(`UPDATE queue_settings SET ${FORGET_SESSION_LENGTHS}`);
     await pool.query('VACUUM ANALYZE user_queue_tokens');
     await patchQueue(appUrls[0], {
       paused: false,

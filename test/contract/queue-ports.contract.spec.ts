@@ -18,6 +18,7 @@ import {
   insertUser,
   newTokenValue,
 } from '../support/fixtures';
+import { QUEUE_SETTINGS_AS_MIGRATED_SQL } from '../support/queue-settings-sql';
 import { TestApp } from '../support/test-app';
 import { describeContract } from './describe-contract';
 
@@ -180,14 +181,7 @@ function sqlWorld(t: TestApp): QueueWorld {
 /** No token and the settings as migrated: the counts and the line are the case's own. */
 async function resetQueueTables(t: TestApp): Promise<void> {
   await t.db.query('TRUNCATE user_queue_tokens, queue_zone_marks');
-  await t.db.query(
-    `UPDATE queue_settings SET max_active = NULL, admit_per_minute = NULL, paused = false,
-            observed_admissions_per_minute = NULL, observed_at = NULL, opens_at = NULL,
-            throughput_admitted = 0, throughput_seconds = 0, line_backlogged = false,
-            sessions_ended = 0, session_seconds = 0, active_after = 0,
-            active_remaining_seconds = 0, mean_session_seconds = NULL,
-            prequeue_shuffled = true`,
-  );
+  await t.db.query(QUEUE_SETTINGS_AS_MIGRATED_SQL);
 }
 
 describeContract(

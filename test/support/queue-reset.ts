@@ -1,4 +1,5 @@
 import { LineSnapshotService } from '@app/queue/application/line-snapshot.service';
+import { QUEUE_SETTINGS_AS_MIGRATED_SQL } from './queue-settings-sql';
 import { TestApp } from './test-app';
 
 /**
@@ -11,14 +12,7 @@ export async function resetQueue(t: TestApp, others: TestApp[] = []): Promise<vo
   await t.db.query(
     `UPDATE user_queue_tokens SET status = 'EXPIRED', expired_at = now() WHERE status <> 'EXPIRED'`,
   );
-  await t.db.query(
-    `UPDATE queue_settings SET max_active = NULL, admit_per_minute = NULL, paused = false,
-            observed_admissions_per_minute = NULL, observed_at = NULL, opens_at = NULL,
-            throughput_admitted = 0, throughput_seconds = 0, line_backlogged = false,
-            sessions_ended = 0, session_seconds = 0, active_after = 0,
-            active_remaining_seconds = 0, mean_session_seconds = NULL,
-            prequeue_shuffled = true`,
-  );
+  await t.db.query(QUEUE_SETTINGS_AS_MIGRATED_SQL);
   await t.db.query('DELETE FROM queue_zone_marks');
   t.clock.advanceSeconds(3600);
   for (const app of [t, ...others]) app.app.get(LineSnapshotService).invalidate();

@@ -1,0 +1,14 @@
+/**
+ * What the admission tick learns about session lengths, as migrated: nothing yet. The bench
+ * starts its rush from it; QUEUE_SETTINGS_AS_MIGRATED_SQL includes it.
+ */
+export const FORGET_SESSION_LENGTHS = `sessions_ended = 0, session_seconds = 0, active_after = 0,
+            active_remaining_seconds = 0, mean_session_seconds = NULL`;
+
+/** The queue's settings row as migrated: no override, open, nothing observed or learnt. */
+export const QUEUE_SETTINGS_AS_MIGRATED_SQL = `UPDATE queue_settings
+        SET max_active = NULL, admit_per_minute = NULL, paused = false,
+            observed_admissions_per_minute = NULL, observed_at = NULL, opens_at = NULL,
+            throughput_admitted = 0, throughput_seconds = 0, line_backlogged = false,
+            ${FORGET_SESSION_LENGTHS},
+            prequeue_shuffled = true`;
