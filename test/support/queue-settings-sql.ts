@@ -3,7 +3,7 @@
  * starts its rush from it; QUEUE_SETTINGS_AS_MIGRATED_SQL includes it.
  */
 export const FORGET_SESSION_LENGTHS = `sessions_ended = 0, session_seconds = 0, active_after = 0,
-            active_remaining_seconds = 0, mean_session_seconds = NULL`;
+            active_remaining_seconds = 0`;
 
 /** The queue's settings row as migrated: no override, open, nothing observed or learnt. */
 export const QUEUE_SETTINGS_AS_MIGRATED_SQL = `UPDATE queue_settings

@@ -4,8 +4,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * The wait estimate's session lengths: how long admitted tokens' sessions lasted lately
  * (libs/queue/src/domain/line-throughput.ts), kept between ticks in the settings row with the
  * active tokens' count and summed remaining seconds after the last tick (from which the next
- * tick tells the sessions that ended and their lengths). `mean_session_seconds` is the mean
- * the line snapshot reads.
+ * tick tells the sessions that ended and their lengths). The line snapshot reads the two sums
+ * and takes their mean.
  */
 export class SessionLengths1764460800000 implements MigrationInterface {
   name = 'SessionLengths1764460800000';
@@ -16,8 +16,7 @@ export class SessionLengths1764460800000 implements MigrationInterface {
         ADD COLUMN sessions_ended double precision NOT NULL DEFAULT 0,
         ADD COLUMN session_seconds double precision NOT NULL DEFAULT 0,
         ADD COLUMN active_after integer NOT NULL DEFAULT 0,
-        ADD COLUMN active_remaining_seconds double precision NOT NULL DEFAULT 0,
-        ADD COLUMN mean_session_seconds double precision;
+        ADD COLUMN active_remaining_seconds double precision NOT NULL DEFAULT 0;
     `);
   }
 
@@ -27,8 +26,7 @@ export class SessionLengths1764460800000 implements MigrationInterface {
         DROP COLUMN sessions_ended,
         DROP COLUMN session_seconds,
         DROP COLUMN active_after,
-        DROP COLUMN active_remaining_seconds,
-        DROP COLUMN mean_session_seconds;
+        DROP COLUMN active_remaining_seconds;
     `);
   }
 }

@@ -130,7 +130,9 @@ function endedSessions(
  * How long an active session lasts (admission to payment or expiry), on average over the
  * sessions that ended lately (about the last turnover of the slots); null before any ended.
  */
-export function meanSessionSeconds(throughput: LineThroughput): number | null {
+export function meanSessionSeconds(
+  throughput: Pick<LineThroughput, 'sessionsEnded' | 'sessionSeconds'>,
+): number | null {
   if (throughput.sessionsEnded <= 0) return null;
   return throughput.sessionSeconds / throughput.sessionsEnded;
 }

@@ -7,6 +7,7 @@ import {
   StoredLineSnapshot,
 } from '../../../application/port/out/line-snapshot.repository';
 import { activeTokenSql } from '../../../domain/active-token.rule';
+import { meanSessionSeconds } from '../../../domain/line-throughput';
 import { ACTIVE_EXPIRIES_READ } from '../../../domain/waiting-line';
 import { LINE_SHAPE_COLUMNS, shapeOf } from './typeorm-queue-token.repository';
 
@@ -19,7 +20,7 @@ import { LINE_SHAPE_COLUMNS, shapeOf } from './typeorm-queue-token.repository';
 export const LINE_SNAPSHOT_SQL = `SELECT ${LINE_SHAPE_COLUMNS},
        (SELECT max(line_key) FROM user_queue_tokens WHERE status = 'IN_QUEUE') AS tail,
        s.max_active, s.admit_per_minute, s.paused,
-       s.mean_session_seconds,
+       s.sessions_ended, s.session_seconds,
        s.opens_at, s.line_generation,
        ARRAY(SELECT expires_at FROM user_queue_tokens
               WHERE ${activeTokenSql('', '$1')}
@@ -39,7 +40,8 @@ interface SnapshotRow {
   max_active: number | null;
   admit_per_minute: number | null;
   paused: boolean;
-  mean_session_seconds: number | null;
+  sessions_ended: number;
+  session_seconds: number;
   active_expiries: Date[];
   zone_at: Date[];
   zone_key: string[];
@@ -64,7 +66,10 @@ export class TypeOrmLineSnapshotRepository extends LineSnapshotRepository {
         paused: row.paused,
       },
       activeExpiries: row.active_expiries,
-      meanSessionSeconds: row.mean_session_seconds,
+      meanSessionSeconds: meanSessionSeconds({
+        sessionsEnded: row.sessions_ended,
+        sessionSeconds: row.session_seconds,
+      }),
       zone: row.zone_at.map((at, i) => ({ at, key: Number(row.zone_key[i]) })),
     };
   }

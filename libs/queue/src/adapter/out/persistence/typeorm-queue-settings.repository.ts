@@ -7,7 +7,7 @@ import {
   QueueSettingsRepository,
   StoredQueueSettings,
 } from '../../../application/port/out/queue-settings.repository';
-import { LineThroughput, meanSessionSeconds } from '../../../domain/line-throughput';
+import { LineThroughput } from '../../../domain/line-throughput';
 
 interface SettingsRow {
   max_active: number | null;
@@ -108,8 +108,7 @@ export class TypeOrmQueueSettingsRepository extends QueueSettingsRepository {
       `UPDATE queue_settings
           SET observed_admissions_per_minute = $1, observed_at = $2, throughput_admitted = $3,
               throughput_seconds = $4, line_backlogged = $5, sessions_ended = $6,
-              session_seconds = $7, active_after = $8, active_remaining_seconds = $9,
-              mean_session_seconds = $10
+              session_seconds = $7, active_after = $8, active_remaining_seconds = $9
         WHERE id = 1`,
       [
         admissionsPerMinute,
@@ -121,7 +120,6 @@ export class TypeOrmQueueSettingsRepository extends QueueSettingsRepository {
         throughput.sessionSeconds,
         throughput.activeAfter,
         throughput.activeRemainingSeconds,
-        meanSessionSeconds(throughput),
       ],
     );
   }
