@@ -160,13 +160,13 @@ export class TypeOrmSeatHoldRepository extends SeatHoldRepository {
       won:
         row.held_seat_id === null
           ? null
-          : {
-              performanceSeatId: Number(row.held_seat_id),
+          : toHold({
+              performance_seat_id: row.held_seat_id,
               token: row.held_token as string,
-              userId: row.held_user_id as string,
-              bookAttemptAt: row.held_attempt_at as Date,
-              expiresAt: row.held_expires_at as Date,
-            },
+              user_id: row.held_user_id as string,
+              book_attempt_at: row.held_attempt_at as Date,
+              expires_at: row.held_expires_at as Date,
+            }),
       tokenActive: row.token_active,
     };
   }
