@@ -6,7 +6,7 @@ import path from 'node:path';
 import { openStreams } from '../process/support/sse-client';
 import { findProfile, topSelfTime } from './cpu-profile';
 import { topStatementDeltas } from '../process/support/db-stats';
-import { pollEach, summarise } from './load-test';
+import { loadTest, pollEach, summarise } from './load-test';
 import { parseOnly } from './scenarios';
 
 /** The benchmark's own measuring tools: what they count must be right before any figure is. */
@@ -151,6 +151,36 @@ describe('bench helpers', () => {
         const tokens = Array.from({ length: 503 }, (_, i) => `token-${i}`);
         expect(await pollEach(url, tokens, 7)).toEqual({ '200': 503 });
         expect([...seen].sort()).toEqual([...tokens].sort());
+      } finally {
+        await new Promise((resolve) => server.close(resolve));
+      }
+    });
+  });
+
+  describe('loadTest', () => {
+    it('times a burst (amount) to its last response, not to autocannon’s next whole second', async () => {
+      const server = http.createServer((_req, res) => {
+        res.writeHead(200);
+        res.end('{}');
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      try {
+        const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+        const before = process.hrtime.bigint();
+        const result = await loadTest({
+          targets: [url, url],
+          connections: 4,
+          durationS: 10,
+          amount: 40,
+          method: 'GET',
+          path: '/',
+          prepare: () => ({}),
+        });
+        const elapsedS = Number(process.hrtime.bigint() - before) / 1e9;
+        expect(result.statuses).toEqual({ '200': 40 });
+        // autocannon's own duration would be a whole second or more here.
+        expect(result.durationS).toBeLessThan(Math.min(elapsedS, 0.9));
+        expect(result.rps).toBeGreaterThan(40 / elapsedS);
       } finally {
         await new Promise((resolve) => server.close(resolve));
       }
