@@ -2,6 +2,7 @@ import { InitialSchema1764115200000 } from './1764115200000-initial-schema';
 import { WaitingLine1764288000000 } from './1764288000000-waiting-line';
 import { LineThroughput1764374400000 } from './1764374400000-line-throughput';
 import { SessionLengths1764460800000 } from './1764460800000-session-lengths';
+import { HoldIndexes1764547200000 } from './1764547200000-hold-indexes';
 
 /** Listed, not globbed, so that the same list works from ts-node, jest and the build. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   WaitingLine1764288000000,
   LineThroughput1764374400000,
   SessionLengths1764460800000,
+  HoldIndexes1764547200000,
 ];

@@ -54,7 +54,9 @@ interface AttemptRow {
  * $3 user, $4 now, $5 the hold's expiry. Run after the user's advisory lock, so that its
  * snapshot sees every hold the user's earlier bookings committed.
  * - `seat`: the seat, whether it is sold, whether its performance has started;
- * - `own`: the user's live holds;
+ * - `own`: the user's live holds, among the user's rows (`of_user`: by the user's index, the
+ *   only one its WHERE can use; with the hold's rules in the same scan, a generic plan could
+ *   take the expiry or token index instead, partial on the same rules, and walk every hold);
  * - `held`: the hold, one conditional UPDATE of the seat's book-info row, only when the seat
  *   rules and the user's holds allow it. Concurrent attempts queue on the row lock; each
  *   re-checks the WHERE on the row the previous winner committed, so exactly one finds the
@@ -73,10 +75,14 @@ export const ATTEMPT_HOLD_SQL = `WITH seat AS (
          JOIN concert_performances p ON p.id = s.concert_performance_id
          LEFT JOIN performance_seat_book_info i ON i.performance_seat_id = s.id
         WHERE s.id = $1
+     ), of_user AS MATERIALIZED (
+       SELECT performance_seat_id, token, user_id, book_attempt_at, expires_at, book_success_at
+         FROM performance_seat_book_info
+        WHERE user_id = $3
      ), own AS (
        SELECT performance_seat_id, token, user_id, book_attempt_at, expires_at
-         FROM performance_seat_book_info
-        WHERE user_id = $3 AND ${liveHoldSql('', '$4')}
+         FROM of_user
+        WHERE ${liveHoldSql('of_user', '$4')}
      ), held AS (
        UPDATE performance_seat_book_info
           SET token = $2, user_id = $3, book_attempt_at = $4, expires_at = $5
