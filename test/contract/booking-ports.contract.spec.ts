@@ -1,3 +1,4 @@
+import { TokenInvalidError } from '@app/queue/domain';
 import { randomUUID } from 'node:crypto';
 import {
   BookAttempt,
@@ -168,8 +169,9 @@ describeContract(
         await w.addToken({ ...buyer, status: 'IN_PROGRESS', expiresAt: at(600) });
         return buyer;
       };
+      // One statement of its own, outside any transaction, as the use case runs it.
       const attempt = (seat: number, buyer: { token: string; userId: string }) =>
-        w.tx(() => w.seatHolds.attemptHold(seat, buyer, NOW, at(300)));
+        w.seatHolds.attemptHold(seat, buyer, NOW, at(300));
 
       it('attemptHold takes a free seat, finds the token active and logs HELD', async () => {
         const seat = await w.addSeat({ performanceDatetime: FUTURE });
@@ -189,7 +191,6 @@ describeContract(
           },
           holdsOfUser: [],
           won: expected,
-          tokenActive: true,
         });
         expect(await w.holdOf(seat)).toEqual({ ...expected, bookSuccessAt: null, booked: false });
         expect(await w.logsOf(seat)).toEqual([
@@ -202,15 +203,19 @@ describeContract(
         ['EXPIRED', 'EXPIRED', 600],
         ['past its TTL exactly now', 'IN_PROGRESS', 0],
       ] as const)(
-        'attemptHold takes the seat but logs nothing for a token %s (the caller rolls back)',
+        'attemptHold refuses a token %s (TokenInvalidError) and writes nothing',
         async (_what, status, expiresIn) => {
           const seat = await w.addSeat({ performanceDatetime: FUTURE });
           const buyer = await holder();
+          const lapsed = await w.addSeat(
+            { performanceDatetime: FUTURE },
+            { ...buyer, bookAttemptAt: at(-400), expiresAt: at(-100) },
+          );
           if (status) await w.addToken({ ...buyer, status, expiresAt: at(expiresIn) });
-          expect(await attempt(seat, buyer)).toMatchObject({
-            won: { performanceSeatId: seat, ...buyer },
-            tokenActive: false,
-          });
+          await expect(attempt(seat, buyer)).rejects.toBeInstanceOf(TokenInvalidError);
+          expect(await w.holdOf(seat)).toMatchObject({ token: null });
+          // The user's lapsed hold elsewhere is not released either: the attempt wrote nothing.
+          expect(await w.holdOf(lapsed)).toMatchObject({ token: buyer.token });
           expect(await w.logsOf(seat)).toEqual([]);
         },
       );
@@ -221,7 +226,6 @@ describeContract(
           seat: null,
           holdsOfUser: [],
           won: null,
-          tokenActive: false,
         });
       });
 
@@ -231,7 +235,6 @@ describeContract(
         expect(await attempt(seat, await activeHolder())).toMatchObject({
           seat: { performanceSeatId: seat, booked: false },
           won: null,
-          tokenActive: false,
         });
         expect(await w.holdOf(seat)).toMatchObject({ token: other.token, expiresAt: at(1) });
         expect(await w.logsOf(seat)).toEqual([]);
@@ -242,7 +245,7 @@ describeContract(
         async (expiresIn) => {
           const seat = await w.addSeat({ performanceDatetime: FUTURE }, await liveHold(expiresIn));
           const buyer = await activeHolder();
-          expect(await attempt(seat, buyer)).toMatchObject({ won: buyer, tokenActive: true });
+          expect(await attempt(seat, buyer)).toMatchObject({ won: buyer });
           expect(await w.holdOf(seat)).toMatchObject({ ...buyer, expiresAt: at(300) });
         },
       );
@@ -276,7 +279,6 @@ describeContract(
           { performanceDatetime: FUTURE },
           { ...mine, expiresAt: at(1) },
         );
-        await w.addSeat({ performanceDatetime: FUTURE }, { ...mine, expiresAt: NOW });
         await w.addSeat(
           { booked: true, performanceDatetime: FUTURE },
           { ...mine, expiresAt: at(60), bookSuccessAt: at(-1) },
@@ -288,6 +290,22 @@ describeContract(
           won: null,
         });
         expect(await w.holdOf(seat)).toMatchObject({ token: null });
+      });
+
+      it("attemptHold releases the user's lapsed hold on another seat as it takes this one", async () => {
+        const buyer = await activeHolder();
+        const lapsed = await w.addSeat(
+          { performanceDatetime: FUTURE },
+          { ...buyer, bookAttemptAt: at(-300), expiresAt: NOW },
+        );
+        const seat = await w.addSeat({ performanceDatetime: FUTURE });
+        expect(await attempt(seat, buyer)).toMatchObject({ holdsOfUser: [], won: buyer });
+        expect(await w.holdOf(lapsed)).toMatchObject({
+          token: null,
+          userId: null,
+          expiresAt: null,
+        });
+        expect(await w.holdOf(seat)).toMatchObject({ ...buyer, expiresAt: at(300) });
       });
 
       it('attemptHold: a repeat of this very hold is no other hold, and takes nothing', async () => {

@@ -4,6 +4,7 @@ import { call } from '../support/http';
 import {
   insertActiveToken,
   insertBuyer,
+  insertHold,
   insertConcert,
   insertPerformance,
   insertQueuedToken,
@@ -246,13 +247,31 @@ describe('booking: POST /performance_seats/{id}/book', () => {
     expect((await logsOf(seatId)).map((log) => log.result)).toEqual(['HELD', 'HELD']);
   });
 
-  it('lets a user book another seat once their own hold has lapsed', async () => {
+  it('lets a user book another seat once their own hold has lapsed, releasing the lapsed one', async () => {
     const [seatA, seatB] = await seats();
     const buyer = await insertBuyer(t.db, t.clock.now());
     expect((await book(seatA, buyer.token)).status).toBe(201);
     t.clock.advanceSeconds(HOLD_TTL);
     expect((await book(seatB, buyer.token)).status).toBe(201);
     expect((await holdOf(seatB)).token).toBe(buyer.token);
+    // Before any release job ran: the booking released it, one unpaid hold per user.
+    expect(await holdOf(seatA)).toEqual({
+      token: null,
+      user_id: null,
+      book_attempt_at: null,
+      expires_at: null,
+      book_success_at: null,
+    });
+  });
+
+  it('keeps a user to one unpaid hold in the database itself', async () => {
+    const [seatA, seatB] = await seats();
+    const buyer = await insertBuyer(t.db, t.clock.now());
+    expect((await book(seatA, buyer.token)).status).toBe(201);
+    // Even written by hand, a second unpaid hold of the user is refused.
+    await expect(insertHold(t.db, seatB, buyer, t.clock.now())).rejects.toThrow(
+      /performance_seat_book_info_one_open_per_user/,
+    );
   });
 
   it('answers 400 Seat is already booked for a paid seat, logs it and changes nothing', async () => {
@@ -574,13 +593,20 @@ describe('hold release job', () => {
       at: new Date(now.getTime() + DAY),
       seats: 1203,
     });
-    const userId = await insertUser(t.db);
+    // A holder each: a user has at most one unpaid hold.
     await t.db.query(
-      `UPDATE performance_seat_book_info
-          SET token = md5(performance_seat_id::text), user_id = $2, book_attempt_at = $3,
-              expires_at = $3
-        WHERE performance_seat_id = ANY($1)`,
-      [seatIds, userId, new Date(now.getTime() - 1000)],
+      `WITH holders AS (
+         INSERT INTO users (balance) SELECT 0 FROM generate_series(1, cardinality($1::bigint[]))
+         RETURNING id
+       ), numbered AS (
+         SELECT id, row_number() OVER (ORDER BY id) AS n FROM holders
+       )
+       UPDATE performance_seat_book_info
+          SET token = md5(performance_seat_id::text), user_id = numbered.id,
+              book_attempt_at = $2, expires_at = $2
+         FROM numbered
+        WHERE performance_seat_id = ($1::bigint[])[numbered.n]`,
+      [seatIds, new Date(now.getTime() - 1000)],
     );
     expect(await release()).toBe(1203);
     expect(await openHolds(seatIds)).toEqual([]);

@@ -9,8 +9,6 @@ export const ADVISORY_LOCKS = {
   migrations: 7_310_001,
   /** The demo seed, transaction-level, so that instances starting together seed once. */
   demoSeed: 7_310_002,
-  /** Booking: one user holds at most one seat; object id hashtext(user id). */
-  bookingUserClass: 7_310_010,
   /** Queue: one tick of admission at a time across instances ("QUEU" in ASCII). */
   queueAdmission: { classId: 0x51554555, objectId: 1 },
   /** Queue: token issuing for one user; object id hashtext(user id) ("QUSR" in ASCII). */

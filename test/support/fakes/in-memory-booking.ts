@@ -8,7 +8,8 @@ import {
   HoldAttempt,
   SeatHoldRepository,
 } from '@app/booking/application/port/out/seat-hold.repository';
-import { isLiveHold } from '@app/booking/domain/live-hold.rule';
+import { isLapsedHold, isLiveHold } from '@app/booking/domain/live-hold.rule';
+import { TokenInvalidError } from '@app/queue/domain';
 import { hasPerformanceStarted } from '@app/booking/domain/performance-started.rule';
 import { liveHoldOf, SeatHoldState } from '@app/booking/domain/seat-hold';
 import { isSoldSeat } from '@app/booking/domain/sold-seat.rule';
@@ -72,10 +73,6 @@ export class InMemoryBooking {
       super();
     }
 
-    async lockUser(userId: string) {
-      this.b.calls.push(`lockUser ${userId}`);
-    }
-
     async attemptHold(
       id: number,
       holder: { token: string; userId: string },
@@ -84,7 +81,7 @@ export class InMemoryBooking {
     ): Promise<HoldAttempt> {
       this.b.calls.push('attemptHold');
       const found = this.b.store.seats.get(id);
-      if (!found) return { seat: null, holdsOfUser: [], won: null, tokenActive: false };
+      if (!found) return { seat: null, holdsOfUser: [], won: null };
       const row = this.b.store.holds.get(id)!;
       // The seat row's flag, with the sale its book-info row records (the SQL's join).
       const seat = { ...found, bookSuccessAt: row.bookSuccessAt };
@@ -96,17 +93,26 @@ export class InMemoryBooking {
         !hasPerformanceStarted(seat.performanceDatetime, now) &&
         !holdsOfUser.some((hold) => hold.performanceSeatId !== id || hold.token !== holder.token);
       if (!allowed || row.bookSuccessAt !== null || isLiveHold(row, now)) {
-        return { seat, holdsOfUser, won: null, tokenActive: false };
+        return { seat, holdsOfUser, won: null };
+      }
+      // The queue's check, inside the same statement: no port call of its own. When the token
+      // is no longer active the statement rolls back whole: nothing below happens.
+      const tokenExpiresAt = this.b.bookingTokens.active.get(holder.token);
+      if (tokenExpiresAt === undefined || tokenExpiresAt <= now) throw new TokenInvalidError();
+      // The user's lapsed hold on another seat is released: one unpaid hold per user.
+      for (const other of this.b.store.holds.values()) {
+        if (other.performanceSeatId !== id && other.userId === holder.userId) {
+          if (isLapsedHold(other, now))
+            Object.assign(other, emptyHold(other.performanceSeatId), { booked: other.booked });
+        }
       }
       Object.assign(row, { ...holder, bookAttemptAt: now, expiresAt });
-      const won = { performanceSeatId: id, ...holder, bookAttemptAt: now, expiresAt };
-      // The queue's check, inside the same statement: no port call of its own.
-      const tokenExpiresAt = this.b.bookingTokens.active.get(holder.token);
-      const tokenActive = tokenExpiresAt !== undefined && tokenExpiresAt > now;
-      if (tokenActive) {
-        this.b.store.logs.push({ performanceSeatId: id, ...holder, result: 'HELD', at: now });
-      }
-      return { seat, holdsOfUser, won, tokenActive };
+      this.b.store.logs.push({ performanceSeatId: id, ...holder, result: 'HELD', at: now });
+      return {
+        seat,
+        holdsOfUser,
+        won: { performanceSeatId: id, ...holder, bookAttemptAt: now, expiresAt },
+      };
     }
 
     async findState(id: number) {

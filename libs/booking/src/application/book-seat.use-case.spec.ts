@@ -80,10 +80,19 @@ describe('BookSeatUseCase', () => {
     expect(store.holds.get(1)).toMatchObject({ token: TOKEN, expiresAt: at(20) });
   });
 
-  it('takes the per-user lock, then holds, re-checks the token and logs in one attempt', async () => {
+  it('holds, re-checks the token and logs in one attempt, outside any transaction', async () => {
     await useCase.execute(1, buyer, TOKEN_EXPIRES_AT);
-    expect(booking.calls).toEqual(['lockUser user-1', 'attemptHold']);
-    expect(booking.transactions.runs).toBe(1);
+    expect(booking.calls).toEqual(['attemptHold']);
+    expect(booking.transactions.runs).toBe(0);
+  });
+
+  it('refuses, writing nothing, when another hold of the user commits as the attempt runs', async () => {
+    // The database's unique index of the user's unpaid hold, as the adapter reports it.
+    holds.attemptHold = () => Promise.reject(new UserHasReservationError());
+    await expect(useCase.execute(1, buyer, TOKEN_EXPIRES_AT)).rejects.toBeInstanceOf(
+      UserHasReservationError,
+    );
+    expect(results()).toEqual(['USER_HAS_RESERVATION']);
   });
 
   it('re-checks the token after taking the seat: a token expired meanwhile gets no hold', async () => {
@@ -112,7 +121,7 @@ describe('BookSeatUseCase', () => {
     expect(store.logs).toEqual([]);
   });
 
-  it('refuses a paid seat, logging SEAT_ALREADY_BOOKED outside the rolled-back work', async () => {
+  it('refuses a paid seat, logging SEAT_ALREADY_BOOKED', async () => {
     addSeat(3, { booked: true });
     await expect(useCase.execute(3, buyer, TOKEN_EXPIRES_AT)).rejects.toBeInstanceOf(
       SeatAlreadyBookedError,
@@ -120,7 +129,7 @@ describe('BookSeatUseCase', () => {
     expect(store.logs).toEqual([
       { performanceSeatId: 3, ...buyer, result: 'SEAT_ALREADY_BOOKED', at: NOW },
     ]);
-    expect(booking.calls).toEqual(['lockUser user-1', 'attemptHold']);
+    expect(booking.calls).toEqual(['attemptHold']);
     expect(store.holds.get(3)?.token).toBeNull();
   });
 
@@ -154,11 +163,12 @@ describe('BookSeatUseCase', () => {
     );
   });
 
-  it("ignores the user's lapsed hold elsewhere", async () => {
+  it("ignores the user's lapsed hold elsewhere, and releases it with the new hold", async () => {
     setHold(2, { ...buyer, bookAttemptAt: at(-300), expiresAt: NOW });
     await expect(useCase.execute(1, buyer, TOKEN_EXPIRES_AT)).resolves.toMatchObject({
       performanceSeatId: 1,
     });
+    expect(store.holds.get(2)).toEqual(emptyHold(2));
   });
 
   it('answers a repeat by the same token with the same hold, not extended, logged ALREADY_HELD', async () => {

@@ -26,11 +26,11 @@ export interface SeatHolder {
 
 /**
  * Holds a seat for a queue token for SEAT_HOLD_TTL_SECONDS, but never past the token's own
- * expiry. Every check that matters is settled by the database inside one transaction: a
- * per-user advisory lock (one hold per user), then one statement (`attemptHold`) with one
- * conditional UPDATE on the seat's book-info row (one hold per seat), a share lock on the
+ * expiry. Every check that matters is settled by the database in one statement, committed on
+ * its own (`attemptHold`): one conditional UPDATE on the seat's book-info row (one hold per
+ * seat), the unique index of a user's unpaid hold (one hold per user), a share lock on the
  * token's row (a hold is only created by a token still active when it commits) and the log.
- * A won hold costs the transaction two statements; a repeat or a lost race reads on.
+ * A won hold costs that one statement; a repeat or a lost race reads on, in a transaction.
  */
 @Injectable()
 export class BookSeatUseCase {
@@ -52,12 +52,10 @@ export class BookSeatUseCase {
     const now = this.clock.now();
     const expiresAt = holdExpiry(now, this.config.seatHoldTtlSeconds, tokenExpiresAt);
     try {
-      return await this.transactions.run(() =>
-        this.hold(performanceSeatId, holder, now, expiresAt),
-      );
+      return await this.hold(performanceSeatId, holder, now, expiresAt);
     } catch (error) {
       if (!isBookingRefusal(error)) throw error;
-      // The transaction has rolled back; the refused attempt is still recorded, on its own.
+      // Nothing of the attempt was written; the refusal is still recorded, on its own.
       await this.logs.append({ performanceSeatId, ...holder, result: error.result, at: now });
       throw error;
     }
@@ -69,9 +67,6 @@ export class BookSeatUseCase {
     now: Date,
     expiresAt: Date,
   ): Promise<SeatHold> {
-    // The user's lock first: the attempt's one statement then sees every hold the user's
-    // earlier bookings committed.
-    await this.holds.lockUser(holder.userId);
     const attempt = await this.holds.attemptHold(seatId, holder, now, expiresAt);
     const { seat } = attempt;
     // Not logged: the log's foreign key needs an existing seat.
@@ -87,14 +82,13 @@ export class BookSeatUseCase {
     ) {
       throw new UserHasReservationError();
     }
+    // Committed, with its HELD log row.
+    if (attempt.won) return attempt.won;
+    return this.transactions.run(() => this.repeatOrLost(seatId, holder, now));
+  }
 
-    if (attempt.won) {
-      // Logged HELD by the same statement, unless the token is no longer active: then the
-      // hold is rolled back with the transaction.
-      if (!attempt.tokenActive) throw new TokenInvalidError();
-      return attempt.won;
-    }
-
+  /** The seat was not free for this token: the same hold again, or the seat is taken. */
+  private async repeatOrLost(seatId: number, holder: SeatHolder, now: Date): Promise<SeatHold> {
     const state = await this.holds.findState(seatId);
     if (state && isSoldSeat(state)) throw new SeatAlreadyBookedError();
     const live = state ? liveHoldOf(state, now) : null;

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import { ADVISORY_LOCKS } from '@app/database/advisory-locks';
 import { queryPrepared, queryRows } from '@app/common/adapter/persistence/query-rows';
 import { activeTokenShareLockSql } from '@app/queue';
+import { TokenInvalidError } from '@app/queue/domain';
+import { UserHasReservationError } from '../../../domain/booking-errors';
 import {
   HoldAttempt,
   SeatHoldRepository,
@@ -46,26 +47,34 @@ interface AttemptRow {
   held_user_id: string | null;
   held_attempt_at: Date | null;
   held_expires_at: Date | null;
-  token_active: boolean;
 }
 
+/** Raised by ATTEMPT_HOLD_SQL (an integer cast of this text) to roll itself back. */
+const TOKEN_NOT_ACTIVE = 'hold rolled back: token no longer active';
+
+/** The unique index that keeps a user to one unpaid hold (migration HoldIndexes). */
+const ONE_OPEN_HOLD_PER_USER = 'performance_seat_book_info_one_open_per_user';
+
 /**
- * A booking's hot path in one statement (exported for the plan test): $1 seat, $2 token,
- * $3 user, $4 now, $5 the hold's expiry. Run after the user's advisory lock, so that its
- * snapshot sees every hold the user's earlier bookings committed.
+ * A booking in one statement, its own transaction (exported for the plan test): $1 seat,
+ * $2 token, $3 user, $4 now, $5 the hold's expiry.
  * - `seat`: the seat, whether it is sold, whether its performance has started;
- * - `own`: the user's live holds, among the user's rows (`of_user`: by the user's index, the
- *   only one its WHERE can use; with the hold's rules in the same scan, a generic plan could
- *   take the expiry or token index instead, partial on the same rules, and walk every hold);
- * - `held`: the hold, one conditional UPDATE of the seat's book-info row, only when the seat
- *   rules and the user's holds allow it. Concurrent attempts queue on the row lock; each
- *   re-checks the WHERE on the row the previous winner committed, so exactly one finds the
- *   seat free;
+ * - `own`: the user's live holds, among the user's unpaid rows (`of_user`: the unique index of
+ *   the user's open row, the only one its WHERE can use);
+ * - `allowed`: one row when the seat rules and the user's holds allow a new hold;
+ * - `freed`: the user's lapsed hold on another seat, released, so that the new hold can be the
+ *   user's one open row;
+ * - `held`: the hold, one conditional UPDATE of the seat's book-info row, after `freed`.
+ *   Concurrent attempts on the seat queue on the row lock; each re-checks the WHERE on the row
+ *   the previous winner committed, so exactly one finds the seat free. Concurrent attempts of
+ *   one user on different seats meet in the unique index of the user's open row: the later
+ *   one waits for the earlier to commit, then fails (23505), and nothing of it is written;
  * - `active`: the queue's share-locked check of the token, gated on `held` (an InitPlan run
  *   before the token's row is read), so the seat's row is locked before the token's: the
  *   payment's order;
- * - `logged`: the HELD attempt, only when the token is still active (else the caller rolls
- *   the hold back and logs nothing, like the guard's 401).
+ * - `logged`: the HELD attempt, only when the token is still active; when it is not, the
+ *   final cast fails and the statement rolls back whole (nothing held, nothing logged, like
+ *   the guard's 401).
  */
 export const ATTEMPT_HOLD_SQL = `WITH seat AS (
        SELECT s.id, s.booked, i.book_success_at, p.performance_datetime,
@@ -78,18 +87,28 @@ export const ATTEMPT_HOLD_SQL = `WITH seat AS (
      ), of_user AS MATERIALIZED (
        SELECT performance_seat_id, token, user_id, book_attempt_at, expires_at, book_success_at
          FROM performance_seat_book_info
-        WHERE user_id = $3
+        WHERE user_id = $3 AND book_success_at IS NULL
      ), own AS (
        SELECT performance_seat_id, token, user_id, book_attempt_at, expires_at
          FROM of_user
         WHERE ${liveHoldSql('of_user', '$4')}
+     ), allowed AS (
+       SELECT 1 FROM seat
+        WHERE NOT seat.sold AND NOT seat.started
+          AND NOT EXISTS (SELECT 1 FROM own WHERE own.performance_seat_id <> $1 OR own.token <> $2)
+     ), freed AS (
+       UPDATE performance_seat_book_info
+          SET token = NULL, user_id = NULL, book_attempt_at = NULL, expires_at = NULL
+        WHERE user_id = $3 AND performance_seat_id <> $1 AND ${lapsedHoldSql('', '$4')}
+          AND EXISTS (SELECT 1 FROM allowed)
+       RETURNING 1
      ), held AS (
        UPDATE performance_seat_book_info
           SET token = $2, user_id = $3, book_attempt_at = $4, expires_at = $5
         WHERE performance_seat_id = $1 AND book_success_at IS NULL
           AND NOT ${liveHoldSql('', '$4')}
-          AND EXISTS (SELECT 1 FROM seat WHERE NOT seat.sold AND NOT seat.started)
-          AND NOT EXISTS (SELECT 1 FROM own WHERE own.performance_seat_id <> $1 OR own.token <> $2)
+          AND EXISTS (SELECT 1 FROM allowed)
+          AND (SELECT count(*) FROM freed) >= 0
        RETURNING performance_seat_id, token, user_id, book_attempt_at, expires_at
      ), active AS (
        ${activeTokenShareLockSql('$2', '$4', 'EXISTS (SELECT 1 FROM held)')}
@@ -104,7 +123,9 @@ export const ATTEMPT_HOLD_SQL = `WITH seat AS (
             held.performance_seat_id AS held_seat_id, held.token AS held_token,
             held.user_id AS held_user_id, held.book_attempt_at AS held_attempt_at,
             held.expires_at AS held_expires_at,
-            EXISTS (SELECT 1 FROM active) AS token_active
+            (CASE WHEN held.performance_seat_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM active)
+                  THEN '${TOKEN_NOT_ACTIVE}'
+             END)::int AS rolled_back
        FROM (SELECT 1) AS one
        LEFT JOIN seat ON true
        LEFT JOIN held ON true`;
@@ -125,30 +146,36 @@ export class TypeOrmSeatHoldRepository extends SeatHoldRepository {
     super();
   }
 
-  async lockUser(userId: string): Promise<void> {
-    // hashtext is 32-bit: two users may share a key, which only makes them take turns.
-    await queryRows(this.txHost.tx, 'SELECT pg_advisory_xact_lock($1, hashtext($2))', [
-      ADVISORY_LOCKS.bookingUserClass,
-      userId,
-    ]);
-  }
-
   async attemptHold(
     performanceSeatId: number,
     holder: { token: string; userId: string },
     now: Date,
     expiresAt: Date,
   ): Promise<HoldAttempt> {
-    // Prepared: parsing and planning this statement cost PostgreSQL more than running it.
-    const [row] = await queryPrepared<AttemptRow>(
-      this.txHost.tx,
-      'attempt_hold',
-      ATTEMPT_HOLD_SQL,
-      [performanceSeatId, holder.token, holder.userId, now, expiresAt],
-    );
-    if (row.seat_id === null) {
-      return { seat: null, holdsOfUser: [], won: null, tokenActive: false };
+    let row: AttemptRow;
+    try {
+      // Prepared: parsing and planning this statement cost PostgreSQL more than running it.
+      [row] = await queryPrepared<AttemptRow>(this.txHost.tx, 'attempt_hold', ATTEMPT_HOLD_SQL, [
+        performanceSeatId,
+        holder.token,
+        holder.userId,
+        now,
+        expiresAt,
+      ]);
+    } catch (error) {
+      const { code, constraint, message } = error as {
+        code?: string;
+        constraint?: string;
+        message?: string;
+      };
+      // Another hold of the user committed while this statement ran.
+      if (code === '23505' && constraint === ONE_OPEN_HOLD_PER_USER) {
+        throw new UserHasReservationError();
+      }
+      if (code === '22P02' && message?.includes(TOKEN_NOT_ACTIVE)) throw new TokenInvalidError();
+      throw error;
     }
+    if (row.seat_id === null) return { seat: null, holdsOfUser: [], won: null };
     return {
       seat: {
         performanceSeatId: Number(row.seat_id),
@@ -173,7 +200,6 @@ export class TypeOrmSeatHoldRepository extends SeatHoldRepository {
               book_attempt_at: row.held_attempt_at as Date,
               expires_at: row.held_expires_at as Date,
             }),
-      tokenActive: row.token_active,
     };
   }
 

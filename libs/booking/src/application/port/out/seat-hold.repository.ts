@@ -14,34 +14,28 @@ export interface HoldAttempt {
   /** The user's live holds (normally at most one), on any seat and by any of their tokens. */
   holdsOfUser: SeatHold[];
   /**
-   * The new hold, taken only when the seat is unpaid, its performance ahead, free or its hold
-   * lapsed, and the user holds nothing but (at most) this very hold; null otherwise.
+   * The new hold, committed with its HELD log row: taken only when the seat is unpaid, its
+   * performance ahead, free or its hold lapsed, the user holds nothing but (at most) this very
+   * hold, and the holder's token is still active; null otherwise.
    */
   won: SeatHold | null;
-  /**
-   * When `won`: whether the holder's token was still active, read under a share lock on the
-   * token's row taken after the seat's row lock (the payment's order). The attempt is logged
-   * HELD only when it was; when it was not, the caller must roll the hold back. False when
-   * not `won` (nothing was read).
-   */
-  tokenActive: boolean;
 }
 
 /**
- * Seat holds in performance_seat_book_info. Every method joins the ambient transaction, so
- * the advisory lock and the row lock of `attemptHold` last until the use case commits.
+ * Seat holds in performance_seat_book_info. `attemptHold` is one statement, its own
+ * transaction; the other methods join the ambient transaction.
  */
 export abstract class SeatHoldRepository {
-  /** Serialises the booking attempts of one user until the transaction ends. */
-  abstract lockUser(userId: string): Promise<void>;
-
   /**
-   * The hot path of a booking, in one statement, after `lockUser`: reads the seat and the
-   * user's live holds, takes the seat for this token in one conditional write when they allow
-   * it (unpaid and free or its hold lapsed: one hold per seat, settled by the row lock; no
-   * other live hold of the user: settled by `lockUser`), re-checks the holder's token under a
-   * share lock (the queue's check), and appends the HELD attempt to the booking log when it
-   * is still active.
+   * A booking's hot path, in one statement committed on its own (call it outside any
+   * transaction): reads the seat and the user's live holds; when they allow it, releases the
+   * user's lapsed hold on another seat and takes this seat for the token in one conditional
+   * write (one hold per seat, settled by the seat's row lock; one unpaid hold per user,
+   * settled by the database's unique index), re-checks the holder's token under a share lock
+   * (the queue's check), and appends the HELD attempt to the booking log.
+   * Throws, having written nothing: UserHasReservationError when another hold of the user
+   * committed while it ran; TokenInvalidError when it would have taken the seat but the token
+   * is no longer active (a payment by the same token expired it).
    */
   abstract attemptHold(
     performanceSeatId: number,
