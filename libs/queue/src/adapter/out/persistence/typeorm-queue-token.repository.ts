@@ -75,10 +75,14 @@ export class TypeOrmQueueTokenRepository extends QueueTokenRepository {
     super();
   }
 
-  /** Plain SQL, no entity hydration: every guarded request may start here. */
+  /**
+   * Plain SQL, no entity hydration: every guarded request may start here. Prepared: planning
+   * it cost PostgreSQL more than running it, on every booking, payment and active token's poll.
+   */
   async findByToken(token: string): Promise<QueueToken | null> {
-    const [row] = await queryRows<TokenRow>(
+    const [row] = await queryPrepared<TokenRow>(
       this.txHost.tx,
+      'token_by_value',
       `SELECT ${TOKEN_COLUMNS} FROM user_queue_tokens WHERE token = $1`,
       [token],
     );
