@@ -1,3 +1,5 @@
+import { ApplicationConfig } from '@nestjs/core';
+import { dropIdleClsEnhancers } from '../../apps/api/src/configure-app';
 import { createTestApp, TestApp } from '../support/test-app';
 import { insertBuyer } from '../support/fixtures';
 import { call } from '../support/http';
@@ -11,6 +13,36 @@ describe('platform: health and API documentation', () => {
   });
   afterAll(async () => {
     await t.close();
+  });
+
+  it('runs no global guard or interceptor: the placeholders nestjs-cls registers are dropped', async () => {
+    const config = (t.app as unknown as { config: ApplicationConfig }).config;
+    expect(config.getGlobalInterceptors()).toEqual([]);
+    expect(config.getGlobalGuards()).toEqual([]);
+    // The transactions (CLS contexts of their own) still work without them.
+    const buyer = await insertBuyer(t.db, t.clock.now(), '10.00');
+    const charged = await call(t.app, 'POST', `/users/${buyer.userId}/charge`, {
+      body: { amount: 5 },
+    });
+    expect(charged.status).toBe(200);
+  });
+
+  it('drops only those placeholders, never a real guard or interceptor', () => {
+    class Real {
+      intercept() {}
+      canActivate() {}
+    }
+    const config = new ApplicationConfig();
+    const real = new Real();
+    config.addGlobalInterceptor({
+      intercept: (_: unknown, next: { handle(): unknown }) => next.handle(),
+    });
+    config.addGlobalInterceptor(real);
+    config.addGlobalGuard({ canActivate: () => true });
+    config.addGlobalGuard(real);
+    expect(dropIdleClsEnhancers({ config } as never)).toBe(2);
+    expect(config.getGlobalInterceptors()).toEqual([real]);
+    expect(config.getGlobalGuards()).toEqual([real]);
   });
 
   it('GET /health answers 200 with the database up', async () => {

@@ -4,6 +4,7 @@ import {
   ValidationError,
   ValidationPipe,
 } from '@nestjs/common';
+import { ApplicationConfig } from '@nestjs/core';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { IncomingMessage } from 'node:http';
@@ -46,8 +47,32 @@ export function createFastifyAdapter(options: { trustProxy?: boolean } = {}): Fa
   });
 }
 
+/**
+ * nestjs-cls (under @nestjs-cls/transactional) always registers a global guard and a global
+ * interceptor (APP_GUARD, APP_INTERCEPTOR). With none of its enhancers mounted, as here (each
+ * transaction opens its own CLS context), they are placeholders that do nothing, but the
+ * interceptor alone puts every request through Nest's interceptor pipeline (an rxjs chain and
+ * AsyncResource.bind calls) for nothing. Dropped before init() builds the routes; returns how
+ * many it dropped. Nest keeps the global enhancers in its ApplicationConfig, which it does not
+ * expose: the one reach into its internals, proven by test/e2e/platform.e2e-spec.ts.
+ */
+export function dropIdleClsEnhancers(app: INestApplication): number {
+  const config = (app as unknown as { config: ApplicationConfig }).config;
+  const placeholder = (enhancer: object, method: string) =>
+    Object.getPrototypeOf(enhancer) === Object.prototype && Object.keys(enhancer).join() === method;
+  const interceptors = config.getGlobalInterceptors();
+  const guards = config.getGlobalGuards();
+  const keptInterceptors = interceptors.filter((each) => !placeholder(each, 'intercept'));
+  const keptGuards = guards.filter((each) => !placeholder(each, 'canActivate'));
+  const dropped = interceptors.length - keptInterceptors.length + guards.length - keptGuards.length;
+  interceptors.splice(0, interceptors.length, ...keptInterceptors);
+  guards.splice(0, guards.length, ...keptGuards);
+  return dropped;
+}
+
 /** Everything main.ts and the HTTP tests configure alike: one app, one behaviour. */
 export async function configureApp(app: NestFastifyApplication): Promise<OpenAPIObject> {
+  dropIdleClsEnhancers(app);
   app.useLogger(app.get(Logger));
   const config = app.get(AppConfig);
   const fastify = app.getHttpAdapter().getInstance();
