@@ -3,6 +3,7 @@ import { PARAMS_PROVIDER_TOKEN } from 'nestjs-pino';
 import { AddressInfo } from 'node:net';
 import { Client } from 'pg';
 import { AppConfig } from '@app/common/config/app-config';
+import { GetTokenInfoUseCase } from '@app/queue/application/get-token-info.use-case';
 import { GetUserProfileUseCase } from '@app/user/application/get-user-profile.use-case';
 import { loggerParams } from '../../apps/api/src/logging/logger-params';
 import { ADMIN_KEY, createTestApp, TestApp } from '../support/test-app';
@@ -124,6 +125,31 @@ describe('operations: JSON logs with a request id', () => {
     expect(completed).toBeDefined();
     expect(lines.length).toBeGreaterThanOrEqual(2);
     for (const line of lines) expect(requestIdOf(line)).toBe('req-500-check');
+  });
+
+  it('puts the request id on a poll’s 500 line too, though polls skip the request logger', async () => {
+    const userId = await insertUser(t.db);
+    const joined = await call(t.app, 'POST', '/user_queue_tokens', { body: { user_id: userId } });
+    const failing = jest
+      .spyOn(t.app.get(GetTokenInfoUseCase), 'execute')
+      .mockRejectedValueOnce(new Error('boom in the poll'));
+    const from = log.lines.length;
+    try {
+      const response = await call(t.app, 'GET', '/user_queue_tokens/token_info', {
+        token: joined.body.token,
+        headers: { 'x-request-id': 'poll-500-check' },
+      });
+      expect(response.status).toBe(500);
+    } finally {
+      failing.mockRestore();
+    }
+    const lines = log.since(from);
+    const error = lines.find((line) => String(line.msg).includes('boom in the poll'));
+    expect(error).toMatchObject({ level: 50, reqId: 'poll-500-check' });
+    const completed = lines.filter((line) => line.msg === 'request errored');
+    expect(completed).toHaveLength(1);
+    expect(completed[0]).toMatchObject({ reqId: 'poll-500-check', res: { statusCode: 500 } });
+    for (const line of lines) expect(requestIdOf(line)).toBe('poll-500-check');
   });
 
   it('keeps each request’s id on its own lines when many requests run at once', async () => {

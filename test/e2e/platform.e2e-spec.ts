@@ -1,3 +1,4 @@
+import { CallHandler, CanActivate, ExecutionContext, NestInterceptor } from '@nestjs/common';
 import { ApplicationConfig } from '@nestjs/core';
 import { dropIdleClsEnhancers } from '../../apps/api/src/configure-app';
 import { createTestApp, TestApp } from '../support/test-app';
@@ -28,14 +29,18 @@ describe('platform: health and API documentation', () => {
   });
 
   it('drops only those placeholders, never a real guard or interceptor', () => {
-    class Real {
-      intercept() {}
-      canActivate() {}
+    class Real implements NestInterceptor, CanActivate {
+      intercept(_context: ExecutionContext, next: CallHandler) {
+        return next.handle();
+      }
+      canActivate() {
+        return true;
+      }
     }
     const config = new ApplicationConfig();
     const real = new Real();
     config.addGlobalInterceptor({
-      intercept: (_: unknown, next: { handle(): unknown }) => next.handle(),
+      intercept: (_context: ExecutionContext, next: CallHandler) => next.handle(),
     });
     config.addGlobalInterceptor(real);
     config.addGlobalGuard({ canActivate: () => true });

@@ -18,7 +18,7 @@ import { AppConfig } from '@app/common/config/app-config';
 import { Clock } from '@app/common/domain/clock';
 import { serveDemoPage } from './demo/demo-page';
 import { requestIdFor } from './logging/logger-params';
-import { logStreamsWithoutRequestLogger } from './logging/stream-access-log';
+import { logWithoutRequestLogger } from './logging/stream-access-log';
 import { registerCors } from './protection/cors';
 import { documentRateLimit, registerRateLimit } from './protection/rate-limit';
 
@@ -97,7 +97,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<OpenAPI
       });
     },
   );
-  logStreamsWithoutRequestLogger(fastify);
+  logWithoutRequestLogger(fastify);
   // Every reply names its request, so a client's report can be matched with the log lines.
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);

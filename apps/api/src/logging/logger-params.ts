@@ -4,7 +4,7 @@ import type { DestinationStream } from 'pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { AppConfig } from '@app/common/config/app-config';
-import { STREAM_ROUTES } from './stream-access-log';
+import { POLL_ROUTES, STREAM_ROUTES } from './stream-access-log';
 
 /** A caller's X-Request-Id is kept when it is a plain short id; anything else is replaced. */
 const ACCEPTED_REQUEST_ID = /^[\w.-]{1,64}$/;
@@ -16,12 +16,6 @@ export function requestIdFor(header: string | string[] | undefined): string {
 
 /** Probes scraped every few seconds: their "request completed" lines would drown the rest. */
 const UNLOGGED_PATHS = new Set(['/health', '/metrics']);
-
-/**
- * A waiting room polls tens of thousands of times a second: successful polls are counted by
- * /metrics (http_requests_total) instead of logged; refused ones are still logged.
- */
-const QUIET_WHEN_OK = new Set(['/user_queue_tokens/token_info']);
 
 /** Headers that carry secrets: shown as "[Redacted]" in every log line. */
 export const REDACTED_PATHS = [
@@ -88,23 +82,17 @@ export function loggerParams(config: AppConfig, destination?: DestinationStream)
       ignore: (request: IncomingMessage & { originalUrl?: string }) =>
         UNLOGGED_PATHS.has((request.originalUrl ?? request.url ?? '').split('?')[0]),
     },
-    customLogLevel: (
-      request: IncomingMessage & { originalUrl?: string },
-      response: { statusCode: number },
-      error?: Error,
-    ) => {
-      if (error || response.statusCode >= 500) return 'error' as const;
-      const path = (request.originalUrl ?? request.url ?? '').split('?')[0];
-      return response.statusCode < 400 && QUIET_WHEN_OK.has(path)
-        ? ('silent' as const)
-        : ('info' as const);
-    },
+    customLogLevel: (_request: IncomingMessage, response: { statusCode: number }, error?: Error) =>
+      error || response.statusCode >= 500 ? ('error' as const) : ('info' as const),
     redact: REDACTED_PATHS,
     serializers: { req: redactRequest },
   };
   return {
     pinoHttp: destination ? [options, destination] : options,
-    // Streams are logged by stream-access-log.ts, without a request logger each.
-    exclude: STREAM_ROUTES.map((path) => ({ path: path.slice(1), method: RequestMethod.GET })),
+    // Streams and polls are logged by stream-access-log.ts, without a request logger each.
+    exclude: [...STREAM_ROUTES, ...POLL_ROUTES].map((path) => ({
+      path: path.slice(1),
+      method: RequestMethod.GET,
+    })),
   };
 }
