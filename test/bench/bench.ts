@@ -1197,18 +1197,19 @@ async function runCapacity(
     urls: string[],
     withToken: boolean,
     offset = buyersCount,
+    rounds = 1,
   ) => {
     const cursor = urls.map(() => 0);
     return loadTest({
       targets: urls,
       connections: SIZES.capacityConnections,
       durationS: DURATION_S,
-      amount: buyersCount,
+      amount: rounds * buyersCount,
       method: 'POST',
       path: '/',
       prepare: (target) => {
-        // Target t takes buyers t, t + n, t + 2n... (n targets): each buyer exactly once.
-        const i = offset + Math.min(target + urls.length * cursor[target]++, buyersCount - 1);
+        // Target t takes buyers t, t + n, t + 2n... (n targets): each buyer once per round.
+        const i = offset + ((target + urls.length * cursor[target]++) % buyersCount);
         return {
           path: pathOf(i),
           headers: (withToken ? { 'x-reservation-token': buyers[i].token } : {}) as Record<
@@ -1230,11 +1231,14 @@ async function runCapacity(
   });
   log('capacity: reference (one single-row UPDATE per request)');
   await phase((i) => `/reference/update/${referenceSeats[i]}`, referenceUrls, false, 0);
+  // Three rounds over the seats: measured over about as long as the booking (a single round
+  // took about a second, too short a sample on a shared machine).
   const reference = await phase(
     (i) => `/reference/update/${referenceSeats[i]}`,
     referenceUrls,
     false,
     0,
+    3,
   );
   log('capacity: warm-up (the first half of the buyers book, then pay)');
   await phase((i) => `/performance_seats/${seatIds[i]}/book`, targets, true, 0);
