@@ -22,7 +22,7 @@ export async function queryRows<T>(
   return result as T[];
 }
 
-/** The part of a pg client that runs a named statement. */
+/** The part of a pg client, or of a pg pool, that runs a named statement. */
 interface NamedStatementClient {
   query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
 }
@@ -32,7 +32,9 @@ interface NamedStatementClient {
  * or one from the pool for this call): PostgreSQL parses it once per connection, and after a
  * few runs plans it once too, instead of parsing and planning it on every call. For the hot,
  * complex statements only (a join of the waiting line), where that work is most of what the
- * database spends on them. `name` must be unique per SQL text.
+ * database spends on them. `name` must be unique per SQL text. Outside a transaction it goes
+ * to TypeORM's pg pool itself, which takes a connection for the one statement and gives it
+ * back, without a TypeORM query runner around it.
  */
 export async function queryPrepared<T>(
   manager: EntityManager,
@@ -40,12 +42,17 @@ export async function queryPrepared<T>(
   sql: string,
   parameters: unknown[] = [],
 ): Promise<T[]> {
+  const config = { name, text: sql, values: parameters };
+  if (manager.queryRunner === undefined) {
+    const pool = (manager.connection.driver as unknown as { master?: NamedStatementClient })
+      .master;
+    if (pool) return (await pool.query(config)).rows as T[];
+  }
   const runner = manager.queryRunner ?? manager.connection.createQueryRunner();
   const own = manager.queryRunner === undefined;
   try {
     const client = (await runner.connect()) as NamedStatementClient;
-    const result = await client.query({ name, text: sql, values: parameters });
-    return result.rows as T[];
+    return (await client.query(config)).rows as T[];
   } finally {
     if (own) await runner.release();
   }
