@@ -228,13 +228,19 @@ function sqlWorld(t: TestApp): PaymentWorld {
 describeContract('payment ports contract', { inMemory: inMemoryWorld, typeorm: sqlWorld }, (w) => {
   /** A seat held by a fresh buyer whose token is still active (for ten minutes). */
   async function heldSeat(
-    options: { price?: string; balance?: string; expiresIn?: number; tokenExpiresIn?: number } = {},
+    options: {
+      price?: string;
+      balance?: string;
+      expiresIn?: number;
+      tokenExpiresIn?: number;
+      performanceDatetime?: Date;
+    } = {},
   ) {
     const userId = await w.addUser(options.balance ?? '500.00');
     const token = newTokenValue();
     const seat = await w.addSeat({
       price: options.price ?? '120.50',
-      performanceDatetime: FUTURE,
+      performanceDatetime: options.performanceDatetime ?? FUTURE,
       hold: { token, userId, expiresAt: at(options.expiresIn ?? 300) },
     });
     const tokenId = await w.addToken({
@@ -312,33 +318,42 @@ describeContract('payment ports contract', { inMemory: inMemoryWorld, typeorm: s
 
     it("attempt writes nothing on another token's live hold, a sold seat, a started performance", async () => {
       const { seat: held, payer } = await heldSeat();
+      // A user holds one seat at most: the started performance's hold is another payer's.
+      const { seat: started, payer: early } = await heldSeat({ performanceDatetime: NOW });
       const other = { token: newTokenValue(), userId: await w.addUser('0.00'), expiresAt: at(60) };
-      const seats = [
-        await w.addSeat({ price: '1.00', performanceDatetime: FUTURE, hold: other }),
-        await w.addSeat({
-          price: '1.00',
-          performanceDatetime: FUTURE,
-          hold: { ...other, userId: payer.userId, token: payer.token, bookSuccessAt: at(-1) },
-          owner: payer.userId,
-        }),
-        await w.addSeat({
-          price: '1.00',
-          performanceDatetime: NOW,
-          hold: { token: payer.token, userId: payer.userId, expiresAt: at(60) },
-        }),
+      const attempts = [
+        {
+          payer,
+          seat: await w.addSeat({ price: '1.00', performanceDatetime: FUTURE, hold: other }),
+        },
+        {
+          payer,
+          seat: await w.addSeat({
+            price: '1.00',
+            performanceDatetime: FUTURE,
+            hold: { ...other, userId: payer.userId, token: payer.token, bookSuccessAt: at(-1) },
+            owner: payer.userId,
+          }),
+        },
+        { payer: early, seat: started },
       ];
-      for (const seat of seats) {
-        expect(await w.checkout.attempt(seat.id, payer, NOW)).toMatchObject({
+      for (const { payer: who, seat } of attempts) {
+        expect(await w.checkout.attempt(seat.id, who, NOW)).toMatchObject({
           seat: { id: seat.id },
           tokenActive: true,
           paymentId: null,
         });
       }
-      expect(await outcome(held.id, payer.userId, payer.tokenId)).toMatchObject({
-        balance: '500.00',
-        payments: 0,
-        token: { status: 'IN_PROGRESS' },
-      });
+      for (const [seat, who] of [
+        [held, payer],
+        [started, early],
+      ] as const) {
+        expect(await outcome(seat.id, who.userId, who.tokenId)).toMatchObject({
+          balance: '500.00',
+          payments: 0,
+          token: { status: 'IN_PROGRESS' },
+        });
+      }
     });
 
     it('attempt: an unknown seat is null, and nothing is written', async () => {
