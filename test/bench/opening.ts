@@ -133,9 +133,15 @@ export async function runOpening(
             }),
           ),
         );
-        if (answers.every((answer) => answer.status === 200 && answer.body.position !== null)) {
-          return { flagSeconds, shuffleSeconds: elapsed() };
-        }
+        const without = answers.filter(
+          (answer) => answer.status !== 200 || answer.body.position === null,
+        ).length;
+        if (without === 0) return { flagSeconds, shuffleSeconds: elapsed() };
+        log(
+          `opening: ${without} of ${sample.length} sampled tokens without a place at ${elapsed().toFixed(1)} s`,
+        );
+      } else {
+        log(`opening: places not drawn yet at ${elapsed().toFixed(1)} s`);
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
