@@ -1,4 +1,5 @@
 import type { BenchReport, PartialBenchReport, TargetResult } from './bench';
+import { openingWritten } from './opening';
 
 const ms = (value: number) => (value >= 100 ? value.toFixed(0) : value.toFixed(1));
 const rate = (value: number) => value.toFixed(0);
@@ -246,11 +247,13 @@ export function renderMarkdown(report: BenchReport): string {
   lines.push('');
   const open = report.opening;
   lines.push(
-    `### Fair opening: ${open.prequeued.toLocaleString('en')} pre-queued tokens shuffled at the opening`,
+    `### Fair opening: ${open.prequeued.toLocaleString('en')} pre-queued tokens placed at the opening`,
   );
   lines.push('');
   lines.push(
-    `Shuffled ${open.shuffleSeconds.toFixed(1)} s after the opening (target under 30 s); ` +
+    `Places shown to every sampled client ${open.shuffleSeconds.toFixed(1)} s after the opening ` +
+      `(target under 30 s; places drawn, the flag flipped, after ${open.flagSeconds.toFixed(1)} s); ` +
+      `every key written in the rows ${openingWritten(open)}; ` +
       `every token placed once: ${open.placedOnce}; later arrivals behind the pre-queue: ${open.behindThePrequeue}.`,
   );
   lines.push('');
@@ -260,7 +263,7 @@ export function renderMarkdown(report: BenchReport): string {
     `| before the opening | ${Math.round(open.pollsBefore.rps)} | ${ms(open.pollsBefore.p99)} | ${statuses(open.pollsBefore.statuses)} | | |`,
   );
   lines.push(
-    `| the shuffle | ${Math.round(open.pollsDuring.rps)} | ${ms(open.pollsDuring.p99)} | ${statuses(open.pollsDuring.statuses)} | ${Math.round(open.joinsDuring.rps)} | ${statuses(open.joinsDuring.statuses)} |`,
+    `| after the opening | ${Math.round(open.pollsDuring.rps)} | ${ms(open.pollsDuring.p99)} | ${statuses(open.pollsDuring.statuses)} | ${Math.round(open.joinsDuring.rps)} | ${statuses(open.joinsDuring.statuses)} |`,
   );
   lines.push('');
   lines.push('### Peak memory (RSS)');

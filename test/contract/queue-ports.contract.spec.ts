@@ -127,8 +127,12 @@ function sqlWorld(t: TestApp): QueueWorld {
       const token = newTokenValue();
       const [{ id }] = await t.db.query(
         `INSERT INTO user_queue_tokens (user_id, token, status, line_key, created_at,
-                                        last_seen_at, activated_at, expires_at, expired_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+                                        last_seen_at, activated_at, expires_at, expired_at,
+                                        prequeue_seq)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,
+                 CASE WHEN $3::token_statuses = 'IN_QUEUE' AND $4::bigint IS NULL
+                      THEN nextval('user_queue_tokens_prequeue_seq') END)
+         RETURNING id`,
         [
           userId,
           token,
@@ -206,6 +210,7 @@ describeContract(
           opensAt: null,
           prequeueShuffled: true,
           throughput: NO_THROUGHPUT,
+          opening: null,
         });
       });
 
@@ -222,12 +227,32 @@ describeContract(
         });
       });
 
-      it('awaitShuffle, recordPlacement and recordThroughput', async () => {
+      it('awaitShuffle, recordOpening, recordFrontier, recordPlacement and recordThroughput', async () => {
         await w.tx(() => w.settings.awaitShuffle());
-        expect((await w.tx(() => w.settings.load())).prequeueShuffled).toBe(false);
-        await w.tx(() => w.settings.recordPlacement(false));
-        expect((await w.tx(() => w.settings.load())).prequeueShuffled).toBe(false);
-        await w.tx(() => w.settings.recordPlacement(true));
+        expect(await w.tx(() => w.settings.load())).toMatchObject({
+          prequeueShuffled: false,
+          opening: null,
+        });
+        const from = await w.tx(() => w.line.prequeueEnd());
+        const key = Buffer.alloc(32, 7);
+        const opening = await w.tx(() =>
+          w.settings.recordOpening({ key, seqTo: from + 5, below: -10 }),
+        );
+        const expected = { key, seqFrom: from, seqTo: from + 5, below: -10, frontier: 0 };
+        expect(opening).toEqual(expected);
+        // Another opening's frontier is not this one's.
+        await w.tx(() => w.settings.recordFrontier(from + 1, 4));
+        await w.tx(() => w.settings.recordFrontier(from, 3));
+        await w.tx(() => w.settings.recordPlacement());
+        expect(await w.tx(() => w.settings.load())).toMatchObject({
+          prequeueShuffled: true,
+          opening: { ...expected, frontier: 3 },
+        });
+        // The next opening's range starts where this one's ended.
+        await w.tx(() => w.settings.awaitShuffle());
+        expect(
+          await w.tx(() => w.settings.recordOpening({ key, seqTo: from + 9, below: 0 })),
+        ).toMatchObject({ seqFrom: from + 5, seqTo: from + 9, frontier: 0 });
         const throughput = {
           admitted: 12,
           seconds: 30,
@@ -240,7 +265,6 @@ describeContract(
         };
         await w.tx(() => w.settings.recordThroughput(throughput, 420));
         expect(await w.tx(() => w.settings.load())).toMatchObject({
-          prequeueShuffled: true,
           observedAdmissionsPerMinute: 420,
           throughput,
         });
@@ -260,6 +284,7 @@ describeContract(
           lastSeenAt: at(-600),
           activatedAt: at(-60),
           expiresAt: at(540),
+          prequeue: null,
         });
         expect(await w.tx(() => w.tokens.findByToken(newTokenValue()))).toBeNull();
       });
@@ -375,9 +400,10 @@ describeContract(
         expect(await w.tx(() => w.line.headOfLine())).toBe(-3);
       });
 
-      it('the pre-queue: counted, filled from the line, shuffled below every placed key once, late ones placed last', async () => {
+      it('the pre-queue: counted, numbered, given keys by arrival number, filled from the line, late ones placed last', async () => {
         const placed = await w.addToken({ status: 'IN_QUEUE', lineKey: -2 });
         const waiting = await w.addToken({ status: 'IN_QUEUE', lineKey: 5 });
+        const from = await w.tx(() => w.line.prequeueEnd());
         const pre = [
           await w.addToken({ status: 'IN_QUEUE', lineKey: null }),
           await w.addToken({ status: 'IN_QUEUE', lineKey: null }),
@@ -385,19 +411,75 @@ describeContract(
         ];
         await w.addToken({ status: 'EXPIRED', lineKey: null });
         expect(await w.tx(() => w.line.countPrequeue())).toBe(3);
-        expect(await w.tx(() => w.line.shufflePrequeue())).toBe(3);
-        const keys = await Promise.all(
-          pre.map(async (token) => (await w.tokens.findByToken(token.token))!.lineKey!),
+        // Dense arrival numbers, from the pre-queue's sequence.
+        const tickets = await Promise.all(
+          pre.map(async (token) => (await w.tokens.findByToken(token.token))!.prequeue),
         );
-        // One place each, a block right below the lowest key already placed.
-        expect([...keys].sort((a, b) => a - b)).toEqual([-5, -4, -3]);
-        expect((await w.tokens.findByToken(placed.token))!.lineKey).toBe(-2);
-        expect(await w.tx(() => w.line.countPrequeue())).toBe(0);
+        expect(tickets).toEqual([0, 1, 2].map((i) => ({ seq: from + i, lateBelow: 0 })));
+        expect(await w.tx(() => w.line.prequeueEnd())).toBe(from + 3);
+        expect(await w.tx(() => w.line.prequeueBelow())).toBe(-2);
 
-        // A scheduled opening moves the line back into the pre-queue; placing the late ones
-        // puts them behind everyone, in arrival order.
+        // The opening: while its keys are written, its range is in line, not in the pre-queue.
+        await w.tx(() => w.settings.awaitShuffle());
+        await w.tx(() =>
+          w.settings.recordOpening({ key: Buffer.alloc(32), seqTo: from + 3, below: -2 }),
+        );
+        expect(await w.tx(() => w.line.countPrequeue())).toBe(0);
+        // The block's keys -5..-3, none written: the head is its first.
+        expect(await w.tx(() => w.tokens.lineShape())).toEqual({
+          head: -5,
+          negTail: -2,
+          posHead: 5,
+        });
+        expect(
+          await w.tx(() =>
+            w.line.writePrequeueKeys([
+              { seq: from + 2, key: -5 },
+              { seq: from + 99, key: -4 },
+            ]),
+          ),
+        ).toBe(1);
+        await w.tx(() => w.settings.recordFrontier(from, 2));
+        expect((await w.tokens.findByToken(pre[2].token))!).toMatchObject({
+          lineKey: -5,
+          prequeue: null,
+        });
+        // Read now, a token of the range without a key knows the places written before it.
+        expect((await w.tokens.findByToken(pre[0].token))!.prequeue).toEqual({
+          seq: from,
+          lateBelow: 2,
+        });
+        expect(await w.tx(() => w.tokens.lineShape())).toEqual({
+          head: -5,
+          negTail: -2,
+          posHead: 5,
+        });
+        // Once written, they are in the rows: none is left out of line.
+        await w.tx(() => w.line.writePrequeueKeys([{ seq: from, key: -3 }]));
+        await w.tx(() => w.settings.recordFrontier(from, 3));
+        expect(await w.tx(() => w.tokens.lineShape())).toEqual({
+          head: -5,
+          negTail: -2,
+          posHead: 5,
+        });
+        // The late (its place was written without it): outside the range first, then all.
+        const range = { seqFrom: from, seqTo: from + 3 };
+        expect(await w.tx(() => w.line.placeLatePrequeue(range))).toBe(0);
+        expect(await w.tx(() => w.line.countPrequeue())).toBe(1);
+        expect(await w.tx(() => w.line.placeLatePrequeue())).toBe(1);
+        expect((await w.tokens.findByToken(pre[1].token))!.lineKey).toBeGreaterThan(0);
+
+        // A scheduled opening moves the line back into the pre-queue with new arrival numbers;
+        // placing the late ones puts them behind everyone, in arrival order.
         expect(await w.tx(() => w.line.moveWaitingToPrequeue())).toBe(5);
         expect(await w.tx(() => w.line.countPrequeue())).toBe(5);
+        const renumbered = await Promise.all(
+          [placed, waiting, ...pre].map(
+            async (token) => (await w.tokens.findByToken(token.token))!.prequeue!.seq,
+          ),
+        );
+        expect(renumbered.every((seq) => seq >= from + 3)).toBe(true);
+        expect(new Set(renumbered).size).toBe(5);
         expect(await w.tx(() => w.line.placeLatePrequeue())).toBe(5);
         const late = await Promise.all(
           [placed, waiting, ...pre].map(
@@ -520,7 +602,7 @@ describeContract(
         await w.tx(() => w.settings.recordThroughput(throughput, 24));
         await w.tx(() => w.line.markZone(at(-5), 8));
         const before = (await w.tx(() => w.snapshots.read(NOW))).generation;
-        await w.tx(() => w.settings.recordPlacement(true));
+        await w.tx(() => w.settings.recordPlacement());
 
         expect(await w.tx(() => w.snapshots.read(NOW))).toEqual({
           head: -4,
@@ -533,6 +615,20 @@ describeContract(
           activeExpiries: [at(30), at(60)],
           meanSessionSeconds: 12.5,
           zone: [{ at: at(-5), key: 8 }],
+          opening: null,
+        });
+        // An opening: its key and range; its unwritten places are in the line's shape.
+        const key = Buffer.alloc(32, 1);
+        const to = (await w.tx(() => w.line.prequeueEnd())) + 10;
+        const { seqFrom } = await w.tx(() =>
+          w.settings.recordOpening({ key, seqTo: to, below: -4 }),
+        );
+        await w.tx(() => w.settings.recordFrontier(seqFrom, 3));
+        expect(await w.tx(() => w.snapshots.read(NOW))).toMatchObject({
+          head: -4 - (to - seqFrom) + 3,
+          negTail: -2,
+          posHead: 7,
+          opening: { key, seqFrom, seqTo: to, below: -4, frontier: 3 },
         });
       });
 

@@ -1,5 +1,9 @@
+import { Client } from 'pg';
 import { resetQueue } from '../support/queue-reset';
 import { AdmitQueuedTokensUseCase } from '@app/queue';
+import { LINE_SNAPSHOT_SQL } from '@app/queue/adapter/out/persistence/typeorm-line-snapshot.repository';
+import { PrequeuePermutation } from '@app/queue/domain/prequeue-permutation';
+import { signOfLifeLeadSeconds } from '@app/queue/domain/waiting-line';
 import { FakeClock } from '../support/fake-clock';
 import { insertUser } from '../support/fixtures';
 import { call } from '../support/http';
@@ -10,8 +14,10 @@ const CHI_SQUARE_81_P001 = 126.1;
 
 /**
  * Fair opening: before `opens_at` everyone waits in a pre-queue with no place and nobody is
- * admitted; the first tick at or after it shuffles the pre-queue (exactly once, whatever the
- * number of instances) ahead of everyone who came later; then the line is FIFO again.
+ * admitted; the first tick at or after it draws the pre-queue's places (exactly once, whatever
+ * the number of instances: a keyed pseudorandom permutation of the arrival numbers) ahead of
+ * everyone who came later, and the ticks write their keys ahead of the head; then the line is
+ * FIFO again.
  */
 describe('fair opening: a scheduled sale start with a randomized pre-queue', () => {
   const clock = new FakeClock();
@@ -186,6 +192,7 @@ describe('fair opening: a scheduled sale start with a randomized pre-queue', () 
     await insertPrequeue(n);
     clock.set(opensAt);
     expect((await tick()).shuffled).toBe(n);
+    await writeAll();
     // Arrival rank (creation order) against place (key order), both 0-based.
     const rows: { arrival: number; place: number }[] = await t.db.query(
       `SELECT (row_number() OVER (ORDER BY created_at, id) - 1)::int AS arrival,
@@ -245,18 +252,196 @@ describe('fair opening: a scheduled sale start with a randomized pre-queue', () 
     expect(row.opens_at).toBeNull();
   });
 
-  /** Pre-queued tokens as the join writes them before the opening: no key, arrival order. */
-  async function insertPrequeue(count: number): Promise<void> {
+  it('shows unwritten pre-queued tokens their true place from the first tick, with no statement, and admits in that order', async () => {
+    const opensAt = inSeconds(60);
+    await patch({ opens_at: opensAt.toISOString(), paused: true });
+    const n = 5_000;
+    await insertPrequeue(n);
+    const sample: string[] = (
+      await t.db.query(
+        `SELECT token FROM user_queue_tokens
+          WHERE status = 'IN_QUEUE' AND line_key IS NULL ORDER BY prequeue_seq`,
+      )
+    )
+      .map((row: { token: string }) => row.token)
+      .filter((_: string, i: number) => i % 25 === 0);
+    // Seen once before the opening (each instance caches what it read).
+    for (const [i, token] of sample.entries()) {
+      expect((await info(token, instances[i % 3])).body.position).toBeNull();
+    }
+    clock.set(opensAt);
+    const opened = await tick();
+    expect(opened).toMatchObject({ shuffled: n });
+    expect(opened.written).toBeLessThan(n);
+    const { frontier } = await openingRow();
+    expect(frontier).toBe(opened.written);
+    const unwritten = Number(
+      (
+        await t.db.query(
+          `SELECT count(*)::int AS count FROM user_queue_tokens
+            WHERE token = ANY($1) AND line_key IS NULL`,
+          [sample],
+        )
+      )[0].count,
+    );
+    expect(unwritten).toBeGreaterThan(sample.length / 2);
+
+    // Every instance answers every sampled token with its place, and sends no statement for it
+    // but the snapshot's read.
+    const statements: string[] = [];
+    const original = Client.prototype.query;
+    const spy = jest.spyOn(Client.prototype, 'query').mockImplementation(function (
+      this: Client,
+      ...args: unknown[]
+    ) {
+      const config = args[0] as string | { text: string };
+      statements.push(typeof config === 'string' ? config : config.text);
+      return (original as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof Client.prototype.query);
+    const shown = new Map<string, number>();
+    try {
+      for (const [i, token] of sample.entries()) {
+        const body = (await info(token, instances[i % 3])).body;
+        expect(body).toMatchObject({ status: 'IN_QUEUE', opens_at: null });
+        shown.set(token, body.position);
+      }
+    } finally {
+      spy.mockRestore();
+    }
+    expect(statements.filter((sql) => sql !== LINE_SNAPSHOT_SQL)).toEqual([]);
+
+    // The admission follows the places: the first 50 admitted are the first 50 places.
+    await patch({ paused: false, max_active: 50 });
+    expect((await tick()).admitted).toBe(50);
+    const { key, seqFrom, seqTo } = await openingRow();
+    const permutation = new PrequeuePermutation(key, seqTo - seqFrom);
+    const admitted = await t.db.query(
+      `SELECT prequeue_seq FROM user_queue_tokens WHERE status = 'IN_PROGRESS'`,
+    );
+    expect(
+      admitted
+        .map((row: { prequeue_seq: string }) =>
+          permutation.forward(Number(row.prequeue_seq) - seqFrom),
+        )
+        .sort((a: number, b: number) => a - b),
+    ).toEqual(Array.from({ length: 50 }, (_, i) => i));
+
+    // Once every key is written, each shown place is the truth as of the snapshot it came from:
+    // its key minus the head then, plus one; 50 left since, so the truth now is 50 less.
+    await writeAll();
+    const truth = new Map<string, number>(
+      (
+        await t.db.query(
+          `SELECT token, row_number() OVER (ORDER BY line_key)::int AS place
+             FROM user_queue_tokens WHERE status = 'IN_QUEUE'`,
+        )
+      ).map((row: { token: string; place: number }) => [row.token, row.place]),
+    );
+    for (const token of sample) {
+      if (!truth.has(token)) continue; // admitted
+      expect(shown.get(token)).toBe(truth.get(token)! + 50);
+      const now = (await info(token)).body.position;
+      expect(now).toBe(truth.get(token));
+    }
+  });
+
+  it('places a pre-queued token that committed after its place was written behind everyone', async () => {
+    const opensAt = inSeconds(60);
+    await patch({ opens_at: opensAt.toISOString(), paused: true });
+    await insertPrequeue(3);
+    // An arrival number handed out before the opening to a join that commits after it.
+    const [{ seq }] = await t.db.query(
+      `SELECT nextval('user_queue_tokens_prequeue_seq')::int AS seq`,
+    );
+    clock.set(opensAt);
+    expect(await tick()).toMatchObject({ shuffled: 4, written: 3 });
+    const after = await join();
+    // Three ahead; the late token's place in the block is a gap, counted when it lies inside.
+    expect([4, 5]).toContain(after.position);
+    await insertPrequeue(1, seq);
+    const [{ token: late }] = await t.db.query(
+      'SELECT token FROM user_queue_tokens WHERE prequeue_seq = $1',
+      [seq],
+    );
+    // Its place in the block was written without it: no place under the truth meanwhile.
+    expect((await info(late)).body.position).toBeNull();
+    expect(await tick()).toMatchObject({ shuffled: 1 });
+    expect(await keyOf(late)).toBeGreaterThan((await keyOf(after.token))!);
+    expect((await info(late)).body.position).toBe(after.position! + 1);
+  });
+
+  it('treats an abandoned pre-queued token like any abandoned waiter', async () => {
+    const opensAt = inSeconds(60);
+    await patch({ opens_at: opensAt.toISOString(), paused: true });
+    await insertPrequeue(40);
+    clock.set(opensAt);
+    await tick();
+    const tokens: { token: string; id: string }[] = await t.db.query(
+      `SELECT token, id FROM user_queue_tokens WHERE status = 'IN_QUEUE' ORDER BY line_key`,
+    );
+    const gone = new Set(tokens.filter((_, i) => i % 4 === 1).map((row) => row.token));
+    // The near-head zone formed at the opening; the live ones poll once they are asked to.
+    const abandonAfter = t.config.queueAbandonAfterSeconds;
+    clock.advanceSeconds(abandonAfter - signOfLifeLeadSeconds(abandonAfter) + 1);
+    for (const { token } of tokens) if (!gone.has(token)) await info(token);
+    clock.advanceSeconds(signOfLifeLeadSeconds(abandonAfter));
+    await patch({ paused: false, max_active: 1_000, admit_per_minute: 1_000 });
+    expect(await tick()).toMatchObject({ admitted: 30, abandoned: 10 });
+    const rows: { token: string; status: string; activated_at: Date | null }[] = await t.db.query(
+      'SELECT token, status, activated_at FROM user_queue_tokens WHERE token = ANY($1)',
+      [tokens.map((row) => row.token)],
+    );
+    for (const row of rows) {
+      expect(row.status).toBe(gone.has(row.token) ? 'EXPIRED' : 'IN_PROGRESS');
+      if (gone.has(row.token)) expect(row.activated_at).toBeNull();
+    }
+  });
+
+  /** The opening's columns of the settings row. */
+  async function openingRow(): Promise<{
+    key: Buffer;
+    seqFrom: number;
+    seqTo: number;
+    frontier: number;
+  }> {
+    const [row] = await t.db.query(
+      `SELECT opening_key, opening_seq_from::int, opening_seq_to::int, opening_frontier::int
+         FROM queue_settings`,
+    );
+    return {
+      key: row.opening_key,
+      seqFrom: row.opening_seq_from,
+      seqTo: row.opening_seq_to,
+      frontier: row.opening_frontier,
+    };
+  }
+
+  /** Ticks until every key of the opening's places is written (at least a chunk a tick). */
+  async function writeAll(): Promise<void> {
+    for (let i = 0; i < 100; i += 1) {
+      const { frontier, seqFrom, seqTo } = await openingRow();
+      if (frontier >= seqTo - seqFrom) return;
+      await tick();
+    }
+    throw new Error('the opening keys were not all written in 100 ticks');
+  }
+
+  /**
+   * Pre-queued tokens as the join writes them before the opening: no key, arrival numbers in
+   * arrival order (from the pre-queue's sequence, or `seq` for a single one).
+   */
+  async function insertPrequeue(count: number, seq?: number): Promise<void> {
     await t.db.query(
       `WITH new_users AS (
          INSERT INTO users (balance) SELECT 0 FROM generate_series(1, $1::int) RETURNING id
        )
-       INSERT INTO user_queue_tokens (user_id, token, status, created_at, last_seen_at, line_key)
+       INSERT INTO user_queue_tokens (user_id, token, status, created_at, last_seen_at, line_key,
+                                      prequeue_seq)
        SELECT id, md5(id::text || random()::text), 'IN_QUEUE',
               $2::timestamptz + (row_number() OVER ()) * interval '1 millisecond',
-              $2, NULL
-         FROM new_users`,
-      [count, clock.now()],
+              $2, NULL, COALESCE($3::bigint, nextval('user_queue_tokens_prequeue_seq'))
+         FROM (SELECT id FROM new_users ORDER BY id) AS new_users`,
+      [count, clock.now(), seq ?? null],
     );
   }
 });

@@ -18,6 +18,7 @@ import {
 import {
   QueueSettingsPatch,
   QueueSettingsRepository,
+  StoredOpening,
   StoredQueueSettings,
 } from '@app/queue/application/port/out/queue-settings.repository';
 import {
@@ -30,6 +31,17 @@ import { UserDirectoryRepository } from '@app/queue/application/port/out/user-di
 
 export interface StoredToken extends QueueToken {
   expiredAt: Date | null;
+  /** The pre-queue's arrival number (the column prequeue_seq). */
+  prequeueSeq: number | null;
+}
+
+/** The settings row's opening columns. */
+interface OpeningRow {
+  key: Buffer | null;
+  seqFrom: number;
+  seqTo: number;
+  below: number;
+  frontier: number;
 }
 
 const live = (status: TokenStatus) => status === 'IN_QUEUE' || status === 'IN_PROGRESS';
@@ -48,7 +60,14 @@ export class InMemoryQueue {
     opensAt: null,
     prequeueShuffled: true,
     throughput: NO_THROUGHPUT,
+    opening: null,
   };
+  /** The opening columns as stored (`settings.opening` is their view while the key is kept). */
+  openingRow: OpeningRow = { key: null, seqFrom: 1, seqTo: 1, below: 0, frontier: 0 };
+  /** The pre-queue's sequence: its next arrival number. */
+  nextPrequeueSeq = 1;
+  /** Times the opening waited for the joins under way. */
+  prequeueLocks = 0;
   generation = 0;
   settingsUpdatedAt: Date | null = null;
   observedAt: Date | null = null;
@@ -67,6 +86,7 @@ export class InMemoryQueue {
   headReads: number[] = [];
   private nextId = 1;
 
+  /** A token row; a waiting one with no key gets the pre-queue's next arrival number. */
   addToken(fields: Partial<StoredToken> & { userId: string }): StoredToken {
     const at = fields.createdAt ?? new Date(0);
     const id = this.nextId++;
@@ -80,10 +100,37 @@ export class InMemoryQueue {
       activatedAt: null,
       expiresAt: null,
       expiredAt: null,
+      prequeueSeq: null,
       ...fields,
     };
+    if (token.status === 'IN_QUEUE' && token.lineKey === null && fields.prequeueSeq === undefined) {
+      token.prequeueSeq = this.nextPrequeueSeq++;
+    }
     this.tokens.push(token);
     return token;
+  }
+
+  /** The token as the adapter reads it: its fields, and its pre-queue ticket (LATE_BELOW). */
+  read(token: StoredToken): QueueToken {
+    const { expiredAt: _expiredAt, prequeueSeq, ...fields } = token;
+    let prequeue: QueueToken['prequeue'] = null;
+    if (token.lineKey === null && prequeueSeq !== null) {
+      const lateBelow = prequeueSeq >= this.openingRow.seqTo ? 0 : this.openingRow.frontier;
+      prequeue = { seq: prequeueSeq, lateBelow };
+    }
+    return { ...fields, prequeue };
+  }
+
+  /** Whether the opening's keys are still being written (WRITING in the adapter). */
+  writing(): boolean {
+    const o = this.openingRow;
+    return o.key !== null && o.frontier < o.seqTo - o.seqFrom;
+  }
+
+  /** The pre-queue is closed for new joins at `at` (a scheduled opening still ahead). */
+  prequeuedAt(at: Date): boolean {
+    const opensAt = this.settings.opensAt;
+    return opensAt !== null && opensAt.getTime() > at.getTime();
   }
 
   byId(id: number): StoredToken {
@@ -98,16 +145,14 @@ export class InMemoryQueue {
     }
     async findByToken(token: string): Promise<QueueToken | null> {
       const found = this.q.tokens.find((candidate) => candidate.token === token);
-      if (!found) return null;
       // The row as the adapter maps it: the token's fields, not the fake's bookkeeping.
-      const { expiredAt: _expiredAt, ...fields } = found;
-      return fields;
+      return found ? this.q.read(found) : null;
     }
     async findManyByToken(tokens: readonly string[]) {
       const wanted = new Set(tokens);
       return this.q.tokens
         .filter((candidate) => wanted.has(candidate.token))
-        .map(({ expiredAt: _expiredAt, ...fields }) => fields);
+        .map((token) => this.q.read(token));
     }
     async hasPayment(token: string) {
       return this.q.payments.has(token);
@@ -127,21 +172,29 @@ export class InMemoryQueue {
       }
     }
     async findLiveByUser(userId: string) {
-      return this.q.tokens.find((token) => token.userId === userId && live(token.status)) ?? null;
+      const found = this.q.tokens.find((token) => token.userId === userId && live(token.status));
+      return found ? this.q.read(found) : null;
     }
     async insertQueued(token: NewQueueToken) {
       if (this.q.tokens.some((t) => t.userId === token.userId && live(t.status))) return null;
-      return { ...this.q.addToken({ ...token, createdAt: token.createdAt }) };
+      return this.q.read(this.newWaiter(token));
     }
     async joinLine(token: NewQueueToken) {
       const head = this.q.shape();
       const existing = this.q.tokens.find((t) => t.userId === token.userId && live(t.status));
-      if (existing) return { token: { ...existing }, created: false, shape: head };
+      if (existing) return { token: this.q.read(existing), created: false, shape: head };
       if (!this.q.users.has(token.userId)) return null;
-      const created = this.q.addToken({ ...token, createdAt: token.createdAt });
-      const opensAt = this.q.settings.opensAt;
-      if (opensAt && opensAt.getTime() > token.createdAt.getTime()) created.lineKey = null;
-      return { token: { ...created }, created: true, shape: head };
+      const created = this.newWaiter(token);
+      return { token: this.q.read(created), created: true, shape: head };
+    }
+    /** NEW_LINE_KEY: no key and an arrival number in the pre-queue, else the next key. */
+    private newWaiter(token: NewQueueToken): StoredToken {
+      const prequeued = this.q.prequeuedAt(token.createdAt);
+      return this.q.addToken({
+        ...token,
+        createdAt: token.createdAt,
+        ...(prequeued ? { lineKey: null } : {}),
+      });
     }
     async lineShape() {
       return this.q.shape();
@@ -230,26 +283,63 @@ export class InMemoryQueue {
       return this.q.head();
     }
     async countPrequeue() {
-      return this.q.tokens.filter((t) => t.status === 'IN_QUEUE' && t.lineKey === null).length;
+      const o = this.q.openingRow;
+      const inRange = (seq: number | null) =>
+        this.q.writing() && seq !== null && seq >= o.seqFrom && seq < o.seqTo;
+      return this.q.tokens.filter(
+        (t) => t.status === 'IN_QUEUE' && t.lineKey === null && !inRange(t.prequeueSeq),
+      ).length;
     }
     async moveWaitingToPrequeue() {
-      const moving = this.q.tokens.filter((t) => t.status === 'IN_QUEUE' && t.lineKey !== null);
-      for (const token of moving) token.lineKey = null;
+      const moving = this.q.tokens
+        .filter(
+          (t) =>
+            t.status === 'IN_QUEUE' &&
+            (t.lineKey !== null ||
+              t.prequeueSeq === null ||
+              t.prequeueSeq < this.q.openingRow.seqTo),
+        )
+        .sort((a, b) => (a.lineKey ?? Infinity) - (b.lineKey ?? Infinity) || a.id - b.id);
+      for (const token of moving) {
+        token.lineKey = null;
+        token.prequeueSeq = this.q.nextPrequeueSeq++;
+      }
       return moving.length;
     }
-    async shufflePrequeue() {
-      const pre = this.q.tokens.filter((t) => t.status === 'IN_QUEUE' && t.lineKey === null);
-      const order = pre.map((token) => ({ token, draw: this.q.random() }));
-      order.sort((a, b) => a.draw - b.draw);
+    async lockPrequeueJoins() {
+      this.q.prequeueLocks += 1;
+    }
+    async prequeueEnd() {
+      return this.q.nextPrequeueSeq;
+    }
+    async prequeueBelow() {
       const negatives = this.q.tokens
         .filter((t) => t.status === 'IN_QUEUE' && t.lineKey !== null && t.lineKey < 0)
         .map((t) => t.lineKey!);
-      const first = Math.min(0, ...negatives) - pre.length;
-      order.forEach(({ token }, place) => (token.lineKey = first + place));
-      return pre.length;
+      return Math.min(0, ...negatives);
     }
-    async placeLatePrequeue() {
-      const late = this.q.tokens.filter((t) => t.status === 'IN_QUEUE' && t.lineKey === null);
+    async writePrequeueKeys(places: readonly { seq: number; key: number }[]) {
+      let written = 0;
+      for (const { seq, key } of places) {
+        const token = this.q.tokens.find(
+          (t) => t.prequeueSeq === seq && t.status === 'IN_QUEUE' && t.lineKey === null,
+        );
+        if (!token) continue;
+        token.lineKey = key;
+        written += 1;
+      }
+      return written;
+    }
+    async placeLatePrequeue(outside?: { seqFrom: number; seqTo: number }) {
+      const late = this.q.tokens.filter(
+        (t) =>
+          t.status === 'IN_QUEUE' &&
+          t.lineKey === null &&
+          (!outside ||
+            t.prequeueSeq === null ||
+            t.prequeueSeq < outside.seqFrom ||
+            t.prequeueSeq >= outside.seqTo),
+      );
       for (const token of late) token.lineKey = this.q.nextKey();
       return late.length;
     }
@@ -295,7 +385,7 @@ export class InMemoryQueue {
         super();
       }
       async load() {
-        return { ...this.q.settings };
+        return { ...this.q.settings, opening: this.q.storedOpening() };
       }
       async update(patch: QueueSettingsPatch, now: Date) {
         const next = { ...this.q.settings };
@@ -308,10 +398,28 @@ export class InMemoryQueue {
       }
       async awaitShuffle() {
         this.q.settings = { ...this.q.settings, prequeueShuffled: false };
+        const o = this.q.openingRow;
+        this.q.openingRow = { ...o, key: null, seqFrom: o.seqTo, frontier: 0 };
       }
-      async recordPlacement(shuffled: boolean) {
+      async recordOpening(opening: { key: Buffer; seqTo: number; below: number }) {
         this.q.generation += 1;
-        if (shuffled) this.q.settings = { ...this.q.settings, prequeueShuffled: true };
+        this.q.settings = { ...this.q.settings, prequeueShuffled: true };
+        const o = this.q.openingRow;
+        this.q.openingRow = {
+          key: opening.key,
+          seqFrom: o.seqTo,
+          seqTo: Math.max(o.seqTo, opening.seqTo),
+          below: opening.below,
+          frontier: 0,
+        };
+        return this.q.storedOpening()!;
+      }
+      async recordFrontier(seqFrom: number, frontier: number) {
+        const o = this.q.openingRow;
+        if (o.key !== null && o.seqFrom === seqFrom) this.q.openingRow = { ...o, frontier };
+      }
+      async recordPlacement() {
+        this.q.generation += 1;
       }
       async recordThroughput(throughput: LineThroughput, admissionsPerMinute: number | null) {
         this.q.settings = {
@@ -371,6 +479,7 @@ export class InMemoryQueue {
         activeExpiries,
         meanSessionSeconds: meanSessionSeconds(this.q.settings.throughput),
         zone: [...this.q.zone],
+        opening: this.q.storedOpening(),
       };
     }
   })(this);
@@ -388,21 +497,34 @@ export class InMemoryQueue {
     return this.shape().head;
   }
 
+  /** LINE_SHAPE_COLUMNS: the written keys, and the opening's unwritten places. */
   shape(): LineShape {
     const keys = this.tokens
       .filter((token) => token.status === 'IN_QUEUE' && token.lineKey !== null)
       .map((token) => token.lineKey!);
     const negatives = keys.filter((key) => key < 0);
     const positives = keys.filter((key) => key > 0);
+    let head = keys.length === 0 ? null : Math.min(...keys);
+    let negTail = negatives.length === 0 ? null : Math.max(...negatives);
+    if (this.writing()) {
+      const o = this.openingRow;
+      const firstUnwritten = o.below - (o.seqTo - o.seqFrom) + o.frontier;
+      head = head === null ? firstUnwritten : Math.min(head, firstUnwritten);
+      negTail = negTail === null ? o.below - 1 : Math.max(negTail, o.below - 1);
+    }
     return {
-      head: keys.length === 0 ? null : Math.min(...keys),
-      negTail: negatives.length === 0 ? null : Math.max(...negatives),
+      head,
+      negTail,
       posHead: positives.length === 0 ? null : Math.min(...positives),
     };
   }
 
-  /** The shuffle's draws: Math.random unless a test seeds its own. */
-  random: () => number = Math.random;
+  /** The opening as the settings repository loads it: null while no key is kept. */
+  storedOpening(): StoredOpening | null {
+    const o = this.openingRow;
+    if (o.key === null) return null;
+    return { key: o.key, seqFrom: o.seqFrom, seqTo: o.seqTo, below: o.below, frontier: o.frontier };
+  }
 
   nextKey(): number {
     return this.nextId++;
@@ -412,10 +534,12 @@ export class InMemoryQueue {
   readonly transactions = new FakeTransactionRunner(() => {
     const tokens = this.tokens.map((token) => ({ ...token }));
     const settings = { ...this.settings };
+    const openingRow = { ...this.openingRow };
     const zone = this.zone.map((mark) => ({ ...mark }));
     return () => {
       this.tokens = tokens;
       this.settings = settings;
+      this.openingRow = openingRow;
       this.zone = zone;
     };
   });

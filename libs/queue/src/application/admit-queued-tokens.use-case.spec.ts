@@ -1,6 +1,12 @@
 import { AppConfig } from '@app/common/config/app-config';
 import { FakeClock } from '@test/support/fake-clock';
-import { AdmitQueuedTokensUseCase } from './admit-queued-tokens.use-case';
+import { PrequeuePermutation } from '../domain/prequeue-permutation';
+import { prequeueKey } from '../domain/waiting-line';
+import {
+  AdmitQueuedTokensUseCase,
+  MAX_KEYS_PER_TICK,
+  MIN_KEYS_PER_TICK,
+} from './admit-queued-tokens.use-case';
 import { InMemoryQueue } from '@test/support/fakes/in-memory-queue';
 
 /** The use case over the in-memory queue, as both suites below build it. */
@@ -218,7 +224,7 @@ describe('AdmitQueuedTokensUseCase with a scheduled opening', () => {
     admit = admissionOver(q, config, clock);
   });
 
-  /** Pre-queued tokens, as joins before the opening write them: no key. */
+  /** Pre-queued tokens, as joins before the opening write them: no key, an arrival number. */
   const prequeued = (count: number) =>
     Array.from({ length: count }, (_, i) =>
       q.addToken({ userId: `p${i}`, createdAt: clock.now(), lineKey: null }),
@@ -228,38 +234,102 @@ describe('AdmitQueuedTokensUseCase with a scheduled opening', () => {
     q.settings = { ...q.settings, opensAt: at, prequeueShuffled: false };
   }
 
+  /** The keys the opening's permutation gives these tokens (in arrival order). */
+  function drawnKeys(tokens: { prequeueSeq: number | null }[]): number[] {
+    const opening = q.storedOpening()!;
+    const size = opening.seqTo - opening.seqFrom;
+    const permutation = new PrequeuePermutation(opening.key, size);
+    return tokens.map(
+      (token) => opening.below - size + permutation.forward(token.prequeueSeq! - opening.seqFrom),
+    );
+  }
+
   it('admits nobody before the opening, whatever the caps', async () => {
     scheduleOpening(inSeconds(60));
     prequeued(3);
     clock.advanceSeconds(59);
     expect(await admit.execute()).toEqual({ ran: true, expired: 0, abandoned: 0, admitted: 0 });
     expect(q.tokens.every((token) => token.lineKey === null)).toBe(true);
+    expect(q.storedOpening()).toBeNull();
   });
 
-  it('shuffles at the first tick at the opening, then admits from the shuffled order', async () => {
+  it('draws the places at the first tick at the opening, then admits in their order', async () => {
     scheduleOpening(inSeconds(60));
     const pre = prequeued(5);
-    // The shuffle's draws: the last arrival first, and so on.
-    const draws = [5, 4, 3, 2, 1];
-    q.random = () => draws.shift()!;
     clock.advanceSeconds(60);
-    expect(await admit.execute()).toMatchObject({ ran: true, shuffled: 5, admitted: 5 });
-    expect(pre.map((token) => token.lineKey)).toEqual([-1, -2, -3, -4, -5]);
+    expect(await admit.execute()).toMatchObject({
+      ran: true,
+      shuffled: 5,
+      written: 5,
+      admitted: 5,
+    });
+    // The keys written are the permutation's, a block ending below every key (here 0).
+    expect(pre.map((token) => token.lineKey)).toEqual(drawnKeys(pre));
+    expect([...drawnKeys(pre)].sort((a, b) => a - b)).toEqual([-5, -4, -3, -2, -1]);
+    expect(q.prequeueLocks).toBe(1);
     expect(q.settings.prequeueShuffled).toBe(true);
+    expect(q.storedOpening()).toMatchObject({ seqFrom: 1, seqTo: 6, below: 0, frontier: 5 });
+    expect(q.storedOpening()!.key).toHaveLength(32);
     expect(q.generation).toBe(1);
     expect(q.announcements).toBe(1);
   });
 
-  it('shuffles once: a later tick leaves the places alone', async () => {
+  it('writes a large pre-queue ahead of the head a chunk per tick, in place order', async () => {
+    scheduleOpening(inSeconds(60));
+    const pre = prequeued(3 * MAX_KEYS_PER_TICK);
+    q.settings.paused = true;
+    clock.advanceSeconds(60);
+    const first = await admit.execute();
+    expect(first).toMatchObject({ shuffled: pre.length, written: MIN_KEYS_PER_TICK });
+    const keys = drawnKeys(pre);
+    const blockStart = -pre.length;
+    // Written: exactly the places [0, frontier), each with its drawn key.
+    const writtenPlaces = pre
+      .map((token, i) => ({ token, key: keys[i] }))
+      .filter(({ token }) => token.lineKey !== null);
+    expect(writtenPlaces).toHaveLength(MIN_KEYS_PER_TICK);
+    expect(writtenPlaces.every(({ token, key }) => token.lineKey === key)).toBe(true);
+    expect(Math.max(...writtenPlaces.map(({ key }) => key))).toBe(
+      blockStart + MIN_KEYS_PER_TICK - 1,
+    );
+    // Polls see the whole block from the start: head and end of the block.
+    expect(q.shape()).toEqual({ head: blockStart, negTail: -1, posHead: null });
+    let ticks = 1;
+    while (q.storedOpening()!.frontier < pre.length) {
+      clock.advanceSeconds(1);
+      expect((await admit.execute()).shuffled).toBeUndefined();
+      ticks += 1;
+    }
+    expect(ticks).toBe(pre.length / MIN_KEYS_PER_TICK);
+    expect(pre.map((token) => token.lineKey)).toEqual(keys);
+    // Once written, the opening's places are all in the rows: nothing more to write.
+    clock.advanceSeconds(1);
+    expect(await admit.execute()).not.toHaveProperty('written');
+  });
+
+  it('writes more than a chunk a tick when the head comes near the unwritten places', async () => {
+    scheduleOpening(inSeconds(60));
+    const pre = prequeued(3 * MAX_KEYS_PER_TICK);
+    q.settings = { ...q.settings, paused: true, admitPerMinute: 100_000, maxActive: 100_000 };
+    clock.advanceSeconds(60);
+    const first = await admit.execute();
+    // The near-head zone and five ticks of admissions at 100,000 a minute: the cap.
+    expect(first.written).toBe(MAX_KEYS_PER_TICK);
+    expect(pre.filter((token) => token.lineKey !== null)).toHaveLength(MAX_KEYS_PER_TICK);
+  });
+
+  it('draws once: a later tick leaves the places alone', async () => {
     scheduleOpening(inSeconds(60));
     prequeued(4);
     q.settings.paused = true;
     clock.advanceSeconds(61);
     await admit.execute();
     const keys = q.tokens.map((token) => token.lineKey);
+    const opening = q.storedOpening();
     clock.advanceSeconds(1);
     expect(await admit.execute()).not.toHaveProperty('shuffled');
     expect(q.tokens.map((token) => token.lineKey)).toEqual(keys);
+    expect(q.storedOpening()).toEqual(opening);
   });
 
   it('follows a change of opens_at made before it passes', async () => {
@@ -280,16 +350,69 @@ describe('AdmitQueuedTokensUseCase with a scheduled opening', () => {
     expect(await admit.execute()).toMatchObject({ shuffled: 2, admitted: 2 });
   });
 
-  it('places late pre-queue arrivals after the shuffle at the end, in order', async () => {
+  it('a second opening draws a new key over the arrivals since the first', async () => {
+    scheduleOpening(inSeconds(10));
+    prequeued(3);
+    q.settings.paused = true;
+    clock.advanceSeconds(10);
+    await admit.execute();
+    const first = q.storedOpening()!;
+    // A new opening, set after the first passed: the line goes back to the pre-queue.
+    await q.lineRepository.moveWaitingToPrequeue();
+    await q.settingsRepository.awaitShuffle();
+    q.settings.opensAt = inSeconds(10);
+    expect(q.storedOpening()).toBeNull();
+    const more = prequeued(2);
+    clock.advanceSeconds(10);
+    expect(await admit.execute()).toMatchObject({ shuffled: 5, written: 5 });
+    const second = q.storedOpening()!;
+    expect(second).toMatchObject({ seqFrom: first.seqTo, seqTo: first.seqTo + 5 });
+    expect(second.key.equals(first.key)).toBe(false);
+    expect(more.every((token) => token.lineKey! < 0)).toBe(true);
+  });
+
+  it('places late pre-queue arrivals at the end, in order: outside the range at once', async () => {
     scheduleOpening(inSeconds(10));
     prequeued(2);
     q.settings.paused = true;
     clock.advanceSeconds(10);
     await admit.execute();
+    // Joined the pre-queue as it opened: arrival numbers past the opening's range.
     const late = prequeued(2);
     expect(await admit.execute()).toMatchObject({ shuffled: 2 });
     expect(late[0].lineKey!).toBeGreaterThan(0);
     expect(late[1].lineKey!).toBeGreaterThan(late[0].lineKey!);
     expect(q.generation).toBe(2);
   });
+
+  it('places a token of the range whose place was written before it committed behind everyone', async () => {
+    scheduleOpening(inSeconds(10));
+    const pre = prequeued(3);
+    // An arrival number handed out before the opening to a join that commits after it.
+    const lateSeq = q.nextPrequeueSeq++;
+    q.settings.paused = true;
+    clock.advanceSeconds(10);
+    expect(await admit.execute()).toMatchObject({ shuffled: 4, written: 3 });
+    const after = q.addToken({ userId: 'after', createdAt: clock.now() });
+    const late = q.addToken({
+      userId: 'late',
+      createdAt: clock.now(),
+      lineKey: null,
+      prequeueSeq: lateSeq,
+    });
+    // Read now, it has no place: its place was written without it.
+    expect(prequeueKey(q.read(late).prequeue, snapshotOpening())).toBeNull();
+    expect(await admit.execute()).toMatchObject({ shuffled: 1 });
+    expect(late.lineKey!).toBeGreaterThan(after.lineKey!);
+    expect(pre.every((token) => token.lineKey! < 0)).toBe(true);
+  });
+
+  /** The snapshot's view of the stored opening. */
+  function snapshotOpening() {
+    const opening = q.storedOpening()!;
+    return {
+      ...opening,
+      permutation: new PrequeuePermutation(opening.key, opening.seqTo - opening.seqFrom),
+    };
+  }
 });

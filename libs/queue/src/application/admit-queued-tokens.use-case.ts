@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { TransactionRunner } from '@app/common/application/transaction-runner';
 import { AppConfig } from '@app/common/config/app-config';
@@ -10,11 +11,16 @@ import {
   QueueSettings,
 } from '../domain/admission-policy';
 import { observeAdmissionTick, throughputPerMinute } from '../domain/line-throughput';
+import { PERMUTATION_KEY_BYTES, PrequeuePermutation } from '../domain/prequeue-permutation';
 import { isAbandonedAtHead, isBeforeOpening, ZoneMark, zoneSize } from '../domain/waiting-line';
 import { LineSnapshotService } from './line-snapshot.service';
 import { LineChanges } from './port/out/line-changes';
-import { QueueLineRepository } from './port/out/queue-line.repository';
-import { QueueSettingsRepository } from './port/out/queue-settings.repository';
+import { PrequeuePlace, QueueLineRepository } from './port/out/queue-line.repository';
+import {
+  QueueSettingsRepository,
+  StoredOpening,
+  StoredQueueSettings,
+} from './port/out/queue-settings.repository';
 
 export interface AdmissionSummary {
   /** False when another instance held the admission lock and did this tick's work. */
@@ -24,8 +30,13 @@ export interface AdmissionSummary {
   /** Waiting tokens near the head that showed no sign of life, EXPIRED at the head. */
   abandoned: number;
   admitted: number;
-  /** Pre-queued tokens given their random places at the opening (0 on other ticks). */
+  /**
+   * Pre-queued tokens given places: the opening's range (its places drawn at once, by the
+   * permutation), and late arrivals placed at the end.
+   */
   shuffled?: number;
+  /** Keys of the opening's places written by this tick, ahead of the head. */
+  written?: number;
 }
 
 /** Waiting tokens read past the free slots per batch, so that abandoned ones are skipped cheaply. */
@@ -35,6 +46,14 @@ const ABANDONED_LOOKAHEAD = 100;
  * instead of one tick locking a million rows, timing out and rolling back every time.
  */
 export const MAX_ROWS_PER_TICK = 2_000;
+/** Keys written per tick while the opening's block has unwritten places, at the least... */
+export const MIN_KEYS_PER_TICK = MAX_ROWS_PER_TICK;
+/** ...and at the most, when the head comes near the unwritten places faster than that. */
+export const MAX_KEYS_PER_TICK = 5 * MAX_ROWS_PER_TICK;
+/** Ticks of admissions at the rate cap the written keys reach past the near-head zone. */
+export const KEYS_AHEAD_TICKS = 5;
+/** Places computed between two yields to the event loop (each costs about 6 HMACs). */
+const PLACES_PER_SLICE = 250;
 
 /**
  * One tick of the admission job, in one transaction under a transaction-level advisory lock:
@@ -62,16 +81,24 @@ export class AdmitQueuedTokensUseCase {
         return { ran: false, expired: 0, abandoned: 0, admitted: 0 };
       }
       const now = this.clock.now();
-      const expired = await this.line.expireOverdue(now, MAX_ROWS_PER_TICK);
       const stored = await this.settings.load();
       const settings = effectiveSettings(stored, {
         maxActive: this.config.queueMaxActiveTokens,
         admitPerMinute: this.config.queueAdmitPerMinute,
       });
-      const windowStart = new Date(now.getTime() - ADMISSION_WINDOW_SECONDS * 1000);
       // Before a scheduled opening nobody is admitted, whatever the caps.
       const closed = isBeforeOpening(stored.opensAt, now);
-      const shuffled = closed ? 0 : await this.placePrequeue(stored.prequeueShuffled);
+      // The opening comes first: it waits for the joins under way, holding no row yet.
+      const opening = closed || stored.prequeueShuffled ? stored.opening : await this.open();
+      const expired = await this.line.expireOverdue(now, MAX_ROWS_PER_TICK);
+      const windowStart = new Date(now.getTime() - ADMISSION_WINDOW_SECONDS * 1000);
+      let shuffled = 0;
+      let written = 0;
+      if (!closed) {
+        if (!stored.prequeueShuffled && opening) shuffled += opening.seqTo - opening.seqFrom;
+        written = await this.writeAhead(opening, stored, settings);
+        shuffled += await this.placeLate(opening);
+      }
       const zone = await this.line.zoneMarks();
       let admitted = 0;
       let abandoned = 0;
@@ -100,6 +127,7 @@ export class AdmitQueuedTokensUseCase {
       zoneMoved = await this.moveZone(zone, head, observed, settings, now);
       const summary: AdmissionSummary = { ran: true, expired, abandoned, admitted };
       if (shuffled > 0) summary.shuffled = shuffled;
+      if (written > 0) summary.written = written;
       // Waiters newly near the head must learn it to show their sign of life.
       if (admitted + abandoned + expired + shuffled > 0 || zoneMoved) await this.changes.announce();
       return summary;
@@ -113,20 +141,84 @@ export class AdmitQueuedTokensUseCase {
 
   /**
    * At the first tick at or after the opening, exactly once (under the admission lock, and
-   * the stored flag flips in the same transaction): the pre-queue is shuffled ahead of
-   * everyone who came later. A token that joined the pre-queue as it was being shuffled is
-   * placed at the end afterwards, as a late arrival.
+   * the stored flag flips in the same transaction): the pre-queue's places are drawn at once,
+   * without touching its rows. A secret key from a CSPRNG keys a pseudorandom permutation of
+   * the arrival numbers handed out so far (`PrequeuePermutation`); their keys form a block ahead
+   * of everyone who comes later. Joins under way are waited for first, so that every number
+   * in the range is a committed token or none; a join after it is behind the range.
    */
-  private async placePrequeue(prequeueShuffled: boolean): Promise<number> {
-    if (!prequeueShuffled) {
-      const shuffled = await this.line.shufflePrequeue();
-      await this.settings.recordPlacement(true);
-      // Keys were reassigned: the near-head zone starts again from the new head.
-      await this.line.clearZone();
-      return shuffled;
+  private async open(): Promise<StoredOpening> {
+    await this.line.lockPrequeueJoins();
+    const opening = await this.settings.recordOpening({
+      key: randomBytes(PERMUTATION_KEY_BYTES),
+      seqTo: await this.line.prequeueEnd(),
+      below: await this.line.prequeueBelow(),
+    });
+    // Keys are new: the near-head zone starts again from the new head.
+    await this.line.clearZone();
+    return opening;
+  }
+
+  /**
+   * Writes the keys of the opening's next places, in place order, so that the admission (which
+   * reads written keys only) always finds the head's: at least MIN_KEYS_PER_TICK a tick until
+   * the block is written, more when the head comes within the near-head zone plus
+   * KEYS_AHEAD_TICKS ticks of admissions of the unwritten places. A token whose place was
+   * written without it (it committed later) keeps no key: it came late.
+   */
+  private async writeAhead(
+    opening: StoredOpening | null,
+    stored: StoredQueueSettings,
+    settings: QueueSettings,
+  ): Promise<number> {
+    if (!opening) return 0;
+    const size = opening.seqTo - opening.seqFrom;
+    if (opening.frontier >= size) return 0;
+    const head = await this.line.headOfLine();
+    const blockStart = opening.below - size;
+    const headPlace =
+      head !== null && head >= blockStart && head < opening.below
+        ? head - blockStart
+        : opening.frontier;
+    const perTick = Math.ceil((settings.admitPerMinute * this.config.schedulerIntervalMs) / 60_000);
+    const reach =
+      headPlace +
+      zoneSize(stored.observedAdmissionsPerMinute, settings, this.config.queueAbandonAfterSeconds) +
+      KEYS_AHEAD_TICKS * Math.min(MAX_ROWS_PER_TICK, perTick);
+    const count = Math.min(
+      size - opening.frontier,
+      Math.max(MIN_KEYS_PER_TICK, Math.min(MAX_KEYS_PER_TICK, reach - opening.frontier)),
+    );
+    const permutation = new PrequeuePermutation(opening.key, size);
+    const places: PrequeuePlace[] = [];
+    for (let place = opening.frontier; place < opening.frontier + count; place += 1) {
+      if (places.length > 0 && places.length % PLACES_PER_SLICE === 0) {
+        // About 6 HMACs a place: polls on this instance are answered in between.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      places.push({
+        seq: opening.seqFrom + permutation.inverse(place),
+        key: blockStart + place,
+      });
     }
-    const late = await this.line.placeLatePrequeue();
-    if (late > 0) await this.settings.recordPlacement(false);
+    const written = await this.line.writePrequeueKeys(places);
+    await this.settings.recordFrontier(opening.seqFrom, opening.frontier + count);
+    opening.frontier += count;
+    return written;
+  }
+
+  /**
+   * Pre-queued tokens the opening does not place (their arrival number is outside its range:
+   * they joined the pre-queue as it opened) are placed at the end at once, in arrival order;
+   * once the block is written, so are those of the range that came late (their place was
+   * written before they committed).
+   */
+  private async placeLate(opening: StoredOpening | null): Promise<number> {
+    const writing = opening !== null && opening.frontier < opening.seqTo - opening.seqFrom;
+    const late = await this.line.placeLatePrequeue(
+      writing ? { seqFrom: opening.seqFrom, seqTo: opening.seqTo } : undefined,
+    );
+    if (late > 0) await this.settings.recordPlacement();
     return late;
   }
 

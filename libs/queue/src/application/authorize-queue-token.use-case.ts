@@ -7,7 +7,7 @@ import {
   TokenStillInQueueError,
 } from '../domain/queue-token';
 import { isActive } from '../domain/active-token.rule';
-import { isStillWaiting } from '../domain/waiting-line';
+import { isStillWaiting, lineKeyOf } from '../domain/waiting-line';
 import { LineSnapshotService } from './line-snapshot.service';
 import { QueueTokenRepository } from './port/out/queue-token.repository';
 import { WaitingTokenCache } from './waiting-token-cache';
@@ -55,10 +55,11 @@ export class AuthorizeQueueTokenUseCase {
     if (!cached) return null;
     const snapshot = await this.line.current();
     const { token } = cached;
-    if (token.lineKey === null) {
-      // Pre-queued: still so until the next placement of the pre-queue.
+    const lineKey = lineKeyOf(token, snapshot.opening);
+    if (lineKey === null) {
+      // Pre-queued, with no place the opening gives: still so until the next placement.
       return cached.generation === snapshot.generation ? token : null;
     }
-    return isStillWaiting(token.lineKey, snapshot) ? token : null;
+    return isStillWaiting(lineKey, snapshot) ? token : null;
   }
 }

@@ -12,7 +12,7 @@ export interface QueueStatus extends QueueSettings {
   active: number;
   /** The scheduled opening, or null. */
   opensAt: Date | null;
-  /** Tokens waiting for the opening's shuffle (no place yet). */
+  /** Tokens waiting for the opening's places, or late for them (no place yet). */
   prequeue: number;
 }
 

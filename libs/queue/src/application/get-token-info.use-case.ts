@@ -7,6 +7,7 @@ import {
   estimateWaitSeconds,
   LineShape,
   LineSnapshot,
+  lineKeyOf,
   needsSignOfLife,
   placeInLine,
 } from '../domain/waiting-line';
@@ -46,13 +47,18 @@ export class GetTokenInfoUseCase {
     const now = this.clock.now();
     if (token.status === 'IN_QUEUE') {
       const snapshot = await this.line.current();
-      if (token.lineKey !== null) return this.waiting(token, token.lineKey, snapshot, now);
+      // A pre-queued token's key comes from its opening, written in its row or not yet.
+      const lineKey = lineKeyOf(token, snapshot.opening);
+      if (lineKey !== null) return this.waiting(token, lineKey, snapshot, now);
       return this.prequeued(token, snapshot);
     }
     return this.leftLine(token, await this.tokens.findSeatHold(token.token), now);
   }
 
-  /** Pre-queued for a scheduled opening: no place until the opening shuffles the pre-queue. */
+  /**
+   * Pre-queued for a scheduled opening: no place until the opening (or, for a late arrival,
+   * until it is placed at the end).
+   */
   prequeued(token: QueueToken, snapshot: LineSnapshot): TokenInfo {
     return {
       userId: token.userId,

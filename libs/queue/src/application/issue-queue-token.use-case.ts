@@ -8,7 +8,7 @@ import {
   TokenStatus,
 } from '../domain/queue-token';
 import { isActive } from '../domain/active-token.rule';
-import { LineShape, placeInLine } from '../domain/waiting-line';
+import { LineShape, lineKeyOf, placeInLine, SnapshotOpening } from '../domain/waiting-line';
 import { LineSnapshotService } from './line-snapshot.service';
 import { QueueTokenRepository } from './port/out/queue-token.repository';
 import { UserDirectoryRepository } from './port/out/user-directory.repository';
@@ -44,19 +44,24 @@ export class IssueQueueTokenUseCase {
     const userId = rawUserId.toLowerCase();
     const now = this.clock.now();
     // The generation the new token is cached under: read before the token is.
-    const { generation } = await this.line.current();
+    const { generation, opening } = await this.line.current();
     const joined = await this.tokens.joinLine({
       userId,
       token: newTokenValue(userId, now),
       createdAt: now,
     });
     if (joined && (joined.token.status === 'IN_QUEUE' || isActive(joined.token, now))) {
-      return this.answer(joined.token, joined.shape, generation);
+      return this.answer(joined.token, joined.shape, generation, opening);
     }
-    return this.slowPath(userId, now, generation);
+    return this.slowPath(userId, now, generation, opening);
   }
 
-  private async slowPath(userId: string, now: Date, generation: number): Promise<IssuedQueueToken> {
+  private async slowPath(
+    userId: string,
+    now: Date,
+    generation: number,
+    opening: SnapshotOpening | null,
+  ): Promise<IssuedQueueToken> {
     const token = await this.transactions.run(async () => {
       await this.tokens.lockUser(userId);
       if (!(await this.users.exists(userId))) throw new QueueUserNotFoundError();
@@ -73,20 +78,28 @@ export class IssueQueueTokenUseCase {
       );
     });
     const shape: LineShape =
-      token.status === 'IN_QUEUE' && token.lineKey !== null
+      token.status === 'IN_QUEUE' && lineKeyOf(token, opening) !== null
         ? await this.tokens.lineShape()
         : { head: null, negTail: null, posHead: null };
-    return this.answer(token, shape, generation);
+    return this.answer(token, shape, generation, opening);
   }
 
-  /** A pre-queued token (no key yet) has no place until the opening: position null. */
-  private answer(token: QueueToken, shape: LineShape, generation: number): IssuedQueueToken {
+  /**
+   * A pre-queued token has no place until the opening (its key then comes from the opening
+   * as this instance knows it): position null.
+   */
+  private answer(
+    token: QueueToken,
+    shape: LineShape,
+    generation: number,
+    opening: SnapshotOpening | null,
+  ): IssuedQueueToken {
     this.cache.remember(token, generation);
-    const placed = token.status === 'IN_QUEUE' && token.lineKey !== null;
+    const lineKey = token.status === 'IN_QUEUE' ? lineKeyOf(token, opening) : null;
     return {
       token: token.token,
       status: token.status,
-      position: placed ? placeInLine(token.lineKey!, shape) : null,
+      position: lineKey === null ? null : placeInLine(lineKey, shape),
     };
   }
 

@@ -2,7 +2,14 @@ import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/commo
 import { AppConfig } from '@app/common/config/app-config';
 import { Clock } from '@app/common/domain/clock';
 import { effectiveSettings } from '../domain/admission-policy';
-import { ACTIVE_EXPIRIES_READ, forecastSlots, LineSnapshot } from '../domain/waiting-line';
+import { PrequeuePermutation } from '../domain/prequeue-permutation';
+import {
+  ACTIVE_EXPIRIES_READ,
+  forecastSlots,
+  LineSnapshot,
+  SnapshotOpening,
+} from '../domain/waiting-line';
+import { StoredOpening } from './port/out/queue-settings.repository';
 import { LineChanges } from './port/out/line-changes';
 import { LineSnapshotRepository } from './port/out/line-snapshot.repository';
 
@@ -100,6 +107,23 @@ export class LineSnapshotService implements OnModuleInit, OnModuleDestroy {
     return () => this.listeners.delete(listener);
   }
 
+  /** The opening's permutation is kept from one snapshot to the next: its places are memoised. */
+  private openingOf(stored: StoredOpening | null): SnapshotOpening | null {
+    if (!stored) return null;
+    const size = stored.seqTo - stored.seqFrom;
+    const previous = this.snapshot?.opening?.permutation;
+    const permutation = previous?.sameAs(stored.key, size)
+      ? previous
+      : new PrequeuePermutation(stored.key, size);
+    return {
+      seqFrom: stored.seqFrom,
+      seqTo: stored.seqTo,
+      below: stored.below,
+      frontier: stored.frontier,
+      permutation,
+    };
+  }
+
   private async read(version: number): Promise<LineSnapshot> {
     const startedMs = performance.now();
     const now = this.clock.now();
@@ -131,6 +155,7 @@ export class LineSnapshotService implements OnModuleInit, OnModuleDestroy {
           stored.meanSessionSeconds,
         ),
         zone: stored.zone,
+        opening: this.openingOf(stored.opening),
       };
       if (snapshot.activeExpiries.length >= ACTIVE_EXPIRIES_READ) {
         this.logger.debug(

@@ -3,7 +3,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, Optional } from 
 import { AppConfig } from '@app/common/config/app-config';
 import { Clock } from '@app/common/domain/clock';
 import { QueueToken } from '../domain/queue-token';
-import { isStillWaiting, LineSnapshot, needsSignOfLife } from '../domain/waiting-line';
+import { isStillWaiting, lineKeyOf, LineSnapshot, needsSignOfLife } from '../domain/waiting-line';
 import { AuthorizeQueueTokenUseCase } from './authorize-queue-token.use-case';
 import { GetTokenInfoUseCase, TokenInfo } from './get-token-info.use-case';
 import { QueueTokenRepository } from './port/out/queue-token.repository';
@@ -230,18 +230,15 @@ export class TokenInfoStreamHub implements BeforeApplicationShutdown {
       }
       const stream = waiting[i];
       const { token } = stream;
-      if (token.lineKey === null) {
+      const lineKey = lineKeyOf(token, snapshot.opening);
+      if (lineKey === null) {
         this.show(stream, this.getTokenInfo.prequeued(token, snapshot));
         continue;
       }
-      const facts = {
-        lineKey: token.lineKey,
-        createdAt: token.createdAt,
-        lastSeenAt: token.lastSeenAt,
-      };
+      const facts = { lineKey, createdAt: token.createdAt, lastSeenAt: token.lastSeenAt };
       // An open stream is a live client: near the head it shows its sign of life, once.
       if (needsSignOfLife(facts, snapshot.zone, now, this.abandonAfterSeconds)) owing.push(stream);
-      this.show(stream, this.getTokenInfo.waitingIn(token, token.lineKey, snapshot, snapshot, now));
+      this.show(stream, this.getTokenInfo.waitingIn(token, lineKey, snapshot, snapshot, now));
     }
     const writing = this.writeSignsOfLife(owing, snapshot, now);
     writing.catch(() => undefined);
@@ -272,8 +269,9 @@ export class TokenInfoStreamHub implements BeforeApplicationShutdown {
   private answersFromSnapshot(stream: Stream, snapshot: LineSnapshot): boolean {
     const { token } = stream;
     if (token.status !== 'IN_QUEUE') return false;
-    if (token.lineKey === null) return stream.generation === snapshot.generation;
-    return isStillWaiting(token.lineKey, snapshot);
+    const lineKey = lineKeyOf(token, snapshot.opening);
+    if (lineKey === null) return stream.generation === snapshot.generation;
+    return isStillWaiting(lineKey, snapshot);
   }
 
   /** The tokens of these streams, in one statement per `batchSize` of them. */
@@ -311,11 +309,9 @@ export class TokenInfoStreamHub implements BeforeApplicationShutdown {
       stream.generation = snapshot.generation;
       if (token.status === 'IN_QUEUE') {
         this.cache.remember(token, snapshot.generation);
-        if (this.answersFromSnapshot(stream, snapshot) && token.lineKey !== null) {
-          this.show(
-            stream,
-            this.getTokenInfo.waitingIn(token, token.lineKey, snapshot, snapshot, now),
-          );
+        const lineKey = lineKeyOf(token, snapshot.opening);
+        if (this.answersFromSnapshot(stream, snapshot) && lineKey !== null) {
+          this.show(stream, this.getTokenInfo.waitingIn(token, lineKey, snapshot, snapshot, now));
         } else {
           // Rare: a key the snapshot cannot place (it joined an empty line since), or a
           // pre-queued token after a placement. The use case answers it exactly.

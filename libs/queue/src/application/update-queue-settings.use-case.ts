@@ -46,7 +46,7 @@ export class UpdateQueueSettingsUseCase {
         const before = await this.settings.load();
         await this.settings.update(patch, now);
         if (patch.opensAt && isBeforeOpening(patch.opensAt, now)) {
-          // A future opening closes the line: whoever waits now is shuffled with the rest.
+          // A future opening closes the line: whoever waits now is placed with the rest.
           await this.line.moveWaitingToPrequeue();
           if (before.prequeueShuffled) await this.settings.awaitShuffle();
         }

@@ -18,6 +18,7 @@ describe('WaitingTokenCache', () => {
     lastSeenAt: new Date(Date.UTC(2026, 0, 1, 0, 1, n)),
     activatedAt: null,
     expiresAt: null,
+    prequeue: null,
     ...overrides,
   });
 
@@ -28,11 +29,11 @@ describe('WaitingTokenCache', () => {
     expect(cache.get(token.token)).toEqual({ token, generation: 3 });
   });
 
-  it('keeps a pre-queued token (no key yet) as such', () => {
+  it('keeps a pre-queued token (no key yet) as such, with its arrival number', () => {
     const cache = new WaitingTokenCache(config());
-    const token = waiting(8, { lineKey: null });
+    const token = waiting(8, { lineKey: null, prequeue: { seq: 41, lateBelow: 2_000 } });
     cache.remember(token, 0);
-    expect(cache.get(token.token)?.token.lineKey).toBeNull();
+    expect(cache.get(token.token)?.token).toEqual(token);
   });
 
   it('hands out a fresh token each time: a caller changing it does not change the cache', () => {

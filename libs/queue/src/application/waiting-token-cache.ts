@@ -24,15 +24,19 @@ class Waiter {
     readonly createdAtMs: number,
     readonly lastSeenAtMs: number,
     readonly generation: number,
+    /** A pre-queued token's arrival number (null: none) and its ticket's lateBelow. */
+    readonly prequeueSeq: number | null,
+    readonly lateBelow: number,
   ) {}
 }
 
 /**
- * What never changes for a waiting token (its id, user, place key and creation time), kept
- * per instance so that a waiting token's poll needs no lookup. Only IN_QUEUE tokens are
- * kept, and only trusted while the line snapshot says they are still waiting (a pre-queued
- * token: while no placement happened since it was read); bounded by QUEUE_TOKEN_CACHE_SIZE
- * (least recently polled out first).
+ * What never changes for a waiting token (its id, user, place key or arrival number, and
+ * creation time), kept per instance so that a waiting token's poll needs no lookup. Only
+ * IN_QUEUE tokens are kept, and only trusted while the line snapshot says they are still
+ * waiting (a pre-queued token the snapshot's opening does not place: while no placement
+ * happened since it was read); bounded by QUEUE_TOKEN_CACHE_SIZE (least recently polled out
+ * first).
  */
 @Injectable()
 export class WaitingTokenCache {
@@ -56,6 +60,10 @@ export class WaitingTokenCache {
         lastSeenAt: new Date(waiter.lastSeenAtMs),
         activatedAt: null,
         expiresAt: null,
+        prequeue:
+          waiter.prequeueSeq === null
+            ? null
+            : { seq: waiter.prequeueSeq, lateBelow: waiter.lateBelow },
       },
       generation: waiter.generation,
     };
@@ -73,6 +81,8 @@ export class WaitingTokenCache {
           token.createdAt.getTime(),
           token.lastSeenAt.getTime(),
           generation,
+          token.prequeue?.seq ?? null,
+          token.prequeue?.lateBelow ?? 0,
         ),
       );
     } else {

@@ -20,6 +20,18 @@ export interface QueueToken {
   activatedAt: Date | null;
   /** When an IN_PROGRESS token stops being valid. */
   expiresAt: Date | null;
+  /** A pre-queued token's arrival number, while it has no line key (absent or null: none). */
+  prequeue?: PrequeueTicket | null;
+}
+
+/**
+ * A pre-queued token's arrival number, and what the read that found it knew: places of its
+ * opening below `lateBelow` were written before this token could be seen (0 when it was read
+ * before its opening), so if its own place is one of them it came late and is placed behind.
+ */
+export interface PrequeueTicket {
+  seq: number;
+  lateBelow: number;
 }
 
 /**

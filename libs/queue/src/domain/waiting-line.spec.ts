@@ -31,6 +31,7 @@ function snapshot(overrides: Partial<LineSnapshot> = {}): LineSnapshot {
     meanSessionSeconds: null,
     slots: { freesAt: [], cycleMs: 1000 },
     zone: [],
+    opening: null,
     ...overrides,
   };
 }

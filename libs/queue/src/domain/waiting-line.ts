@@ -1,4 +1,6 @@
 import { QueueSettings } from './admission-policy';
+import { PrequeuePermutation } from './prequeue-permutation';
+import { PrequeueTicket } from './queue-token';
 
 /**
  * The waiting line as one instance knows it, read once per admission tick for every poll
@@ -29,6 +31,46 @@ export interface LineSnapshot extends LineShape {
   active: number;
   /** The near-head zone's history, oldest first: from `at` on, keys up to `key` were in it. */
   zone: ZoneMark[];
+  /** The last opening, while its key is kept: the pre-queue's places (null: none). */
+  opening: SnapshotOpening | null;
+}
+
+/**
+ * An opening as the snapshot knows it: the pre-queue's arrival numbers [seqFrom, seqTo) have
+ * the places of `permutation` (keyed by the opening's secret), place p the key
+ * `below - size + p`: a block ahead of everyone who came later. The keys of places
+ * [0, frontier) are written in the rows; the rest are known all the same.
+ */
+export interface SnapshotOpening {
+  seqFrom: number;
+  seqTo: number;
+  below: number;
+  frontier: number;
+  permutation: PrequeuePermutation;
+}
+
+/**
+ * The line key a pre-queued token has or will have from its opening, from its arrival number
+ * alone: null when the opening does not place it (none yet, not in its range), or when it came
+ * late (its place was written before it could be seen: it is placed behind the line instead).
+ */
+export function prequeueKey(
+  ticket: PrequeueTicket | null | undefined,
+  opening: SnapshotOpening | null,
+): number | null {
+  if (!ticket || !opening) return null;
+  if (ticket.seq < opening.seqFrom || ticket.seq >= opening.seqTo) return null;
+  const place = opening.permutation.forward(ticket.seq - opening.seqFrom);
+  if (place < ticket.lateBelow) return null;
+  return opening.below - opening.permutation.size + place;
+}
+
+/** A waiting token's key: written, or computed from its opening; null while it has none. */
+export function lineKeyOf(
+  token: { lineKey: number | null; prequeue?: PrequeueTicket | null },
+  opening: SnapshotOpening | null,
+): number | null {
+  return token.lineKey ?? prequeueKey(token.prequeue, opening);
 }
 
 export interface ZoneMark {
@@ -38,13 +80,14 @@ export interface ZoneMark {
 
 /**
  * Where the waiting keys are. Keys come from a sequence (positive, in arrival order), except
- * the shuffled pre-queue of a scheduled opening, which takes a block of negative keys ahead of
- * everyone: two dense runs, each left only from its head.
+ * the pre-queue of a scheduled opening, which takes a block of negative keys ahead of everyone
+ * (in the permutation's order): two dense runs, each left only from its head. While the block's
+ * keys are being written, its unwritten places count as waiting.
  */
 export interface LineShape {
   /** The smallest line_key still waiting, or null when nobody waits. */
   head: number | null;
-  /** The largest negative key waiting (the end of the shuffled block), or null. */
+  /** The largest negative key waiting (the end of the opening's block), or null. */
   negTail: number | null;
   /** The smallest positive key waiting, or null. */
   posHead: number | null;
@@ -72,7 +115,7 @@ export function placeInLine(lineKey: number, shape: LineShape): number {
   const { head, negTail, posHead } = shape;
   if (head === null || head > lineKey) return 1;
   if (lineKey < 0 || negTail === null || head > 0) return lineKey - head + 1;
-  // Behind the shuffled block: all of it that is left, then this run up to the key.
+  // Behind the opening's block: all of it that is left, then this run up to the key.
   const ahead = negTail - head + 1;
   return ahead + (posHead === null || posHead > lineKey ? 1 : lineKey - posHead + 1);
 }

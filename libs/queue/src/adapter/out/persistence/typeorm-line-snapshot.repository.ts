@@ -22,6 +22,7 @@ export const LINE_SNAPSHOT_SQL = `SELECT ${LINE_SHAPE_COLUMNS},
        s.max_active, s.admit_per_minute, s.paused,
        s.sessions_ended, s.session_seconds,
        s.opens_at, s.line_generation,
+       s.opening_key, s.opening_seq_from, s.opening_seq_to, s.opening_below, s.opening_frontier,
        ARRAY(SELECT expires_at FROM user_queue_tokens
               WHERE ${activeTokenSql('', '$1')}
               ORDER BY expires_at LIMIT ${ACTIVE_EXPIRIES_READ}) AS active_expiries,
@@ -45,6 +46,11 @@ interface SnapshotRow {
   active_expiries: Date[];
   zone_at: Date[];
   zone_key: string[];
+  opening_key: Buffer | null;
+  opening_seq_from: string;
+  opening_seq_to: string;
+  opening_below: string;
+  opening_frontier: string;
 }
 
 @Injectable()
@@ -71,6 +77,15 @@ export class TypeOrmLineSnapshotRepository extends LineSnapshotRepository {
         sessionSeconds: row.session_seconds,
       }),
       zone: row.zone_at.map((at, i) => ({ at, key: Number(row.zone_key[i]) })),
+      opening: row.opening_key
+        ? {
+            key: row.opening_key,
+            seqFrom: Number(row.opening_seq_from),
+            seqTo: Number(row.opening_seq_to),
+            below: Number(row.opening_below),
+            frontier: Number(row.opening_frontier),
+          }
+        : null,
     };
   }
 }

@@ -5,6 +5,7 @@ import { ADVISORY_LOCKS } from '@app/database/advisory-locks';
 import { queryRows } from '@app/common/adapter/persistence/query-rows';
 import {
   ActiveLoad,
+  PrequeuePlace,
   QueueLineRepository,
   WaitingToken,
 } from '../../../application/port/out/queue-line.repository';
@@ -13,32 +14,14 @@ import { ZoneMark } from '../../../domain/waiting-line';
 import { HEAD_OF_LINE_SQL } from './typeorm-queue-token.repository';
 
 /**
- * The opening's shuffle, in one statement. gen_random_uuid() draws from PostgreSQL's strong
- * random source: a uniformly random order, owing nothing to arrival. The block of keys ends
- * just before any key waiting already. Where its time goes (EXPLAIN ANALYZE on a million
- * pre-queued tokens): nearly all of it is the UPDATE itself, a new row version and an entry
- * in each of the four indexes that hold a waiting token (primary key, token, one live token
- * per user, the line) per row; so the rows are rewritten in id order (the order they lie in
- * the table and the primary key), not in the random order, which made every row a random
- * page access and, with the table larger than shared_buffers, reread most pages from disk;
- * the places come in one pass (row_number and count over one sort), and the million updated
- * ids are counted in the server instead of sent to the app. Exported for the tests.
+ * The next arrival number the pre-queue's sequence gives: the opening's range ends there.
+ * Read outside transactions (a sequence is), so it counts every number handed out so far.
  */
-export const SHUFFLE_PREQUEUE_SQL = `WITH pre AS MATERIALIZED (
-       SELECT id, row_number() OVER (ORDER BY gen_random_uuid()) AS place,
-              count(*) OVER () AS total
-         FROM user_queue_tokens
-        WHERE status = 'IN_QUEUE' AND line_key IS NULL
-     ), base AS (
-       SELECT LEAST(0, COALESCE((SELECT min(line_key) FROM user_queue_tokens
-                                  WHERE status = 'IN_QUEUE' AND line_key < 0), 0)) AS below
-     ), moved AS (
-       UPDATE user_queue_tokens t SET line_key = base.below - pre.total + pre.place - 1
-         FROM (SELECT id, place, total FROM pre ORDER BY id) AS pre, base
-        WHERE t.id = pre.id
-       RETURNING 1
-     )
-     SELECT count(*)::int AS count FROM moved`;
+export const PREQUEUE_END_SQL = `SELECT (CASE WHEN is_called THEN last_value + 1 ELSE last_value END)::text AS "end"
+  FROM user_queue_tokens_prequeue_seq`;
+
+/** Whether an opening's keys are still being written (its unwritten places are in line). */
+const WRITING = 'opening_key IS NOT NULL AND opening_frontier < opening_seq_to - opening_seq_from';
 
 @Injectable()
 export class TypeOrmQueueLineRepository extends QueueLineRepository {
@@ -151,43 +134,87 @@ export class TypeOrmQueueLineRepository extends QueueLineRepository {
   }
 
   async countPrequeue(): Promise<number> {
+    // The opening's unwritten places are in line already: only the rest waits for a place.
     return this.count(
-      `SELECT count(*)::int AS count FROM user_queue_tokens
-        WHERE status = 'IN_QUEUE' AND line_key IS NULL`,
+      `WITH s AS (
+         SELECT CASE WHEN ${WRITING} THEN opening_seq_from ELSE 0 END AS lo,
+                CASE WHEN ${WRITING} THEN opening_seq_to ELSE 0 END AS hi
+           FROM queue_settings WHERE id = 1
+       )
+       SELECT count(*)::int AS count FROM user_queue_tokens t, s
+        WHERE t.status = 'IN_QUEUE' AND t.line_key IS NULL
+          AND (t.prequeue_seq IS NULL OR t.prequeue_seq < s.lo OR t.prequeue_seq >= s.hi)`,
     );
   }
 
   async moveWaitingToPrequeue(): Promise<number> {
+    // Every waiting token but those already waiting for the next opening gets a new arrival
+    // number in its range (the placed ones, and the unwritten rest of an earlier opening).
     const rows = await queryRows(
       this.txHost.tx,
-      `UPDATE user_queue_tokens SET line_key = NULL
-        WHERE status = 'IN_QUEUE' AND line_key IS NOT NULL
-        RETURNING id`,
+      `UPDATE user_queue_tokens t
+          SET line_key = NULL, prequeue_seq = nextval('user_queue_tokens_prequeue_seq')
+         FROM (SELECT id FROM user_queue_tokens
+                WHERE status = 'IN_QUEUE'
+                  AND (line_key IS NOT NULL OR prequeue_seq IS NULL
+                       OR prequeue_seq < (SELECT opening_seq_to FROM queue_settings WHERE id = 1))
+                ORDER BY line_key NULLS LAST, prequeue_seq, id) AS moving
+        WHERE t.id = moving.id
+       RETURNING t.id`,
     );
     return rows.length;
   }
 
-  async shufflePrequeue(): Promise<number> {
-    // A million rows may take longer than the pool's statement timeout: this one may. Its
-    // sorts and hash stay in memory (a million rows need about 64 MB each) instead of
-    // spilling to temporary files.
-    await queryRows(this.txHost.tx, "SET LOCAL statement_timeout = '5min'");
-    await queryRows(this.txHost.tx, "SET LOCAL work_mem = '128MB'");
-    const [row] = await queryRows<{ count: number }>(this.txHost.tx, SHUFFLE_PREQUEUE_SQL);
-    await queryRows(this.txHost.tx, 'SET LOCAL work_mem = DEFAULT');
-    await queryRows(this.txHost.tx, 'SET LOCAL statement_timeout = DEFAULT');
-    return row.count;
+  async lockPrequeueJoins(): Promise<void> {
+    // SHARE waits for every transaction writing tokens (a join holds its lock until it
+    // commits) and holds new writers until this one commits. Bounded: a tick that cannot
+    // have it soon fails and the next one tries again.
+    await queryRows(this.txHost.tx, "SET LOCAL lock_timeout = '5s'");
+    await queryRows(this.txHost.tx, 'LOCK TABLE user_queue_tokens IN SHARE MODE');
+    await queryRows(this.txHost.tx, 'SET LOCAL lock_timeout = DEFAULT');
   }
 
-  async placeLatePrequeue(): Promise<number> {
+  async prequeueEnd(): Promise<number> {
+    const [row] = await queryRows<{ end: string }>(this.txHost.tx, PREQUEUE_END_SQL);
+    return Number(row.end);
+  }
+
+  async prequeueBelow(): Promise<number> {
+    const [row] = await queryRows<{ below: string }>(
+      this.txHost.tx,
+      `SELECT LEAST(0, COALESCE((SELECT min(line_key) FROM user_queue_tokens
+                                  WHERE status = 'IN_QUEUE' AND line_key < 0), 0))::text AS below`,
+    );
+    return Number(row.below);
+  }
+
+  async writePrequeueKeys(places: readonly PrequeuePlace[]): Promise<number> {
+    if (places.length === 0) return 0;
+    // In arrival order, the order the rows lie in the table and in the pre-queue's index.
+    const sorted = [...places].sort((a, b) => a.seq - b.seq);
+    const rows = await queryRows(
+      this.txHost.tx,
+      `UPDATE user_queue_tokens t SET line_key = p.key
+         FROM unnest($1::bigint[], $2::bigint[]) AS p(seq, key)
+        WHERE t.prequeue_seq = p.seq AND t.status = 'IN_QUEUE' AND t.line_key IS NULL
+       RETURNING t.id`,
+      [sorted.map((place) => place.seq), sorted.map((place) => place.key)],
+    );
+    return rows.length;
+  }
+
+  async placeLatePrequeue(outside?: { seqFrom: number; seqTo: number }): Promise<number> {
     const rows = await queryRows(
       this.txHost.tx,
       `UPDATE user_queue_tokens t SET line_key = nextval('user_queue_tokens_line_key_seq')
          FROM (SELECT id FROM user_queue_tokens
                 WHERE status = 'IN_QUEUE' AND line_key IS NULL
+                  AND ($1::bigint IS NULL OR prequeue_seq IS NULL
+                       OR prequeue_seq < $1 OR prequeue_seq >= $2)
                 ORDER BY id) AS late
         WHERE t.id = late.id
        RETURNING t.id`,
+      [outside?.seqFrom ?? null, outside?.seqTo ?? null],
     );
     return rows.length;
   }

@@ -5,6 +5,7 @@ import { queryRows } from '@app/common/adapter/persistence/query-rows';
 import {
   QueueSettingsPatch,
   QueueSettingsRepository,
+  StoredOpening,
   StoredQueueSettings,
 } from '../../../application/port/out/queue-settings.repository';
 import { LineThroughput } from '../../../domain/line-throughput';
@@ -24,6 +25,30 @@ interface SettingsRow {
   session_seconds: number;
   active_after: number;
   active_remaining_seconds: number;
+  opening_key: Buffer | null;
+  opening_seq_from: string;
+  opening_seq_to: string;
+  opening_below: string;
+  opening_frontier: string;
+}
+
+const OPENING_COLUMNS =
+  'opening_key, opening_seq_from, opening_seq_to, opening_below, opening_frontier';
+
+type OpeningRow = Pick<
+  SettingsRow,
+  'opening_key' | 'opening_seq_from' | 'opening_seq_to' | 'opening_below' | 'opening_frontier'
+>;
+
+function openingOf(row: OpeningRow | undefined): StoredOpening | null {
+  if (!row?.opening_key) return null;
+  return {
+    key: row.opening_key,
+    seqFrom: Number(row.opening_seq_from),
+    seqTo: Number(row.opening_seq_to),
+    below: Number(row.opening_below),
+    frontier: Number(row.opening_frontier),
+  };
 }
 
 /** The single row id = 1 of queue_settings (created by the migration). */
@@ -39,7 +64,7 @@ export class TypeOrmQueueSettingsRepository extends QueueSettingsRepository {
       `SELECT max_active, admit_per_minute, paused, observed_admissions_per_minute, opens_at,
               prequeue_shuffled, throughput_admitted, throughput_seconds, observed_at,
               line_backlogged, sessions_ended, session_seconds, active_after,
-              active_remaining_seconds
+              active_remaining_seconds, ${OPENING_COLUMNS}
          FROM queue_settings WHERE id = 1`,
     );
     return {
@@ -49,6 +74,7 @@ export class TypeOrmQueueSettingsRepository extends QueueSettingsRepository {
       observedAdmissionsPerMinute: row?.observed_admissions_per_minute ?? null,
       opensAt: row?.opens_at ?? null,
       prequeueShuffled: row?.prequeue_shuffled ?? true,
+      opening: openingOf(row),
       throughput: {
         admitted: row?.throughput_admitted ?? 0,
         seconds: row?.throughput_seconds ?? 0,
@@ -82,20 +108,48 @@ export class TypeOrmQueueSettingsRepository extends QueueSettingsRepository {
   }
 
   async awaitShuffle(): Promise<void> {
-    await queryRows(
-      this.txHost.tx,
-      'UPDATE queue_settings SET prequeue_shuffled = false WHERE id = 1',
-    );
-  }
-
-  async recordPlacement(shuffled: boolean): Promise<void> {
+    // The next opening's range starts where the last one's ended.
     await queryRows(
       this.txHost.tx,
       `UPDATE queue_settings
-          SET line_generation = line_generation + 1,
-              prequeue_shuffled = prequeue_shuffled OR $1
+          SET prequeue_shuffled = false, opening_key = NULL, opening_seq_from = opening_seq_to,
+              opening_frontier = 0
         WHERE id = 1`,
-      [shuffled],
+    );
+  }
+
+  async recordOpening(opening: {
+    key: Buffer;
+    seqTo: number;
+    below: number;
+  }): Promise<StoredOpening> {
+    const [row] = await queryRows<OpeningRow>(
+      this.txHost.tx,
+      `UPDATE queue_settings
+          SET line_generation = line_generation + 1, prequeue_shuffled = true,
+              opening_key = $1, opening_seq_from = opening_seq_to,
+              opening_seq_to = GREATEST(opening_seq_to, $2), opening_below = $3,
+              opening_frontier = 0
+        WHERE id = 1
+       RETURNING ${OPENING_COLUMNS}`,
+      [opening.key, opening.seqTo, opening.below],
+    );
+    return openingOf(row)!;
+  }
+
+  async recordFrontier(seqFrom: number, frontier: number): Promise<void> {
+    await queryRows(
+      this.txHost.tx,
+      `UPDATE queue_settings SET opening_frontier = $2
+        WHERE id = 1 AND opening_key IS NOT NULL AND opening_seq_from = $1`,
+      [seqFrom, frontier],
+    );
+  }
+
+  async recordPlacement(): Promise<void> {
+    await queryRows(
+      this.txHost.tx,
+      'UPDATE queue_settings SET line_generation = line_generation + 1 WHERE id = 1',
     );
   }
 

@@ -25,10 +25,25 @@ interface TokenRow {
   last_seen_at: Date;
   activated_at: Date | null;
   expires_at: Date | null;
+  prequeue_seq: string | null;
+  late_below: string | null;
 }
 
 const TOKEN_COLUMNS =
-  'id, user_id, token, status, line_key, created_at, last_seen_at, activated_at, expires_at';
+  'id, user_id, token, status, line_key, created_at, last_seen_at, activated_at, expires_at, prequeue_seq';
+
+/**
+ * A pre-queued token's `late_below` (PrequeueTicket.lateBelow), from the settings row read in
+ * the same statement as the token: the places its opening had written by then (0 when its
+ * opening had not happened yet). A token read with no key and a place below it came late. The
+ * settings are read only for a token with no key (uncorrelated subqueries run when first used).
+ */
+const LATE_BELOW = `CASE WHEN line_key IS NOT NULL OR prequeue_seq IS NULL THEN NULL
+            WHEN prequeue_seq >= (SELECT opening_seq_to FROM queue_settings WHERE id = 1) THEN 0
+            ELSE (SELECT opening_frontier FROM queue_settings WHERE id = 1) END AS late_below`;
+
+/** A token's columns as read: with its `late_below`. */
+const READ_COLUMNS = `${TOKEN_COLUMNS}, ${LATE_BELOW}`;
 
 /**
  * The head of the line: min(line_key) over the partial index user_queue_tokens_line, one
@@ -36,16 +51,38 @@ const TOKEN_COLUMNS =
  */
 export const HEAD_OF_LINE_SQL = `SELECT min(line_key) AS head FROM user_queue_tokens WHERE status = 'IN_QUEUE'`;
 
-/** The line's shape as columns head, neg_tail, pos_head: three probes of the same index. */
-export const LINE_SHAPE_COLUMNS = `(${HEAD_OF_LINE_SQL}) AS head,
-       (SELECT max(line_key) FROM user_queue_tokens
-         WHERE status = 'IN_QUEUE' AND line_key < 0) AS neg_tail,
+/**
+ * While an opening's block is being written: the key of its first unwritten place and the
+ * block's last key. Its unwritten places are waiting too (their keys are known, not written).
+ */
+const UNWRITTEN_BLOCK = `FROM queue_settings WHERE id = 1 AND opening_key IS NOT NULL
+           AND opening_frontier < opening_seq_to - opening_seq_from`;
+
+/**
+ * The line's shape as columns head, neg_tail, pos_head: three probes of the same index and the
+ * settings row. The opening's unwritten places count as waiting (`UNWRITTEN_BLOCK`): the head
+ * is at most the first of them, the block ends at its last key, so that a place computed from
+ * the shape is never under the truth.
+ */
+export const LINE_SHAPE_COLUMNS = `LEAST((${HEAD_OF_LINE_SQL}),
+             (SELECT opening_below - (opening_seq_to - opening_seq_from) + opening_frontier
+                ${UNWRITTEN_BLOCK})) AS head,
+       GREATEST((SELECT max(line_key) FROM user_queue_tokens
+                  WHERE status = 'IN_QUEUE' AND line_key < 0),
+                (SELECT opening_below - 1 ${UNWRITTEN_BLOCK})) AS neg_tail,
        (SELECT min(line_key) FROM user_queue_tokens
          WHERE status = 'IN_QUEUE' AND line_key > 0) AS pos_head`;
 
-/** A new waiter's key: none while a scheduled opening is ahead (the pre-queue), else the next. */
-const NEW_LINE_KEY = `CASE WHEN (SELECT opens_at FROM queue_settings WHERE id = 1) > $3 THEN NULL
-            ELSE nextval('user_queue_tokens_line_key_seq') END`;
+/** Whether a token created at $3 waits in the pre-queue: a scheduled opening is still ahead. */
+const PREQUEUED = '(SELECT opens_at FROM queue_settings WHERE id = 1) > $3';
+
+/**
+ * A new waiter's key: none while a scheduled opening is ahead (the pre-queue), else the next;
+ * and, in the pre-queue only, its arrival number.
+ */
+const NEW_LINE_KEY = `CASE WHEN ${PREQUEUED} THEN NULL
+            ELSE nextval('user_queue_tokens_line_key_seq') END,
+            CASE WHEN ${PREQUEUED} THEN nextval('user_queue_tokens_prequeue_seq') END`;
 
 /**
  * Joining in one statement: the user's live token if there is one, else a new IN_QUEUE token
@@ -56,14 +93,15 @@ export const JOIN_LINE_SQL = `WITH live AS (
        SELECT ${TOKEN_COLUMNS} FROM user_queue_tokens
         WHERE user_id = $1 AND status IN ('IN_QUEUE', 'IN_PROGRESS')
      ), fresh AS (
-       INSERT INTO user_queue_tokens (user_id, token, status, created_at, last_seen_at, line_key)
+       INSERT INTO user_queue_tokens (user_id, token, status, created_at, last_seen_at, line_key,
+                                      prequeue_seq)
        SELECT $1, $2, 'IN_QUEUE', $3, $3, ${NEW_LINE_KEY}
         WHERE NOT EXISTS (SELECT 1 FROM live) AND EXISTS (SELECT 1 FROM users WHERE id = $1)
        ON CONFLICT DO NOTHING
        RETURNING ${TOKEN_COLUMNS}
      )
-     SELECT chosen.*, ${LINE_SHAPE_COLUMNS}
-       FROM (SELECT *, true AS created FROM fresh UNION ALL SELECT *, false FROM live) AS chosen`;
+     SELECT t.*, ${LATE_BELOW}, ${LINE_SHAPE_COLUMNS}
+       FROM (SELECT *, true AS created FROM fresh UNION ALL SELECT *, false FROM live) AS t`;
 
 @Injectable()
 export class TypeOrmQueueTokenRepository extends QueueTokenRepository {
@@ -83,7 +121,7 @@ export class TypeOrmQueueTokenRepository extends QueueTokenRepository {
     const [row] = await queryPrepared<TokenRow>(
       this.txHost.tx,
       'token_by_value',
-      `SELECT ${TOKEN_COLUMNS} FROM user_queue_tokens WHERE token = $1`,
+      `SELECT ${READ_COLUMNS} FROM user_queue_tokens WHERE token = $1`,
       [token],
     );
     return row ? fromRow(row) : null;
@@ -93,7 +131,7 @@ export class TypeOrmQueueTokenRepository extends QueueTokenRepository {
     if (tokens.length === 0) return [];
     const rows = await queryRows<TokenRow>(
       this.txHost.tx,
-      `SELECT ${TOKEN_COLUMNS} FROM user_queue_tokens WHERE token = ANY($1::text[])`,
+      `SELECT ${READ_COLUMNS} FROM user_queue_tokens WHERE token = ANY($1::text[])`,
       [tokens],
     );
     return rows.map(fromRow);
@@ -135,7 +173,7 @@ export class TypeOrmQueueTokenRepository extends QueueTokenRepository {
   async findLiveByUser(userId: string): Promise<QueueToken | null> {
     const [row] = await queryRows<TokenRow>(
       this.txHost.tx,
-      `SELECT ${TOKEN_COLUMNS} FROM user_queue_tokens
+      `SELECT ${READ_COLUMNS} FROM user_queue_tokens
         WHERE user_id = $1 AND status IN ('IN_QUEUE', 'IN_PROGRESS')`,
       [userId],
     );
@@ -146,10 +184,14 @@ export class TypeOrmQueueTokenRepository extends QueueTokenRepository {
     // DO NOTHING: the partial unique index refuses a second live token of the user.
     const rows = await queryRows<TokenRow>(
       this.txHost.tx,
-      `INSERT INTO user_queue_tokens (user_id, token, status, created_at, last_seen_at, line_key)
-       VALUES ($1, $2, 'IN_QUEUE', $3, $3, ${NEW_LINE_KEY})
-       ON CONFLICT DO NOTHING
-       RETURNING ${TOKEN_COLUMNS}`,
+      `WITH fresh AS (
+         INSERT INTO user_queue_tokens (user_id, token, status, created_at, last_seen_at,
+                                        line_key, prequeue_seq)
+         VALUES ($1, $2, 'IN_QUEUE', $3, $3, ${NEW_LINE_KEY})
+         ON CONFLICT DO NOTHING
+         RETURNING ${TOKEN_COLUMNS}
+       )
+       SELECT t.*, ${LATE_BELOW} FROM fresh t`,
       [token.userId, token.token, token.createdAt],
     );
     return rows.length === 0 ? null : fromRow(rows[0]);
@@ -216,5 +258,9 @@ function fromRow(row: TokenRow): QueueToken {
     lastSeenAt: row.last_seen_at,
     activatedAt: row.activated_at,
     expiresAt: row.expires_at,
+    prequeue:
+      row.prequeue_seq === null || row.late_below === null
+        ? null
+        : { seq: Number(row.prequeue_seq), lateBelow: Number(row.late_below) },
   };
 }

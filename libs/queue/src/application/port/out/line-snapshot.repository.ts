@@ -1,5 +1,6 @@
 import { QueueSettingsOverrides } from '../../../domain/admission-policy';
 import { LineShape, ZoneMark } from '../../../domain/waiting-line';
+import { StoredOpening } from './queue-settings.repository';
 
 /** One read of everything a waiting token's poll depends on, taken in one statement. */
 export interface StoredLineSnapshot extends LineShape {
@@ -12,6 +13,8 @@ export interface StoredLineSnapshot extends LineShape {
   /** How long active sessions lasted lately, on average; null before any ended. */
   meanSessionSeconds: number | null;
   zone: ZoneMark[];
+  /** The last opening, while its key is kept (null: none). */
+  opening: StoredOpening | null;
 }
 
 export abstract class LineSnapshotRepository {

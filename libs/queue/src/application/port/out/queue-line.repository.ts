@@ -7,6 +7,12 @@ export interface WaitingToken {
   lastSeenAt: Date;
 }
 
+/** A pre-queued token's key, by its arrival number, as the opening's permutation gives it. */
+export interface PrequeuePlace {
+  seq: number;
+  key: number;
+}
+
 export interface ActiveLoad {
   count: number;
   remainingSeconds: number;
@@ -36,17 +42,32 @@ export abstract class QueueLineRepository {
   abstract expireWaiting(ids: number[], now: Date): Promise<number>;
   /** Waiting tokens become IN_PROGRESS until `expiresAt`; answers how many changed. */
   abstract admit(ids: number[], now: Date, expiresAt: Date): Promise<number>;
-  /** Waiting tokens with no place yet (the pre-queue of a scheduled opening). */
+  /**
+   * Waiting tokens with no place yet (the pre-queue of a scheduled opening, or late arrivals),
+   * not counting the opening's places whose keys are still being written.
+   */
   abstract countPrequeue(): Promise<number>;
-  /** A future opening closes the line: every waiting token goes back to the pre-queue. */
+  /**
+   * A future opening closes the line: every waiting token goes back to the pre-queue, with a
+   * new arrival number unless it already waits for the next opening. Answers how many moved.
+   */
   abstract moveWaitingToPrequeue(): Promise<number>;
   /**
-   * The opening: every pre-queued token gets a place in a uniformly random order (from a
-   * CSPRNG), in a block of keys ahead of every other waiting token. Answers how many.
+   * Waits for every transaction writing tokens to end and holds new ones until this one ends:
+   * at the opening, every arrival number handed out is a committed token or none.
    */
-  abstract shufflePrequeue(): Promise<number>;
-  /** Tokens that joined the pre-queue just as it was shuffled: placed at the end, in order. */
-  abstract placeLatePrequeue(): Promise<number>;
+  abstract lockPrequeueJoins(): Promise<void>;
+  /** The next arrival number of the pre-queue: the end of an opening's range. */
+  abstract prequeueEnd(): Promise<number>;
+  /** The key the opening's block ends below: ahead of every key waiting (0 or less). */
+  abstract prequeueBelow(): Promise<number>;
+  /** Writes these keys of pre-queued tokens still without one; answers how many were written. */
+  abstract writePrequeueKeys(places: readonly PrequeuePlace[]): Promise<number>;
+  /**
+   * Pre-queued tokens that came late: placed at the end of the line, in arrival order. With
+   * `outside`, only those whose arrival number is not in the range [seqFrom, seqTo).
+   */
+  abstract placeLatePrequeue(outside?: { seqFrom: number; seqTo: number }): Promise<number>;
   /** Forgets the near-head zone (the keys were reassigned). */
   abstract clearZone(): Promise<void>;
   /** The near-head zone's marks, oldest first. */

@@ -8,8 +8,23 @@ export interface StoredQueueSettings extends QueueSettingsOverrides {
   throughput: LineThroughput;
   /** The scheduled opening, or null. */
   opensAt: Date | null;
-  /** False from the moment a future opening is set until its pre-queue is shuffled. */
+  /** False from the moment a future opening is set until its pre-queue gets its places. */
   prequeueShuffled: boolean;
+  /** The last opening's places, while its key is kept (null: none). */
+  opening: StoredOpening | null;
+}
+
+/**
+ * An opening that happened: the pre-queue's arrival numbers [seqFrom, seqTo) got places by a
+ * permutation keyed by `key` (a secret drawn from a CSPRNG at the opening), place p the key
+ * `below - (seqTo - seqFrom) + p`; the keys of places [0, frontier) are written.
+ */
+export interface StoredOpening {
+  key: Buffer;
+  seqFrom: number;
+  seqTo: number;
+  below: number;
+  frontier: number;
 }
 
 /**
@@ -33,8 +48,19 @@ export abstract class QueueSettingsRepository {
     throughput: LineThroughput,
     admissionsPerMinute: number | null,
   ): Promise<void>;
-  /** A future opening was set: its pre-queue waits to be shuffled. */
+  /** A future opening was set: its pre-queue waits for its places; the last opening is over. */
   abstract awaitShuffle(): Promise<void>;
-  /** The pre-queue got its places (shuffled, or late arrivals placed): cached tokens moved. */
-  abstract recordPlacement(shuffled: boolean): Promise<void>;
+  /**
+   * The opening: its key, and the pre-queue's range up to `seqTo` (from the last opening's
+   * end); the places are drawn, none written yet. Cached pre-queued tokens moved.
+   */
+  abstract recordOpening(opening: {
+    key: Buffer;
+    seqTo: number;
+    below: number;
+  }): Promise<StoredOpening>;
+  /** The opening starting at `seqFrom` has the keys of places [0, frontier) written. */
+  abstract recordFrontier(seqFrom: number, frontier: number): Promise<void>;
+  /** Late arrivals were placed: cached pre-queued tokens moved. */
+  abstract recordPlacement(): Promise<void>;
 }

@@ -53,7 +53,7 @@ export abstract class QueueTokenRepository {
   abstract findLiveByUser(userId: string): Promise<QueueToken | null>;
   /** Inserts an IN_QUEUE token; null when the user already has a live one (index backstop). */
   abstract insertQueued(token: NewQueueToken): Promise<QueueToken | null>;
-  /** Where the waiting keys are (the head, the shuffled block's end, the sequence's head). */
+  /** Where the waiting keys are (the head, the opening's block's end, the sequence's head). */
   abstract lineShape(): Promise<LineShape>;
 
   /**

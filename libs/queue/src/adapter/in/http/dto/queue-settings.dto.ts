@@ -67,7 +67,7 @@ export class UpdateQueueSettingsRequestDto {
     format: 'date-time',
     example: '2026-12-01T10:00:00+09:00',
     description:
-      'A scheduled opening (ISO 8601 with an offset). Until then the line is closed: new tokens (and everyone waiting now) wait in a pre-queue with no position, and nobody is admitted. At the first admission tick at or after it, the pre-queue is shuffled into a uniformly random order ahead of everyone who arrives later. null or a past time: the line is open.',
+      'A scheduled opening (ISO 8601 with an offset). Until then the line is closed: new tokens (and everyone waiting now) wait in a pre-queue with no position, and nobody is admitted. At the first admission tick at or after it, the pre-queue gets a random order (a pseudorandom permutation under a secret key drawn from a CSPRNG at that tick), ahead of everyone who arrives later. null or a past time: the line is open.',
   })
   @IsOptional()
   @IsOpeningTime()
@@ -129,7 +129,8 @@ export class QueueStatusDto {
 
   @ApiProperty({
     example: 0,
-    description: 'Tokens in the pre-queue: waiting for the opening, with no position yet.',
+    description:
+      'Tokens in the pre-queue: waiting for the opening (or, having joined it as it opened, for a place at the end), with no position yet.',
   })
   prequeue: number;
 }

@@ -71,7 +71,7 @@ export class TokenInfoDto {
     nullable: true,
     example: null,
     description:
-      'While the token waits in the pre-queue of a scheduled opening: the opening (its position and estimate are null until the opening shuffles the pre-queue). Else null.',
+      'While the token waits in the pre-queue of a scheduled opening: the opening (its position and estimate are null until the opening gives the pre-queue its places). Else null.',
   })
   opens_at: string | null;
 }
