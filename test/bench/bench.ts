@@ -566,7 +566,8 @@ async function run(cleanups: (() => Promise<void>)[]): Promise<PartialBenchRepor
     );
     if (!opening.placedOnce || !opening.behindThePrequeue) {
       failures.push(
-        `opening: placed once ${opening.placedOnce}, later arrivals behind ${opening.behindThePrequeue}`,
+        `opening: placed once ${opening.placedOnce} (${JSON.stringify(opening.placement)} of ` +
+          `${opening.prequeued} pre-queued), later arrivals behind ${opening.behindThePrequeue}`,
       );
     }
   }

@@ -31,6 +31,8 @@ export interface OpeningFigures {
    * made after the opening.
    */
   placedOnce: boolean;
+  /** The SQL check behind placedOnce: tokens still without a key, distinct keys, placed. */
+  placement: { unplaced: number; keys: number; placed: number; prequeuedAtOpening: number };
   behindThePrequeue: boolean;
 }
 
@@ -105,6 +107,15 @@ export async function runOpening(
     `INSERT INTO users (balance) SELECT 0 FROM generate_series(1, 50000) RETURNING id`,
   );
   let next = 0;
+  // The whole pre-queue: the tokens inserted above, and any token still waiting from an
+  // earlier step, which the scheduled opening moved back to the pre-queue (a full run's rush
+  // leaves some).
+  const {
+    rows: [{ waiting }],
+  } = await pool.query<{ waiting: number }>(
+    `SELECT count(*)::int AS waiting FROM user_queue_tokens
+      WHERE status = 'IN_QUEUE' AND line_key IS NULL`,
+  );
   log('opening: the opening passes; polls and joins while the places are drawn and written');
   const openedAt = Date.now();
   await patch({ opens_at: new Date(openedAt).toISOString() });
@@ -177,8 +188,8 @@ export async function runOpening(
       ? `opening: ${state.written} of ${state.size} keys written after ${elapsed().toFixed(0)} s`
       : `opening: every key written after ${writtenSeconds.toFixed(1)} s`,
   );
-  // Once written, the keys are in the rows: every pre-queued token has one, all distinct, the
-  // block of the range's size (holes in the range would show as fewer), ahead of the joins.
+  // Once written, the keys are in the rows: every pre-queued token has one, all distinct, as
+  // many as were pre-queued at the opening, ahead of the joins.
   const {
     rows: [check],
   } = await pool.query<{ unplaced: number; keys: number; placed: number; behind: boolean }>(
@@ -204,7 +215,13 @@ export async function runOpening(
       writtenSeconds !== null &&
       check.unplaced === 0 &&
       check.keys === check.placed &&
-      check.placed === options.count,
+      check.placed === waiting,
     behindThePrequeue: check.behind,
+    placement: {
+      unplaced: check.unplaced,
+      keys: check.keys,
+      placed: check.placed,
+      prequeuedAtOpening: waiting,
+    },
   };
 }

@@ -254,7 +254,7 @@ export function renderMarkdown(report: BenchReport): string {
     `Places shown to every sampled client ${open.shuffleSeconds.toFixed(1)} s after the opening ` +
       `(target under 30 s; places drawn, the flag flipped, after ${open.flagSeconds.toFixed(1)} s); ` +
       `every key written in the rows ${openingWritten(open)}; ` +
-      `every token placed once: ${open.placedOnce}; later arrivals behind the pre-queue: ${open.behindThePrequeue}.`,
+      `every token placed once: ${open.placedOnce} (${open.placement.placed.toLocaleString('en')} placed of ${open.placement.prequeuedAtOpening.toLocaleString('en')} pre-queued at the opening); later arrivals behind the pre-queue: ${open.behindThePrequeue}.`,
   );
   lines.push('');
   lines.push('| during | token_info req/s | p99 ms | statuses | joins req/s | join statuses |');
