@@ -44,8 +44,7 @@ export async function queryPrepared<T>(
 ): Promise<T[]> {
   const config = { name, text: sql, values: parameters };
   if (manager.queryRunner === undefined) {
-    const pool = (manager.connection.driver as unknown as { master?: NamedStatementClient })
-      .master;
+    const pool = (manager.connection.driver as unknown as { master?: NamedStatementClient }).master;
     if (pool) return (await pool.query(config)).rows as T[];
   }
   const runner = manager.queryRunner ?? manager.connection.createQueryRunner();
