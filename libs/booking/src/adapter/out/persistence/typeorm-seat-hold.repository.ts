@@ -2,6 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { queryPrepared, queryRows } from '@app/common/adapter/persistence/query-rows';
+import {
+  failStatementWhenSql,
+  isStatementFailure,
+  violatedUniqueConstraint,
+} from '@app/common/adapter/persistence/statement-failure';
 import { activeTokenShareLockSql } from '@app/queue';
 import { TokenInvalidError } from '@app/queue/domain';
 import { UserHasReservationError } from '../../../domain/booking-errors';
@@ -49,7 +54,7 @@ interface AttemptRow {
   held_expires_at: Date | null;
 }
 
-/** Raised by ATTEMPT_HOLD_SQL (an integer cast of this text) to roll itself back. */
+/** ATTEMPT_HOLD_SQL's failure (failStatementWhenSql) when it must roll itself back. */
 const TOKEN_NOT_ACTIVE = 'hold rolled back: token no longer active';
 
 /** The unique index that keeps a user to one unpaid hold (migration HoldIndexes). */
@@ -123,9 +128,10 @@ export const ATTEMPT_HOLD_SQL = `WITH seat AS (
             held.performance_seat_id AS held_seat_id, held.token AS held_token,
             held.user_id AS held_user_id, held.book_attempt_at AS held_attempt_at,
             held.expires_at AS held_expires_at,
-            (CASE WHEN held.performance_seat_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM active)
-                  THEN '${TOKEN_NOT_ACTIVE}'
-             END)::int AS rolled_back
+            ${failStatementWhenSql(
+              'held.performance_seat_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM active)',
+              `'${TOKEN_NOT_ACTIVE}'`,
+            )} AS rolled_back
        FROM (SELECT 1) AS one
        LEFT JOIN seat ON true
        LEFT JOIN held ON true`;
@@ -163,16 +169,11 @@ export class TypeOrmSeatHoldRepository extends SeatHoldRepository {
         expiresAt,
       ]);
     } catch (error) {
-      const { code, constraint, message } = error as {
-        code?: string;
-        constraint?: string;
-        message?: string;
-      };
       // Another hold of the user committed while this statement ran.
-      if (code === '23505' && constraint === ONE_OPEN_HOLD_PER_USER) {
+      if (violatedUniqueConstraint(error) === ONE_OPEN_HOLD_PER_USER) {
         throw new UserHasReservationError();
       }
-      if (code === '22P02' && message?.includes(TOKEN_NOT_ACTIVE)) throw new TokenInvalidError();
+      if (isStatementFailure(error, TOKEN_NOT_ACTIVE)) throw new TokenInvalidError();
       throw error;
     }
     if (row.seat_id === null) return { seat: null, holdsOfUser: [], won: null };

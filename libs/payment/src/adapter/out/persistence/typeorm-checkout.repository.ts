@@ -2,6 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { queryPrepared } from '@app/common/adapter/persistence/query-rows';
+import {
+  failStatementWhenSql,
+  violatedUniqueConstraint,
+} from '@app/common/adapter/persistence/statement-failure';
 import { Money } from '@app/common/domain/money';
 import { seatForSaleLockSql, seatSaleCtes } from '@app/booking';
 import { SeatAlreadyBookedError } from '@app/booking/domain';
@@ -73,9 +77,10 @@ export const CHECKOUT_SQL = `WITH earlier AS (
             seat.book_success_at,
             coalesce(token.active, false) AS token_active,
             outcome.payment_id,
-            (CASE WHEN NOT outcome.whole
-                  THEN 'checkout incomplete, rolled back: payment ' || outcome.payment_id
-             END)::int AS incomplete
+            ${failStatementWhenSql(
+              'NOT outcome.whole',
+              "'checkout incomplete, rolled back: payment ' || outcome.payment_id",
+            )} AS incomplete
        FROM outcome
        LEFT JOIN earlier ON true
        LEFT JOIN seat ON true
@@ -125,8 +130,8 @@ export class TypeOrmCheckoutRepository extends CheckoutRepository {
         now,
       ]);
     } catch (error) {
-      const { code, constraint } = error as { code?: string; constraint?: string };
-      const backstop = code === '23505' && constraint ? BACKSTOPS[constraint] : undefined;
+      const constraint = violatedUniqueConstraint(error);
+      const backstop = constraint ? BACKSTOPS[constraint] : undefined;
       if (backstop) throw backstop();
       throw error;
     }
