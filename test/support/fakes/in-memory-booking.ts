@@ -32,6 +32,11 @@ export const emptyHold = (performanceSeatId: number): SeatHoldState => ({
   booked: false,
 });
 
+/** A hold released, as the SQL clears it: no holder; the sale columns stay. */
+function release(row: SeatHoldState): void {
+  Object.assign(row, { token: null, userId: null, bookAttemptAt: null, expiresAt: null });
+}
+
 /**
  * Booking's out-ports over maps: each method mirrors the SQL of its TypeORM adapter (the
  * contract tests in test/contract hold both to the same cases). `calls` records the order of
@@ -102,8 +107,7 @@ export class InMemoryBooking {
       // The user's lapsed hold on another seat is released: one unpaid hold per user.
       for (const other of this.b.store.holds.values()) {
         if (other.performanceSeatId !== id && other.userId === holder.userId) {
-          if (isLapsedHold(other, now))
-            Object.assign(other, emptyHold(other.performanceSeatId), { booked: other.booked });
+          if (isLapsedHold(other, now)) release(other);
         }
       }
       Object.assign(row, { ...holder, bookAttemptAt: now, expiresAt });
@@ -124,13 +128,10 @@ export class InMemoryBooking {
     async releaseLapsed(now: Date, limit: number): Promise<number> {
       this.b.calls.push('releaseLapsed');
       const lapsed = [...this.b.store.holds.values()]
-        .filter((row) => row.token !== null && row.bookSuccessAt === null)
-        .filter((row) => row.expiresAt !== null && row.expiresAt <= now)
+        .filter((row) => isLapsedHold(row, now))
         .sort((a, b) => a.expiresAt!.getTime() - b.expiresAt!.getTime())
         .slice(0, limit);
-      for (const row of lapsed) {
-        Object.assign(row, { token: null, userId: null, bookAttemptAt: null, expiresAt: null });
-      }
+      lapsed.forEach(release);
       return lapsed.length;
     }
   })(this);
