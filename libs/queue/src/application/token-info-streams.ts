@@ -310,7 +310,7 @@ export class TokenInfoStreamHub implements BeforeApplicationShutdown {
       if (token.status === 'IN_QUEUE') {
         this.cache.remember(token, snapshot.generation);
         const lineKey = lineKeyOf(token, snapshot.opening);
-        if (this.answersFromSnapshot(stream, snapshot) && lineKey !== null) {
+        if (lineKey !== null && isStillWaiting(lineKey, snapshot)) {
           this.show(stream, this.getTokenInfo.waitingIn(token, lineKey, snapshot, snapshot, now));
         } else {
           // Rare: a key the snapshot cannot place (it joined an empty line since), or a
