@@ -84,6 +84,8 @@ const SIZES = {
   rushSeats: QUICK ? 100 : 500,
   rushConcurrency: 200,
   rushPollMs: 200,
+  /** An admitted buyer takes 1 to 3 s to choose a seat, as a person would. */
+  rushThinkMs: [1_000, 3_000] as [number, number],
   rushDeadlineMs: QUICK ? 60_000 : 150_000,
   capacityBuyers: QUICK ? 300 : 2_000,
   capacityConnections: 50,
@@ -1336,6 +1338,7 @@ async function runSaleRush(
     pollIntervalMs: SIZES.rushPollMs,
     concurrency: SIZES.rushConcurrency,
     deadlineMs: SIZES.rushDeadlineMs,
+    thinkMs: SIZES.rushThinkMs,
   });
   const active = await sampler.stop();
   const invariants = await checkInvariants(pool, {

@@ -28,6 +28,11 @@ export interface RushOptions {
   concurrency?: number;
   /** A buyer still busy after this stops (counted as timed out). */
   deadlineMs?: number;
+  /**
+   * How long an admitted buyer looks at the seats before booking, as a person choosing one
+   * would: drawn uniformly from [min, max] ms, once per buyer (unset: at once, a script).
+   */
+  thinkMs?: [number, number];
 }
 
 /** What one buyer was told at its first poll, and when it actually saw itself admitted. */
@@ -131,6 +136,7 @@ export async function runRush(options: RushOptions): Promise<RushResult> {
     }
 
     let seatId: number | undefined;
+    let chose = options.thinkMs === undefined;
     while (seatId === undefined) {
       if (Date.now() > deadline) return 'timedOut';
       const listed = await send(
@@ -145,6 +151,12 @@ export async function runRush(options: RushOptions): Promise<RushResult> {
       if (free.length === 0) {
         if (seats.every((seat) => seat.status === 'BOOKED')) soldOut = true;
         return 'gaveUp';
+      }
+      if (!chose && options.thinkMs) {
+        // The seats were free when listed: others may take them while this buyer chooses.
+        const [min, max] = options.thinkMs;
+        await sleep(min + Math.random() * (max - min));
+        chose = true;
       }
       // A few tries from this listing, then a fresh one: others are booking too.
       for (const seat of free.slice(0, 3)) {
