@@ -198,8 +198,9 @@ export function renderMarkdown(report: BenchReport): string {
   );
   lines.push('');
   lines.push(
-    'Each buyer books its own seat, then all pay; two instances (one of them started with ' +
-      '`node --cpu-prof`), against the reference doing one single-row UPDATE per request.',
+    'Each buyer books its own seat, then all pay, on the two instances; the reference does one ' +
+      'single-row UPDATE per request, before the booking and again after the payment (the ratio ' +
+      'is against both runs together).',
   );
   lines.push('');
   lines.push('| step | req/s | p50 ms | p95 ms | p99 ms | statuses | vs reference |');
@@ -207,16 +208,43 @@ export function renderMarkdown(report: BenchReport): string {
   for (const [name, result, ratio] of [
     ['POST .../book', c.booking, c.bookingRatio],
     ['POST .../pay', c.payment, c.paymentRatio],
-    ['reference: one UPDATE', c.reference, 1],
+    ['reference: one UPDATE (before)', c.referenceRuns[0], c.referenceRuns[0].rps / c.referenceRps],
+    ['reference: one UPDATE (after)', c.referenceRuns[1], c.referenceRuns[1].rps / c.referenceRps],
   ] as const) {
     lines.push(
       `| ${name} | ${rate(result.rps)} | ${ms(result.p50)} | ${ms(result.p95)} | ${ms(result.p99)} | ${statuses(result.statuses)} | ${(ratio * 100).toFixed(0)} % |`,
     );
   }
   lines.push('');
+  const cpu = c.cpuMsPerRequest;
+  if (cpu.booking && cpu.payment && cpu.reference && cpu.referenceAgain) {
+    const sides = [
+      ['POST .../book', cpu.booking],
+      ['POST .../pay', cpu.payment],
+      ['reference (before)', cpu.reference],
+      ['reference (after)', cpu.referenceAgain],
+    ] as const;
+    const total = (side: Record<string, number>) =>
+      Object.values(side).reduce((sum, value) => sum + value, 0);
+    lines.push(
+      'CPU time per request, by process (user + system, from `/proc`, 10 ms resolution per ' +
+        'process): where the time goes on the two shared cores.',
+    );
+    lines.push('');
+    lines.push(
+      '| step | instances ms | reference server ms | PostgreSQL ms | load generator ms | total ms |',
+    );
+    lines.push('| --- | ---: | ---: | ---: | ---: | ---: |');
+    for (const [name, side] of sides) {
+      lines.push(
+        `| ${name} | ${side.instances.toFixed(3)} | ${side.reference.toFixed(3)} | ${side.postgres.toFixed(3)} | ${side.bench.toFixed(3)} | ${total(side).toFixed(3)} |`,
+      );
+    }
+    lines.push('');
+  }
   if (c.profile) {
     lines.push(
-      `Where the time goes (${c.profile.instance}, CPU profile ${c.profile.windowOnly ? 'during booking and payment' : 'over its whole life'}: ${c.profile.busyMs} ms busy, ` +
+      `Where the time goes (${c.profile.instance}, CPU profile ${c.profile.windowOnly ? 'during its own pass of booking and payment, a third instance alone' : 'over its whole life'}: ${c.profile.busyMs} ms busy, ` +
         `${c.profile.idleMs} ms idle); the functions with the most self time:`,
     );
     lines.push('');
