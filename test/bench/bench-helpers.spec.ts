@@ -7,6 +7,7 @@ import { openStreams } from '../process/support/sse-client';
 import { findProfile, topSelfTime } from './cpu-profile';
 import { topStatementDeltas } from '../process/support/db-stats';
 import { loadTest, pollEach, summarise } from './load-test';
+import { cpuPerRequest, readCpu } from './process-cpu';
 import { parseOnly } from './scenarios';
 
 /** The benchmark's own measuring tools: what they count must be right before any figure is. */
@@ -223,6 +224,40 @@ describe('bench helpers', () => {
       ]);
       expect(topStatementDeltas(before, after, 1)).toHaveLength(1);
       expect(topStatementDeltas(null, after, 5)).toEqual([]);
+    });
+  });
+  describe('readCpu / cpuPerRequest (CPU time per request by process, from /proc)', () => {
+    it("counts this process's own CPU time as `bench` and divides a difference by the requests", () => {
+      const before = readCpu({ self: [process.pid] });
+      expect(before).not.toBeNull();
+      // 100 ms of this process's CPU by Node's own count (whatever else the machine runs): well
+      // above the 10 ms tick of /proc's counters.
+      const start = process.cpuUsage();
+      let spins = 0;
+      for (;;) {
+        const used = process.cpuUsage(start);
+        if ((used.user + used.system) / 1000 >= 100) break;
+        spins += 1;
+      }
+      expect(spins).toBeGreaterThan(0);
+      const after = readCpu({ self: [process.pid] });
+      const used = process.cpuUsage(start);
+      const perRequest = cpuPerRequest(before, after, 10);
+      expect(perRequest).not.toBeNull();
+      // Node's count over 10 requests, give or take a tick of each reading.
+      const expected = (used.user + used.system) / 1000 / 10;
+      expect(Math.abs(perRequest!.bench - expected)).toBeLessThanOrEqual(2.5);
+      expect(Math.abs(perRequest!.self - perRequest!.bench)).toBeLessThanOrEqual(1);
+      expect(perRequest!.postgres).toBeGreaterThanOrEqual(0);
+    });
+
+    it('never gives a negative figure (a process that ended) and nothing without requests', () => {
+      expect(cpuPerRequest({ bench: 50, postgres: 80 }, { bench: 70, postgres: 60 }, 4)).toEqual({
+        bench: 5,
+        postgres: 0,
+      });
+      expect(cpuPerRequest({ bench: 1 }, { bench: 2 }, 0)).toBeNull();
+      expect(cpuPerRequest(null, { bench: 2 }, 3)).toBeNull();
     });
   });
 });
