@@ -1779,6 +1779,13 @@ function judgePolling(
   const bigLabel = `${fmt(big.queued)} queued`;
   add(
     '9.1',
+    `token_info req/s vs reference, ${bigLabel}`,
+    `${fmt(big.app.rps)} vs ${fmt(big.reference.rps)} req/s = ${big.ratio.toFixed(2)} ×`,
+    '≥ 0.6 ×',
+    big.ratio >= 0.6,
+  );
+  add(
+    '9.1',
     `token_info p99, ${bigLabel}`,
     `${big.app.p99.toFixed(1)} ms`,
     '< 50 ms',
