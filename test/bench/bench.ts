@@ -1256,8 +1256,6 @@ async function runCapacity(
     await phase(book, targets, true, batch * buyersCount);
     await phase(pay, targets, true, batch * buyersCount);
   }
-  // Three rounds over the reference's seats: about as long as the booking (a single round took
-  // about a second, too short a sample on a shared machine).
   // CPU time per request of each side (per-process, from /proc), to say where the time goes.
   const groups = {
     instances: apps.map((app) => app.pid),
@@ -1269,6 +1267,8 @@ async function runCapacity(
     return { result, cpu: cpuPerRequest(before, readCpu(groups), result.count) };
   };
   log('capacity: reference (one single-row UPDATE per request)');
+  // Three rounds over the reference's seats: about as long as the booking (a single round took
+  // about a second, too short a sample on a shared machine).
   const referenceBefore = await measured(() => phase(update, referenceUrls, false, 0, 3));
   log('capacity: booking');
   const booking = await measured(() => phase(book, targets, true, measuredFrom));

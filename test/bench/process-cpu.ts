@@ -19,7 +19,8 @@ function cpuMsOf(pid: number | string): number | null {
 
 /**
  * The CPU time each named group of processes has used so far; `postgres` sums every process
- * named postgres (the server and its backends), `bench` is this process (the load generator).
+ * named postgres on the machine (the server and its backends: run nothing else on another
+ * PostgreSQL meanwhile), `bench` is this process (the load generator).
  * null where /proc is not there (not Linux).
  */
 export function readCpu(groups: Record<string, number[]>): CpuReading | null {
