@@ -1,4 +1,3 @@
-import { TokenInvalidError } from '@app/queue/domain';
 import { randomUUID } from 'node:crypto';
 import {
   BookAttempt,
@@ -66,8 +65,11 @@ function inMemoryWorld(): BookingWorld {
       return id;
     },
     async addToken(token) {
-      if (token.status === 'IN_PROGRESS')
-        booking.bookingTokens.active.set(token.token, token.expiresAt);
+      booking.bookingTokens.standings.set(token.token, {
+        userId: token.userId,
+        status: token.status,
+        expiresAt: token.status === 'IN_QUEUE' ? null : token.expiresAt,
+      });
     },
     async holdOf(seatId) {
       return { ...booking.store.holds.get(seatId)! };
@@ -169,9 +171,15 @@ describeContract(
         await w.addToken({ ...buyer, status: 'IN_PROGRESS', expiresAt: at(600) });
         return buyer;
       };
-      // One statement of its own, outside any transaction, as the use case runs it.
-      const attempt = (seat: number, buyer: { token: string; userId: string }) =>
-        w.seatHolds.attemptHold(seat, buyer, NOW, at(300));
+      // One statement of its own, outside any transaction, as the use case runs it: a hold of
+      // 300 s (the token's, active for 600 s, comes later).
+      const attempt = (seat: number, buyer: { token: string; userId: string }, ttl = 300) =>
+        w.seatHolds.attemptHold(seat, buyer.token, NOW, ttl);
+      const activeStanding = (buyer: { userId: string }) => ({
+        userId: buyer.userId,
+        status: 'IN_PROGRESS',
+        expiresAt: at(600),
+      });
 
       it('attemptHold takes a free seat, finds the token active and logs HELD', async () => {
         const seat = await w.addSeat({ performanceDatetime: FUTURE });
@@ -183,6 +191,8 @@ describeContract(
           expiresAt: at(300),
         };
         expect(await attempt(seat, buyer)).toEqual({
+          holder: activeStanding(buyer),
+          userHeldElsewhere: false,
           seat: {
             performanceSeatId: seat,
             booked: false,
@@ -199,12 +209,13 @@ describeContract(
       });
 
       it.each([
-        ['unknown', null, 0],
-        ['EXPIRED', 'EXPIRED', 600],
-        ['past its TTL exactly now', 'IN_PROGRESS', 0],
+        ['unknown', null, 0, null],
+        ['still in queue', 'IN_QUEUE', 600, null],
+        ['EXPIRED', 'EXPIRED', 600, 600],
+        ['past its TTL exactly now', 'IN_PROGRESS', 0, 0],
       ] as const)(
-        'attemptHold refuses a token %s (TokenInvalidError) and writes nothing',
-        async (_what, status, expiresIn) => {
+        'attemptHold takes nothing for a token %s, and says how it stands',
+        async (_what, status, expiresIn, shownExpiresIn) => {
           const seat = await w.addSeat({ performanceDatetime: FUTURE });
           const buyer = await holder();
           const lapsed = await w.addSeat(
@@ -212,7 +223,18 @@ describeContract(
             { ...buyer, bookAttemptAt: at(-400), expiresAt: at(-100) },
           );
           if (status) await w.addToken({ ...buyer, status, expiresAt: at(expiresIn) });
-          await expect(attempt(seat, buyer)).rejects.toBeInstanceOf(TokenInvalidError);
+          expect(await attempt(seat, buyer)).toMatchObject({
+            holder: status
+              ? {
+                  userId: buyer.userId,
+                  status,
+                  expiresAt: shownExpiresIn === null ? null : at(shownExpiresIn),
+                }
+              : null,
+            userHeldElsewhere: false,
+            seat: { performanceSeatId: seat },
+            won: null,
+          });
           expect(await w.holdOf(seat)).toMatchObject({ token: null });
           // The user's lapsed hold elsewhere is not released either: the attempt wrote nothing.
           expect(await w.holdOf(lapsed)).toMatchObject({ token: buyer.token });
@@ -220,9 +242,21 @@ describeContract(
         },
       );
 
+      it("attemptHold ends the hold at the token's expiry when that comes before the TTL", async () => {
+        const seat = await w.addSeat({ performanceDatetime: FUTURE });
+        const buyer = await activeHolder();
+        expect(await attempt(seat, buyer, 900)).toMatchObject({
+          won: { ...buyer, expiresAt: at(600) },
+        });
+        expect(await w.holdOf(seat)).toMatchObject({ ...buyer, expiresAt: at(600) });
+      });
+
       it('attemptHold: an unknown seat is null, and nothing is taken', async () => {
         const seat = await w.addSeat({ performanceDatetime: FUTURE });
-        expect(await attempt(seat + 1000, await activeHolder())).toEqual({
+        const buyer = await activeHolder();
+        expect(await attempt(seat + 1000, buyer)).toEqual({
+          holder: activeStanding(buyer),
+          userHeldElsewhere: false,
           seat: null,
           holdsOfUser: [],
           won: null,

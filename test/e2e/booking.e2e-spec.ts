@@ -1,4 +1,6 @@
 import { SchedulerRegistry } from '@nestjs/schedule';
+import { Client } from 'pg';
+import { ATTEMPT_HOLD_SQL } from '@app/booking/adapter/out/persistence/typeorm-seat-hold.repository';
 import { ReleaseLapsedHoldsUseCase } from '@app/booking';
 import { call } from '../support/http';
 import {
@@ -495,7 +497,8 @@ describe('booking: POST /performance_seats/{id}/book', () => {
         const booking = book(seatId, buyer.token).finally(() => {
           settled = true;
         });
-        // The guard still sees the committed IN_PROGRESS row; the booking then waits on the row.
+        // The hold statement reads the committed IN_PROGRESS row, takes the seat, then waits on
+        // the token's row for its share lock.
         await new Promise((resolve) => setTimeout(resolve, 300));
         expect(settled).toBe(false);
         await payment.commitTransaction();
@@ -509,6 +512,43 @@ describe('booking: POST /performance_seats/{id}/book', () => {
         if (payment.isTransactionActive) await payment.rollbackTransaction();
         await payment.release();
       }
+    });
+
+    it('answers for the token before the seat, and logs nothing', async () => {
+      const [seatId, soldId] = await seats(2);
+      await insertSale(t.db, soldId, await insertBuyer(t.db, t.clock.now()), t.clock.now());
+      const unknown = await book(seatId + 1_000_000, newTokenValue());
+      expect(unknown.status).toBe(401);
+      expect(unknown.body).toEqual({ message: 'Token is invalid' });
+      const queued = await insertQueuedToken(t.db, await insertUser(t.db), t.clock.now());
+      for (const seat of [soldId, seatId + 1_000_000]) {
+        const response = await book(seat, queued);
+        expect(response.status).toBe(403);
+        expect(response.body).toEqual({ message: 'Token is still in queue' });
+      }
+      expect(await logsOf(soldId)).toEqual([]);
+    });
+
+    it('books in one statement, the request’s only round trip to the database', async () => {
+      const [seatId] = await seats();
+      const buyer = await insertBuyer(t.db, t.clock.now());
+      const sent: string[] = [];
+      const original = Client.prototype.query;
+      const spy = jest.spyOn(Client.prototype, 'query').mockImplementation(function (
+        this: Client,
+        ...args: unknown[]
+      ) {
+        const config = args[0] as string | { text: string };
+        sent.push(typeof config === 'string' ? config : config.text);
+        return (original as (...a: unknown[]) => unknown).apply(this, args);
+      } as typeof Client.prototype.query);
+      try {
+        const response = await book(seatId, buyer.token);
+        expect(response.status).toBe(201);
+      } finally {
+        spy.mockRestore();
+      }
+      expect(sent).toEqual([ATTEMPT_HOLD_SQL]);
     });
 
     it('answers 403 Token is still in queue to a queued token', async () => {

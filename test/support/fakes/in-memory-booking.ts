@@ -6,12 +6,13 @@ import { BookingTokenRepository } from '@app/booking/application/port/out/bookin
 import {
   BookableSeat,
   HoldAttempt,
+  HolderStanding,
   SeatHoldRepository,
 } from '@app/booking/application/port/out/seat-hold.repository';
 import { isLapsedHold, isLiveHold } from '@app/booking/domain/live-hold.rule';
-import { TokenInvalidError } from '@app/queue/domain';
+import { isActive, TokenInvalidError } from '@app/queue/domain';
 import { hasPerformanceStarted } from '@app/booking/domain/performance-started.rule';
-import { liveHoldOf, SeatHoldState } from '@app/booking/domain/seat-hold';
+import { holdExpiry, liveHoldOf, SeatHoldState } from '@app/booking/domain/seat-hold';
 import { isSoldSeat } from '@app/booking/domain/sold-seat.rule';
 import { FakeTransactionRunner } from './fake-transaction-runner';
 
@@ -80,43 +81,59 @@ export class InMemoryBooking {
 
     async attemptHold(
       id: number,
-      holder: { token: string; userId: string },
+      token: string,
       now: Date,
-      expiresAt: Date,
+      holdTtlSeconds: number,
     ): Promise<HoldAttempt> {
       this.b.calls.push('attemptHold');
+      // The token's row as committed, read first (the SQL's `tok`).
+      const standing = this.b.bookingTokens.standings.get(token);
+      const holder: HolderStanding | null = standing ? { ...standing } : null;
       const found = this.b.store.seats.get(id);
-      if (!found) return { seat: null, holdsOfUser: [], won: null };
+      if (!found) {
+        return { holder, userHeldElsewhere: false, seat: null, holdsOfUser: [], won: null };
+      }
       const row = this.b.store.holds.get(id)!;
       // The seat row's flag, with the sale its book-info row records (the SQL's join).
       const seat = { ...found, bookSuccessAt: row.bookSuccessAt };
+      const userId = holder?.userId;
       const holdsOfUser = [...this.b.store.holds.values()]
-        .filter((hold) => hold.userId === holder.userId && isLiveHold(hold, now))
+        .filter((hold) => userId !== undefined && hold.userId === userId && isLiveHold(hold, now))
         .map((hold) => liveHoldOf(hold, now)!);
+      const unchanged = { holder, userHeldElsewhere: false, seat, holdsOfUser, won: null };
       const allowed =
+        holder !== null &&
+        isActive(holder, now) &&
         !isSoldSeat(seat) &&
         !hasPerformanceStarted(seat.performanceDatetime, now) &&
-        !holdsOfUser.some((hold) => hold.performanceSeatId !== id || hold.token !== holder.token);
-      if (!allowed || row.bookSuccessAt !== null || isLiveHold(row, now)) {
-        return { seat, holdsOfUser, won: null };
-      }
-      // The queue's check, inside the same statement: no port call of its own. When the token
-      // is no longer active the statement rolls back whole: nothing below happens.
-      const tokenExpiresAt = this.b.bookingTokens.active.get(holder.token);
-      if (tokenExpiresAt === undefined || tokenExpiresAt <= now) throw new TokenInvalidError();
+        !holdsOfUser.some((hold) => hold.performanceSeatId !== id || hold.token !== token);
+      if (!allowed || row.bookSuccessAt !== null || isLiveHold(row, now)) return unchanged;
+      // The queue's check under its share lock, inside the same statement: when the token is no
+      // longer active (a payment expired it since `tok` read it) the statement rolls back whole.
+      if (!this.b.bookingTokens.isActive(token, now)) throw new TokenInvalidError();
       // The user's lapsed hold on another seat is released: one unpaid hold per user.
       for (const other of this.b.store.holds.values()) {
         if (other.performanceSeatId !== id && other.userId === holder.userId) {
           if (isLapsedHold(other, now)) release(other);
         }
       }
-      Object.assign(row, { ...holder, bookAttemptAt: now, expiresAt });
-      this.b.store.logs.push({ performanceSeatId: id, ...holder, result: 'HELD', at: now });
-      return {
-        seat,
-        holdsOfUser,
-        won: { performanceSeatId: id, ...holder, bookAttemptAt: now, expiresAt },
+      const expiresAt = holdExpiry(now, holdTtlSeconds, holder.expiresAt as Date);
+      const won = {
+        performanceSeatId: id,
+        token,
+        userId: holder.userId,
+        bookAttemptAt: now,
+        expiresAt,
       };
+      Object.assign(row, { token, userId: holder.userId, bookAttemptAt: now, expiresAt });
+      this.b.store.logs.push({
+        performanceSeatId: id,
+        token,
+        userId: holder.userId,
+        result: 'HELD',
+        at: now,
+      });
+      return { ...unchanged, won };
     }
 
     async findState(id: number) {
@@ -146,18 +163,30 @@ export class InMemoryBooking {
     }
   })(this);
 
-  /** The token table as the booking transaction sees it: IN_PROGRESS tokens and their expiry. */
+  /**
+   * The token table as the booking sees it: each token's user, status and expiry, by token
+   * (the queue's rows; a payment's expiry changes `status` to EXPIRED).
+   */
   readonly bookingTokens = new (class extends BookingTokenRepository {
-    active = new Map<string, Date>();
+    standings = new Map<string, HolderStanding>();
 
     constructor(private readonly b: InMemoryBooking) {
       super();
     }
 
+    /** An IN_PROGRESS token of `userId`, until `expiresAt`. */
+    admit(token: string, userId: string, expiresAt: Date): void {
+      this.standings.set(token, { userId, status: 'IN_PROGRESS', expiresAt });
+    }
+
+    isActive(token: string, now: Date): boolean {
+      const standing = this.standings.get(token);
+      return standing !== undefined && isActive(standing, now);
+    }
+
     async lockIfActive(token: string, now: Date) {
       this.b.calls.push('lockIfActive');
-      const expiresAt = this.active.get(token);
-      return expiresAt !== undefined && expiresAt > now;
+      return this.isActive(token, now);
     }
   })(this);
 }

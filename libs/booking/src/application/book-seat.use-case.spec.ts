@@ -8,7 +8,7 @@ import {
   SeatHeldByOtherError,
   UserHasReservationError,
 } from '../domain/booking-errors';
-import { TokenInvalidError } from '@app/queue/domain';
+import { TokenInvalidError, TokenStillInQueueError } from '@app/queue/domain';
 import { SeatHoldState } from '../domain/seat-hold';
 import { BookSeatUseCase } from './book-seat.use-case';
 
@@ -48,8 +48,8 @@ describe('BookSeatUseCase', () => {
     store = booking.store;
     holds = booking.seatHolds;
     tokens = booking.bookingTokens;
-    tokens.active.set(TOKEN, TOKEN_EXPIRES_AT);
-    tokens.active.set(OTHER_TOKEN, TOKEN_EXPIRES_AT);
+    tokens.admit(TOKEN, buyer.userId, TOKEN_EXPIRES_AT);
+    tokens.admit(OTHER_TOKEN, 'user-2', TOKEN_EXPIRES_AT);
     useCase = new BookSeatUseCase(
       booking.transactions,
       holds,
@@ -63,7 +63,7 @@ describe('BookSeatUseCase', () => {
   });
 
   it('holds a free seat for SEAT_HOLD_TTL_SECONDS and logs HELD', async () => {
-    const hold = await useCase.execute(1, buyer, TOKEN_EXPIRES_AT);
+    const hold = await useCase.execute(1, TOKEN);
     expect(hold).toEqual({
       performanceSeatId: 1,
       ...buyer,
@@ -75,31 +75,38 @@ describe('BookSeatUseCase', () => {
   });
 
   it("caps the hold at the token's expiry when the token ends first", async () => {
-    const hold = await useCase.execute(1, buyer, at(20));
+    tokens.admit(TOKEN, buyer.userId, at(20));
+    const hold = await useCase.execute(1, TOKEN);
     expect(hold.expiresAt).toEqual(at(20));
     expect(store.holds.get(1)).toMatchObject({ token: TOKEN, expiresAt: at(20) });
   });
 
   it('holds, re-checks the token and logs in one attempt, outside any transaction', async () => {
-    await useCase.execute(1, buyer, TOKEN_EXPIRES_AT);
+    await useCase.execute(1, TOKEN);
     expect(booking.calls).toEqual(['attemptHold']);
     expect(booking.transactions.runs).toBe(0);
   });
 
   it('refuses, writing nothing, when another hold of the user commits as the attempt runs', async () => {
     // The database's unique index of the user's unpaid hold, as the adapter reports it.
-    holds.attemptHold = () => Promise.reject(new UserHasReservationError());
-    await expect(useCase.execute(1, buyer, TOKEN_EXPIRES_AT)).rejects.toBeInstanceOf(
-      UserHasReservationError,
-    );
-    expect(results()).toEqual(['USER_HAS_RESERVATION']);
+    holds.attemptHold = () =>
+      Promise.resolve({
+        holder: { userId: buyer.userId, status: 'IN_PROGRESS', expiresAt: TOKEN_EXPIRES_AT },
+        userHeldElsewhere: true,
+        seat: null,
+        holdsOfUser: [],
+        won: null,
+      });
+    await expect(useCase.execute(1, TOKEN)).rejects.toBeInstanceOf(UserHasReservationError);
+    expect(store.logs).toEqual([
+      { performanceSeatId: 1, ...buyer, result: 'USER_HAS_RESERVATION', at: NOW },
+    ]);
   });
 
   it('re-checks the token after taking the seat: a token expired meanwhile gets no hold', async () => {
-    tokens.active.delete(TOKEN);
-    await expect(useCase.execute(1, buyer, TOKEN_EXPIRES_AT)).rejects.toBeInstanceOf(
-      TokenInvalidError,
-    );
+    // Read active by the statement, no longer so under the share lock (a payment expired it).
+    tokens.isActive = () => false;
+    await expect(useCase.execute(1, TOKEN)).rejects.toBeInstanceOf(TokenInvalidError);
     expect(store.holds.get(1)?.token).toBeNull();
     // Like the guard's 401, not a booking attempt: nothing is logged.
     expect(store.logs).toEqual([]);
@@ -107,25 +114,45 @@ describe('BookSeatUseCase', () => {
 
   it('re-checks the token on a repeat of its live hold too', async () => {
     setHold(1, { ...buyer, bookAttemptAt: at(-60), expiresAt: at(240) });
-    tokens.active.delete(TOKEN);
-    await expect(useCase.execute(1, buyer, TOKEN_EXPIRES_AT)).rejects.toBeInstanceOf(
-      TokenInvalidError,
-    );
+    tokens.isActive = () => false;
+    await expect(useCase.execute(1, TOKEN)).rejects.toBeInstanceOf(TokenInvalidError);
     expect(store.logs).toEqual([]);
   });
 
+  it.each([
+    ['unknown', null, TokenInvalidError],
+    ['still in queue', 'IN_QUEUE', TokenStillInQueueError],
+    ['EXPIRED', 'EXPIRED', TokenInvalidError],
+    ['IN_PROGRESS past its TTL', 'OVERDUE', TokenInvalidError],
+  ] as const)(
+    'answers a token %s as the guard would, before the seat, and takes and logs nothing',
+    async (_what, status, error) => {
+      const token = 'c'.repeat(32);
+      if (status === 'OVERDUE') tokens.admit(token, 'user-3', NOW);
+      else if (status) {
+        tokens.standings.set(token, {
+          userId: 'user-3',
+          status,
+          expiresAt: status === 'IN_QUEUE' ? null : at(60),
+        });
+      }
+      addSeat(3, { booked: true });
+      for (const seat of [1, 3, 99]) {
+        await expect(useCase.execute(seat, token)).rejects.toBeInstanceOf(error);
+      }
+      expect(store.holds.get(1)?.token).toBeNull();
+      expect(store.logs).toEqual([]);
+    },
+  );
+
   it('answers a missing seat with PerformanceSeatNotFoundError and logs nothing', async () => {
-    await expect(useCase.execute(99, buyer, TOKEN_EXPIRES_AT)).rejects.toBeInstanceOf(
-      PerformanceSeatNotFoundError,
-    );
+    await expect(useCase.execute(99, TOKEN)).rejects.toBeInstanceOf(PerformanceSeatNotFoundError);
     expect(store.logs).toEqual([]);
   });
 
   it('refuses a paid seat, logging SEAT_ALREADY_BOOKED', async () => {
     addSeat(3, { booked: true });
-    await expect(useCase.execute(3, buyer, TOKEN_EXPIRES_AT)).rejects.toBeInstanceOf(
-      SeatAlreadyBookedError,
-    );
+    await expect(useCase.execute(3, TOKEN)).rejects.toBeInstanceOf(SeatAlreadyBookedError);
     expect(store.logs).toEqual([
       { performanceSeatId: 3, ...buyer, result: 'SEAT_ALREADY_BOOKED', at: NOW },
     ]);
@@ -138,34 +165,26 @@ describe('BookSeatUseCase', () => {
     ['exactly now', 0],
   ])('refuses a performance starting %s', async (_name, startsIn) => {
     addSeat(3, { startsIn });
-    await expect(useCase.execute(3, buyer, TOKEN_EXPIRES_AT)).rejects.toBeInstanceOf(
-      PerformanceStartedError,
-    );
+    await expect(useCase.execute(3, TOKEN)).rejects.toBeInstanceOf(PerformanceStartedError);
     expect(results()).toEqual(['PERFORMANCE_STARTED']);
   });
 
   it('refuses a second seat while the user holds one, live', async () => {
     setHold(2, { ...buyer, bookAttemptAt: at(-10), expiresAt: at(290) });
-    await expect(useCase.execute(1, buyer, TOKEN_EXPIRES_AT)).rejects.toBeInstanceOf(
-      UserHasReservationError,
-    );
+    await expect(useCase.execute(1, TOKEN)).rejects.toBeInstanceOf(UserHasReservationError);
     expect(store.holds.get(1)?.token).toBeNull();
     expect(results()).toEqual(['USER_HAS_RESERVATION']);
   });
 
   it('counts the hold of an older token of the user, even on this very seat', async () => {
     setHold(1, { token: OTHER_TOKEN, userId: buyer.userId, bookAttemptAt: NOW, expiresAt: at(5) });
-    await expect(useCase.execute(1, buyer, TOKEN_EXPIRES_AT)).rejects.toBeInstanceOf(
-      UserHasReservationError,
-    );
-    await expect(useCase.execute(2, buyer, TOKEN_EXPIRES_AT)).rejects.toBeInstanceOf(
-      UserHasReservationError,
-    );
+    await expect(useCase.execute(1, TOKEN)).rejects.toBeInstanceOf(UserHasReservationError);
+    await expect(useCase.execute(2, TOKEN)).rejects.toBeInstanceOf(UserHasReservationError);
   });
 
   it("ignores the user's lapsed hold elsewhere, and releases it with the new hold", async () => {
     setHold(2, { ...buyer, bookAttemptAt: at(-300), expiresAt: NOW });
-    await expect(useCase.execute(1, buyer, TOKEN_EXPIRES_AT)).resolves.toMatchObject({
+    await expect(useCase.execute(1, TOKEN)).resolves.toMatchObject({
       performanceSeatId: 1,
     });
     expect(store.holds.get(2)).toEqual(emptyHold(2));
@@ -173,7 +192,7 @@ describe('BookSeatUseCase', () => {
 
   it('answers a repeat by the same token with the same hold, not extended, logged ALREADY_HELD', async () => {
     setHold(1, { ...buyer, bookAttemptAt: at(-60), expiresAt: at(240) });
-    const hold = await useCase.execute(1, buyer, TOKEN_EXPIRES_AT);
+    const hold = await useCase.execute(1, TOKEN);
     expect(hold).toEqual({
       performanceSeatId: 1,
       ...buyer,
@@ -186,16 +205,14 @@ describe('BookSeatUseCase', () => {
 
   it('refuses a seat another token holds, live', async () => {
     setHold(1, { token: OTHER_TOKEN, userId: 'user-2', bookAttemptAt: NOW, expiresAt: at(1) });
-    await expect(useCase.execute(1, buyer, TOKEN_EXPIRES_AT)).rejects.toBeInstanceOf(
-      SeatHeldByOtherError,
-    );
+    await expect(useCase.execute(1, TOKEN)).rejects.toBeInstanceOf(SeatHeldByOtherError);
     expect(store.holds.get(1)?.token).toBe(OTHER_TOKEN);
     expect(results()).toEqual(['SEAT_HELD_BY_OTHER']);
   });
 
   it('takes a seat whose hold has lapsed, even if nothing has cleared it', async () => {
     setHold(1, { token: OTHER_TOKEN, userId: 'user-2', bookAttemptAt: at(-300), expiresAt: NOW });
-    const hold = await useCase.execute(1, buyer, TOKEN_EXPIRES_AT);
+    const hold = await useCase.execute(1, TOKEN);
     expect(hold.token).toBe(TOKEN);
     expect(results()).toEqual(['HELD']);
   });
@@ -209,15 +226,13 @@ describe('BookSeatUseCase', () => {
       expiresAt: at(9),
       bookSuccessAt: NOW,
     });
-    await expect(useCase.execute(1, buyer, TOKEN_EXPIRES_AT)).rejects.toBeInstanceOf(
-      SeatAlreadyBookedError,
-    );
+    await expect(useCase.execute(1, TOKEN)).rejects.toBeInstanceOf(SeatAlreadyBookedError);
     expect(results()).toEqual(['SEAT_ALREADY_BOOKED']);
   });
 
   it('lets an unexpected error through without logging an attempt', async () => {
     holds.attemptHold = () => Promise.reject(new Error('connection lost'));
-    await expect(useCase.execute(1, buyer, TOKEN_EXPIRES_AT)).rejects.toThrow('connection lost');
+    await expect(useCase.execute(1, TOKEN)).rejects.toThrow('connection lost');
     expect(store.logs).toEqual([]);
   });
 });

@@ -10,13 +10,13 @@ import {
   SeatHeldByOtherError,
   UserHasReservationError,
 } from '../domain/booking-errors';
-import { TokenInvalidError } from '@app/queue/domain';
-import { holdExpiry, liveHoldOf, SeatHold } from '../domain/seat-hold';
+import { isActive, TokenInvalidError, TokenStillInQueueError } from '@app/queue/domain';
+import { liveHoldOf, SeatHold } from '../domain/seat-hold';
 import { hasPerformanceStarted } from '../domain/performance-started.rule';
 import { isSoldSeat } from '../domain/sold-seat.rule';
 import { BookLogRepository } from './port/out/book-log.repository';
 import { BookingTokenRepository } from './port/out/booking-token.repository';
-import { SeatHoldRepository } from './port/out/seat-hold.repository';
+import { HoldAttempt, HolderStanding, SeatHoldRepository } from './port/out/seat-hold.repository';
 
 /** Who is booking: the queue token the request carried, and its user. */
 export interface SeatHolder {
@@ -27,10 +27,12 @@ export interface SeatHolder {
 /**
  * Holds a seat for a queue token for SEAT_HOLD_TTL_SECONDS, but never past the token's own
  * expiry. Every check that matters is settled by the database in one statement, committed on
- * its own (`attemptHold`): one conditional UPDATE on the seat's book-info row (one hold per
- * seat), the unique index of a user's unpaid hold (one hold per user), a share lock on the
- * token's row (a hold is only created by a token still active when it commits) and the log.
- * A won hold costs that one statement; a repeat or a lost race reads on, in a transaction.
+ * its own, the request's only round trip (`attemptHold`): the token's standing (the route's
+ * guard only checked that a token came: ACTIVE_AT_WRITE), one conditional UPDATE on the seat's
+ * book-info row (one hold per seat), the unique index of a user's unpaid hold (one hold per
+ * user), a share lock on the token's row (a hold is only created by a token still active when
+ * it commits) and the log. A won hold costs that one statement; a repeat or a lost race reads
+ * on, in a transaction.
  */
 @Injectable()
 export class BookSeatUseCase {
@@ -43,16 +45,22 @@ export class BookSeatUseCase {
     private readonly config: AppConfig,
   ) {}
 
-  /** `tokenExpiresAt`: when the holder's (active) token expires; the hold ends then at the latest. */
-  async execute(
-    performanceSeatId: number,
-    holder: SeatHolder,
-    tokenExpiresAt: Date,
-  ): Promise<SeatHold> {
+  /**
+   * `token`: as presented, well-formed but not yet checked. An unknown or inactive token is
+   * refused as the guard refuses it (401, 403 while still in queue), before any answer about
+   * the seat, and is not logged.
+   */
+  async execute(performanceSeatId: number, token: string): Promise<SeatHold> {
     const now = this.clock.now();
-    const expiresAt = holdExpiry(now, this.config.seatHoldTtlSeconds, tokenExpiresAt);
+    const attempt = await this.holds.attemptHold(
+      performanceSeatId,
+      token,
+      now,
+      this.config.seatHoldTtlSeconds,
+    );
+    const holder = { token, userId: activeHolder(attempt.holder, now).userId };
     try {
-      return await this.hold(performanceSeatId, holder, now, expiresAt);
+      return await this.hold(performanceSeatId, holder, attempt, now);
     } catch (error) {
       if (!isBookingRefusal(error)) throw error;
       // Nothing of the attempt was written; the refusal is still recorded, on its own.
@@ -64,10 +72,11 @@ export class BookSeatUseCase {
   private async hold(
     seatId: number,
     holder: SeatHolder,
+    attempt: HoldAttempt,
     now: Date,
-    expiresAt: Date,
   ): Promise<SeatHold> {
-    const attempt = await this.holds.attemptHold(seatId, holder, now, expiresAt);
+    // Another hold of the user committed while the statement ran (the seat allowed this one).
+    if (attempt.userHeldElsewhere) throw new UserHasReservationError();
     const { seat } = attempt;
     // Not logged: the log's foreign key needs an existing seat.
     if (!seat) throw new PerformanceSeatNotFoundError();
@@ -107,12 +116,23 @@ export class BookSeatUseCase {
   }
 
   /**
-   * The guard checked the token before this transaction; a payment by the same token may have
-   * expired it since. Re-checked under a share lock on the token's row, taken after the seat's
+   * The hold statement read the token active; a payment by the same token may have expired it
+   * since. Re-checked under a share lock on the token's row, taken after the seat's
    * row lock (the payment's order: book-info row, then token row), so that the payment either
    * commits before this check (401) or waits for the booking to commit.
    */
   private async assertTokenActive(token: string, now: Date): Promise<void> {
     if (!(await this.tokens.lockIfActive(token, now))) throw new TokenInvalidError();
   }
+}
+
+/**
+ * The holder of an attempt, when its token is active at `now` (the queue's rule); else the
+ * guard's answers: 401 for an unknown, expired or overdue token, 403 while still in queue.
+ */
+function activeHolder(standing: HolderStanding | null, now: Date): HolderStanding {
+  if (!standing) throw new TokenInvalidError();
+  if (standing.status === 'IN_QUEUE') throw new TokenStillInQueueError();
+  if (!isActive(standing, now)) throw new TokenInvalidError();
+  return standing;
 }

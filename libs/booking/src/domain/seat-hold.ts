@@ -30,6 +30,14 @@ export function holdExpiry(now: Date, ttlSeconds: number, tokenExpiresAt: Date):
   return full.getTime() <= tokenExpiresAt.getTime() ? full : new Date(tokenExpiresAt.getTime());
 }
 
+/**
+ * holdExpiry in SQL: `now` the SQL of the booking's time, `ttlSeconds` of the hold's TTL (an
+ * integer), `tokenExpiresAt` of the token's expiry.
+ */
+export function holdExpirySql(now: string, ttlSeconds: string, tokenExpiresAt: string): string {
+  return `least(${now} + ${ttlSeconds} * interval '1 second', ${tokenExpiresAt})`;
+}
+
 /** The live hold in a state, or null when there is none. */
 export function liveHoldOf(state: SeatHoldState, now: Date): SeatHold | null {
   if (!isLiveHold(state, now)) return null;

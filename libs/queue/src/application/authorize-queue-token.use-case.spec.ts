@@ -40,6 +40,24 @@ describe('AuthorizeQueueTokenUseCase', () => {
     });
   });
 
+  it.each([
+    ['no header', undefined],
+    ['a header list', ['a'.repeat(32)]],
+    ['a malformed token', 'xyz'],
+    ['an upper-case token', 'A'.repeat(32)],
+  ])('refuses %s with 401 Token is invalid where the write checks the token', (_name, raw) => {
+    expect(() => authorize.presented(raw)).toThrow(
+      expect.objectContaining({ kind: 'UNAUTHORIZED', message: 'Token is invalid' }),
+    );
+  });
+
+  it('lets a well-formed token through as presented, without reading it, where the write checks it', () => {
+    const reads = jest.spyOn(q.tokenRepository, 'findByToken');
+    // Unknown here: the write's own statement answers for it.
+    expect(authorize.presented('f'.repeat(32))).toBe('f'.repeat(32));
+    expect(reads).not.toHaveBeenCalled();
+  });
+
   it('lets any known token through with ANY access, whatever its status', async () => {
     for (const status of ['IN_QUEUE', 'IN_PROGRESS', 'EXPIRED'] as const) {
       const token = q.addToken({ userId: `u-${status}`, status });

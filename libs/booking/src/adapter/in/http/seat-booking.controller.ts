@@ -15,7 +15,7 @@ import {
 import { ErrorResponseDto } from '@app/common/adapter/http/error-response.dto';
 import { NoRequestBody } from '@app/common/adapter/http/json-body';
 import { PositiveIdPipe } from '@app/common/adapter/http/positive-id.pipe';
-import { CurrentQueueToken, QueueToken, QueueTokenRequired } from '@app/queue';
+import { PresentedQueueToken, QueueTokenRequired } from '@app/queue';
 import { BookSeatUseCase } from '../../../application/book-seat.use-case';
 import { SeatHoldResponseDto } from './dto/seat-hold-response.dto';
 
@@ -32,7 +32,7 @@ const errorExamples = (examples: Record<string, string>) => ({
 
 @ApiTags('booking')
 @ApiExtraModels(ErrorResponseDto)
-@QueueTokenRequired('ACTIVE', { documentAnswers: false })
+@QueueTokenRequired('ACTIVE_AT_WRITE', { documentAnswers: false })
 @Controller('performance_seats')
 export class SeatBookingController {
   constructor(private readonly bookSeat: BookSeatUseCase) {}
@@ -55,6 +55,9 @@ export class SeatBookingController {
       '- A hold is only created by a token still active when the hold commits: a booking that',
       "  races the same token's payment either commits before it or gets",
       '  `401 Token is invalid`.',
+      '- The token is answered for before the seat: an unknown or expired token gets 401 and a',
+      '  queued one 403, whatever the seat. A malformed id gets 400 before the token is looked',
+      '  up (the booking checks the token in the same statement as the hold).',
       '- A hold past its `expires_at` is free at once, even before the release job clears it.',
       '- Every attempt on an existing seat, won or lost, is appended to',
       '  `performance_seat_book_logs` (`HELD`, `ALREADY_HELD`, `SEAT_ALREADY_BOOKED`,',
@@ -111,14 +114,10 @@ export class SeatBookingController {
   })
   async book(
     @Param('id', new PositiveIdPipe('id')) id: number,
-    @CurrentQueueToken() token: QueueToken,
+    @PresentedQueueToken() token: string,
   ): Promise<SeatHoldResponseDto> {
-    // The guard let only an active token through: it has an expiry.
-    const hold = await this.bookSeat.execute(
-      id,
-      { token: token.token, userId: token.userId },
-      token.expiresAt as Date,
-    );
+    // The guard only checked that a well-formed token came: the booking's statement checks it.
+    const hold = await this.bookSeat.execute(id, token);
     return {
       performance_seat_id: hold.performanceSeatId,
       book_attempt_at: hold.bookAttemptAt.toISOString(),

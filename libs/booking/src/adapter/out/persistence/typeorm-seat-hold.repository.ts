@@ -7,17 +7,17 @@ import {
   isStatementFailure,
   violatedUniqueConstraint,
 } from '@app/common/adapter/persistence/statement-failure';
-import { activeTokenShareLockSql } from '@app/queue';
-import { TokenInvalidError } from '@app/queue/domain';
-import { UserHasReservationError } from '../../../domain/booking-errors';
+import { activeTokenShareLockSql, tokenStandingSql } from '@app/queue';
+import { activeTokenSql, TokenInvalidError, TokenStatus } from '@app/queue/domain';
 import {
   HoldAttempt,
+  HolderStanding,
   SeatHoldRepository,
 } from '../../../application/port/out/seat-hold.repository';
 import { lapsedHoldSql, liveHoldSql } from '../../../domain/live-hold.rule';
 import { performanceStartedSql } from '../../../domain/performance-started.rule';
 import { soldSeatSql } from '../../../domain/sold-seat.rule';
-import { SeatHold, SeatHoldState } from '../../../domain/seat-hold';
+import { holdExpirySql, SeatHold, SeatHoldState } from '../../../domain/seat-hold';
 
 interface HoldRow {
   performance_seat_id: string;
@@ -37,7 +37,16 @@ interface StateRow {
   booked: boolean;
 }
 
+interface StandingRow {
+  user_id: string;
+  status: TokenStatus;
+  expires_at: Date | null;
+}
+
 interface AttemptRow {
+  holder_user_id: string | null;
+  holder_status: TokenStatus | null;
+  holder_expires_at: Date | null;
   seat_id: string | null;
   booked: boolean | null;
   book_success_at: Date | null;
@@ -61,27 +70,35 @@ const TOKEN_NOT_ACTIVE = 'hold rolled back: token no longer active';
 const ONE_OPEN_HOLD_PER_USER = 'performance_seat_book_info_one_open_per_user';
 
 /**
- * A booking in one statement, its own transaction (exported for the plan test): $1 seat,
- * $2 token, $3 user, $4 now, $5 the hold's expiry.
+ * A booking in one statement, its own transaction, the request's only round trip (exported for
+ * the plan test): $1 seat, $2 token, $3 the hold's TTL in seconds, $4 now.
+ * - `tok`: the token's standing, the queue's row as last committed (its user, status, expiry);
+ *   nothing below is written unless it is active (`allowed`), and the caller answers 401/403
+ *   from it first;
  * - `seat`: the seat, whether it is sold, whether its performance has started;
  * - `own`: the user's live holds, among the user's unpaid rows (`of_user`: the unique index of
  *   the user's open row, the only one its WHERE can use);
- * - `allowed`: one row when the seat rules and the user's holds allow a new hold;
+ * - `allowed`: one row when the token is active and the seat rules and the user's holds allow
+ *   a new hold;
  * - `freed`: the user's lapsed hold on another seat, released, so that the new hold can be the
  *   user's one open row;
- * - `held`: the hold, one conditional UPDATE of the seat's book-info row, after `freed`.
- *   Concurrent attempts on the seat queue on the row lock; each re-checks the WHERE on the row
- *   the previous winner committed, so exactly one finds the seat free. Concurrent attempts of
- *   one user on different seats meet in the unique index of the user's open row: the later
- *   one waits for the earlier to commit, then fails (23505), and nothing of it is written;
+ * - `held`: the hold, one conditional UPDATE of the seat's book-info row, after `freed`, until
+ *   `holdExpiry` (the TTL, never past the token's expiry). Concurrent attempts on the seat
+ *   queue on the row lock; each re-checks the WHERE on the row the previous winner committed,
+ *   so exactly one finds the seat free. Concurrent attempts of one user on different seats
+ *   meet in the unique index of the user's open row: the later one waits for the earlier to
+ *   commit, then fails (23505), and nothing of it is written;
  * - `active`: the queue's share-locked check of the token, gated on `held` (an InitPlan run
- *   before the token's row is read), so the seat's row is locked before the token's: the
- *   payment's order;
+ *   before the token's row is read again), so the seat's row is locked before the token's:
+ *   the payment's order. `tok` read the token without a lock; this re-reads it locked, and
+ *   waits for a payment that expires it;
  * - `logged`: the HELD attempt, only when the token is still active; when it is not, the
  *   final cast fails and the statement rolls back whole (nothing held, nothing logged, like
  *   the guard's 401).
  */
-export const ATTEMPT_HOLD_SQL = `WITH seat AS (
+export const ATTEMPT_HOLD_SQL = `WITH tok AS MATERIALIZED (
+       ${tokenStandingSql('$2')}
+     ), seat AS (
        SELECT s.id, s.booked, i.book_success_at, p.performance_datetime,
               ${soldSeatSql('s', 'i')} AS sold,
               ${performanceStartedSql('p.performance_datetime', '$4')} AS started
@@ -92,29 +109,33 @@ export const ATTEMPT_HOLD_SQL = `WITH seat AS (
      ), of_user AS MATERIALIZED (
        SELECT performance_seat_id, token, user_id, book_attempt_at, expires_at, book_success_at
          FROM performance_seat_book_info
-        WHERE user_id = $3 AND book_success_at IS NULL
+        WHERE user_id = (SELECT user_id FROM tok) AND book_success_at IS NULL
      ), own AS (
        SELECT performance_seat_id, token, user_id, book_attempt_at, expires_at
          FROM of_user
         WHERE ${liveHoldSql('of_user', '$4')}
      ), allowed AS (
-       SELECT 1 FROM seat
-        WHERE NOT seat.sold AND NOT seat.started
+       SELECT 1 FROM seat, tok
+        WHERE ${activeTokenSql('tok', '$4')}
+          AND NOT seat.sold AND NOT seat.started
           AND NOT EXISTS (SELECT 1 FROM own WHERE own.performance_seat_id <> $1 OR own.token <> $2)
      ), freed AS (
        UPDATE performance_seat_book_info
           SET token = NULL, user_id = NULL, book_attempt_at = NULL, expires_at = NULL
-        WHERE user_id = $3 AND performance_seat_id <> $1 AND ${lapsedHoldSql('', '$4')}
+        WHERE user_id = (SELECT user_id FROM tok) AND performance_seat_id <> $1
+          AND ${lapsedHoldSql('', '$4')}
           AND EXISTS (SELECT 1 FROM allowed)
        RETURNING 1
      ), held AS (
-       UPDATE performance_seat_book_info
-          SET token = $2, user_id = $3, book_attempt_at = $4, expires_at = $5
-        WHERE performance_seat_id = $1 AND book_success_at IS NULL
-          AND NOT ${liveHoldSql('', '$4')}
+       UPDATE performance_seat_book_info i
+          SET token = $2, user_id = tok.user_id, book_attempt_at = $4,
+              expires_at = ${holdExpirySql('$4', '$3::int', 'tok.expires_at')}
+         FROM tok
+        WHERE i.performance_seat_id = $1 AND i.book_success_at IS NULL
+          AND NOT ${liveHoldSql('i', '$4')}
           AND EXISTS (SELECT 1 FROM allowed)
           AND (SELECT count(*) FROM freed) >= 0
-       RETURNING performance_seat_id, token, user_id, book_attempt_at, expires_at
+       RETURNING i.performance_seat_id, i.token, i.user_id, i.book_attempt_at, i.expires_at
      ), active AS (
        ${activeTokenShareLockSql('$2', '$4', 'EXISTS (SELECT 1 FROM held)')}
      ), logged AS (
@@ -123,7 +144,9 @@ export const ATTEMPT_HOLD_SQL = `WITH seat AS (
        SELECT held.performance_seat_id, held.token, held.user_id, 'HELD', $4, $4
          FROM held, active
      )
-     SELECT seat.id AS seat_id, seat.booked, seat.book_success_at, seat.performance_datetime,
+     SELECT tok.user_id AS holder_user_id, tok.status AS holder_status,
+            tok.expires_at AS holder_expires_at,
+            seat.id AS seat_id, seat.booked, seat.book_success_at, seat.performance_datetime,
             (SELECT coalesce(json_agg(own), '[]') FROM own) AS holds_of_user,
             held.performance_seat_id AS held_seat_id, held.token AS held_token,
             held.user_id AS held_user_id, held.book_attempt_at AS held_attempt_at,
@@ -133,8 +156,16 @@ export const ATTEMPT_HOLD_SQL = `WITH seat AS (
               `'${TOKEN_NOT_ACTIVE}'`,
             )} AS rolled_back
        FROM (SELECT 1) AS one
+       LEFT JOIN tok ON true
        LEFT JOIN seat ON true
        LEFT JOIN held ON true`;
+
+/** The token's standing alone: after the unique index refused a hold (rare), for its log. */
+const TOKEN_STANDING_SQL = tokenStandingSql('$1');
+
+function toStanding(row: StandingRow): HolderStanding {
+  return { userId: row.user_id, status: row.status, expiresAt: row.expires_at };
+}
 
 function toHold(row: HoldRow): SeatHold {
   return {
@@ -154,30 +185,50 @@ export class TypeOrmSeatHoldRepository extends SeatHoldRepository {
 
   async attemptHold(
     performanceSeatId: number,
-    holder: { token: string; userId: string },
+    token: string,
     now: Date,
-    expiresAt: Date,
+    holdTtlSeconds: number,
   ): Promise<HoldAttempt> {
     let row: AttemptRow;
     try {
       // Prepared: parsing and planning this statement cost PostgreSQL more than running it.
       [row] = await queryPrepared<AttemptRow>(this.txHost.tx, 'attempt_hold', ATTEMPT_HOLD_SQL, [
         performanceSeatId,
-        holder.token,
-        holder.userId,
+        token,
+        holdTtlSeconds,
         now,
-        expiresAt,
       ]);
     } catch (error) {
-      // Another hold of the user committed while this statement ran.
+      // Another hold of the user committed while this statement ran: nothing was written.
       if (violatedUniqueConstraint(error) === ONE_OPEN_HOLD_PER_USER) {
-        throw new UserHasReservationError();
+        const [standing] = await queryRows<StandingRow>(this.txHost.tx, TOKEN_STANDING_SQL, [
+          token,
+        ]);
+        return {
+          holder: standing ? toStanding(standing) : null,
+          userHeldElsewhere: true,
+          seat: null,
+          holdsOfUser: [],
+          won: null,
+        };
       }
       if (isStatementFailure(error, TOKEN_NOT_ACTIVE)) throw new TokenInvalidError();
       throw error;
     }
-    if (row.seat_id === null) return { seat: null, holdsOfUser: [], won: null };
+    const holder =
+      row.holder_user_id === null
+        ? null
+        : toStanding({
+            user_id: row.holder_user_id,
+            status: row.holder_status as TokenStatus,
+            expires_at: row.holder_expires_at,
+          });
+    if (row.seat_id === null) {
+      return { holder, userHeldElsewhere: false, seat: null, holdsOfUser: [], won: null };
+    }
     return {
+      holder,
+      userHeldElsewhere: false,
       seat: {
         performanceSeatId: Number(row.seat_id),
         booked: row.booked as boolean,

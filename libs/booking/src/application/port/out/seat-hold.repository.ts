@@ -1,3 +1,4 @@
+import { TokenStatus } from '@app/queue/domain';
 import { SeatHold, SeatHoldState } from '../../../domain/seat-hold';
 import { SaleFacts } from '../../../domain/sold-seat.rule';
 
@@ -7,8 +8,26 @@ export interface BookableSeat extends SaleFacts {
   performanceDatetime: Date;
 }
 
+/** The presented token's row as the hold statement read it (as last committed). */
+export interface HolderStanding {
+  userId: string;
+  status: TokenStatus;
+  expiresAt: Date | null;
+}
+
 /** What one hold attempt found and did (`attemptHold`). */
 export interface HoldAttempt {
+  /**
+   * The token's standing, or null for an unknown token. Nothing is taken unless it is active
+   * (the queue's rule); the caller answers 401/403 from it before anything else.
+   */
+  holder: HolderStanding | null;
+  /**
+   * Another unpaid hold of the holder's user committed while the statement ran: the user's
+   * unique index refused this one and nothing was written. The seat allowed the hold (it is
+   * only attempted then), so `seat` and `holdsOfUser` are not read (null and empty).
+   */
+  userHeldElsewhere: boolean;
   /** The seat, or null when there is none (then nothing else was looked at). */
   seat: BookableSeat | null;
   /** The user's live holds (normally at most one), on any seat and by any of their tokens. */
@@ -28,20 +47,21 @@ export interface HoldAttempt {
 export abstract class SeatHoldRepository {
   /**
    * A booking's hot path, in one statement committed on its own (call it outside any
-   * transaction): reads the seat and the user's live holds; when they allow it, releases the
-   * user's lapsed hold on another seat and takes this seat for the token in one conditional
-   * write (one hold per seat, settled by the seat's row lock; one unpaid hold per user,
-   * settled by the database's unique index), re-checks the holder's token under a share lock
-   * (the queue's check), and appends the HELD attempt to the booking log.
-   * Throws, having written nothing: UserHasReservationError when another hold of the user
-   * committed while it ran; TokenInvalidError when it would have taken the seat but the token
-   * is no longer active (a payment by the same token expired it).
+   * transaction), the request's only round trip: reads the presented token's standing (the
+   * queue's row), the seat and the token user's live holds; when the token is active and they
+   * allow it, releases the user's lapsed hold on another seat and takes this seat for the
+   * token in one conditional write (one hold per seat, settled by the seat's row lock; one
+   * unpaid hold per user, settled by the database's unique index) until `holdExpiry` of now,
+   * `holdTtlSeconds` and the token's expiry, re-checks the token under a share lock (the
+   * queue's check), and appends the HELD attempt to the booking log.
+   * Throws TokenInvalidError, having written nothing, when it would have taken the seat but the
+   * token is no longer active by then (a payment by the same token expired it).
    */
   abstract attemptHold(
     performanceSeatId: number,
-    holder: { token: string; userId: string },
+    token: string,
     now: Date,
-    expiresAt: Date,
+    holdTtlSeconds: number,
   ): Promise<HoldAttempt>;
 
   /** The seat's book-info row as committed now (after a lost `attemptHold`). */

@@ -17,7 +17,8 @@ export interface QueueTokenRequiredOptions {
  * The one way to require a queue token (`X-Reservation-Token`) on a route or a controller:
  * the guard, what the token must allow (ACTIVE by default), the Swagger security scheme and,
  * unless the route words them itself, the guard's 401/403 answers. Read the accepted token
- * with `@CurrentQueueToken()`.
+ * with `@CurrentQueueToken()` (with ACTIVE_AT_WRITE, the presented one with
+ * `@PresentedQueueToken()`).
  */
 export function QueueTokenRequired(
   access: QueueTokenAccess = 'ACTIVE',

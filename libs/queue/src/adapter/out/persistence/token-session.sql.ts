@@ -9,6 +9,16 @@ import { activeTokenSql } from '../../../domain/active-token.rule';
  */
 
 /**
+ * A token's standing as last committed, read without a lock: one row (`user_id`, `status`,
+ * `expires_at`) for a known token, none for an unknown one. For a statement that checks the
+ * token itself (booking's hold: `activeTokenSql` on this row, then `activeTokenShareLockSql`
+ * before it commits), so that its request needs no read of its own first.
+ */
+export function tokenStandingSql(token: string): string {
+  return `SELECT user_id, status, expires_at FROM user_queue_tokens WHERE token = ${token}`;
+}
+
+/**
  * The token is active at `now`: one row (`active`, always true) when it is, none otherwise,
  * read under a share lock on its row that lasts until the transaction ends. FOR SHARE
  * conflicts with the row lock of a payment's expiry (status, expired_at): if that payment has
