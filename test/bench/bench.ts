@@ -1198,7 +1198,7 @@ async function runCapacity(
   );
   // Batches of buyers and seats: WARM_BATCHES warm both instances up, then one is measured, and
   // the last is the profiled pass's.
-  const WARM_BATCHES = 2;
+  const WARM_BATCHES = 4;
   const measuredFrom = WARM_BATCHES * buyersCount;
   const profiledFrom = measuredFrom + buyersCount;
   const maxActive = active + profiledFrom + buyersCount + 100;
@@ -1247,15 +1247,17 @@ async function runCapacity(
   const update = (i: number) => `/reference/update/${referenceSeats[i]}`;
   const targets = apps.map((app) => app.url);
 
-  log('capacity: warm-up (the reference; two batches of buyers book, then pay)');
-  // At least as many requests on each side as it then serves measured: a Node server's JIT is still
-  // speeding it up after a few thousand requests (the reference's server CPU per update halved
-  // between its first and second measured run with a shorter warm-up).
-  await phase(update, referenceUrls, false, 0, 3);
+  log(`capacity: warm-up (${WARM_BATCHES} batches of buyers book, then pay; then the reference)`);
+  // As many requests on each side (4 × 2 × 2,000 = 16,000): a Node server's JIT keeps speeding it
+  // up for thousands of requests. The reference warms up last, right before its measured run:
+  // pg's pool closes a connection idle for 10 s, and a new one starts with a cold backend (a
+  // reference idle through the service's warm-up ran at 5,359 to 5,786 updates/s, then at
+  // 6,559 to 8,029 after the payment in the same runs).
   for (let batch = 0; batch < WARM_BATCHES; batch += 1) {
     await phase(book, targets, true, batch * buyersCount);
     await phase(pay, targets, true, batch * buyersCount);
   }
+  await phase(update, referenceUrls, false, 0, 2 * WARM_BATCHES);
   // CPU time per request of each side (per-process, from /proc), to say where the time goes.
   const groups = {
     instances: apps.map((app) => app.pid),
