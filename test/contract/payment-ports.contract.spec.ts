@@ -86,7 +86,13 @@ function inMemoryWorld(): PaymentWorld {
     },
     async addToken(token) {
       const id = nextToken++;
-      state().tokens.set(id, { status: token.status, expiresAt: token.expiresAt, expiredAt: null });
+      state().tokens.set(id, {
+        token: token.token,
+        userId: token.userId,
+        status: token.status,
+        expiresAt: token.expiresAt,
+        expiredAt: null,
+      });
       return id;
     },
     async addPayment(payment) {
@@ -263,12 +269,19 @@ describeContract('payment ports contract', { inMemory: inMemoryWorld, typeorm: s
     };
   }
 
+  /** The token's standing as the checkout reads it, for a payer of heldSeat. */
+  const standing = (
+    payer: { tokenId: number; userId: string },
+    status: 'IN_PROGRESS' | 'EXPIRED' = 'IN_PROGRESS',
+    expiresIn = 600,
+  ) => ({ tokenId: payer.tokenId, userId: payer.userId, status, expiresAt: at(expiresIn) });
+
   describe('CheckoutRepository', () => {
     it('attempt pays in full: the debit, the payment, its ledger row, the sale, the token expiry', async () => {
       const { seat, payer } = await heldSeat();
-      const attempt = await w.checkout.attempt(seat.id, payer, NOW);
+      const attempt = await w.checkout.attempt(seat.id, payer.token, NOW);
       expect(attempt.paymentId).toEqual(expect.any(Number));
-      expect(attempt).toMatchObject({ earlier: null, tokenActive: true });
+      expect(attempt).toMatchObject({ payer: standing(payer), earlier: null, tokenActive: true });
       expect({ ...attempt.seat, price: attempt.seat?.price.toString() }).toEqual({
         ...seat,
         price: '120.50',
@@ -296,24 +309,49 @@ describeContract('payment ports contract', { inMemory: inMemoryWorld, typeorm: s
 
     it('attempt spends a balance of exactly the price down to zero', async () => {
       const { seat, payer } = await heldSeat({ balance: '120.50' });
-      expect((await w.checkout.attempt(seat.id, payer, NOW)).paymentId).not.toBeNull();
+      expect((await w.checkout.attempt(seat.id, payer.token, NOW)).paymentId).not.toBeNull();
       expect(await w.balanceOf(payer.userId)).toBe('0.00');
     });
 
     it.each([
-      ['a balance short of the price', { balance: '120.49' }, true],
-      ['a hold lapsed exactly now', { expiresIn: 0 }, true],
-      ['a token past its TTL exactly now', { tokenExpiresIn: 0 }, false],
-    ] as const)('attempt writes nothing for %s', async (_what, options, tokenActive) => {
+      ['a balance short of the price', { balance: '120.49' }],
+      ['a hold lapsed exactly now', { expiresIn: 0 }],
+    ] as const)('attempt writes nothing for %s', async (_what, options) => {
       const { seat, payer } = await heldSeat(options);
       const before = await outcome(seat.id, payer.userId, payer.tokenId);
-      expect(await w.checkout.attempt(seat.id, payer, NOW)).toMatchObject({
+      expect(await w.checkout.attempt(seat.id, payer.token, NOW)).toMatchObject({
+        payer: standing(payer),
         earlier: null,
         seat: { id: seat.id },
-        tokenActive,
+        tokenActive: true,
         paymentId: null,
       });
       expect(await outcome(seat.id, payer.userId, payer.tokenId)).toEqual(before);
+    });
+
+    it('attempt locks and writes nothing for a token past its TTL exactly now, and says how it stands', async () => {
+      const { seat, payer } = await heldSeat({ tokenExpiresIn: 0 });
+      const before = await outcome(seat.id, payer.userId, payer.tokenId);
+      expect(await w.checkout.attempt(seat.id, payer.token, NOW)).toEqual({
+        payer: standing(payer, 'IN_PROGRESS', 0),
+        earlier: null,
+        seat: null,
+        tokenActive: false,
+        paymentId: null,
+      });
+      expect(await outcome(seat.id, payer.userId, payer.tokenId)).toEqual(before);
+    });
+
+    it('attempt: an unknown token is null, and nothing is read or written', async () => {
+      const { seat, payer } = await heldSeat();
+      expect(await w.checkout.attempt(seat.id, newTokenValue(), NOW)).toEqual({
+        payer: null,
+        earlier: null,
+        seat: null,
+        tokenActive: false,
+        paymentId: null,
+      });
+      expect(await w.balanceOf(payer.userId)).toBe('500.00');
     });
 
     it("attempt writes nothing on another token's live hold, a sold seat, a started performance", async () => {
@@ -338,7 +376,7 @@ describeContract('payment ports contract', { inMemory: inMemoryWorld, typeorm: s
         { payer: early, seat: started },
       ];
       for (const { payer: who, seat } of attempts) {
-        expect(await w.checkout.attempt(seat.id, who, NOW)).toMatchObject({
+        expect(await w.checkout.attempt(seat.id, who.token, NOW)).toMatchObject({
           seat: { id: seat.id },
           tokenActive: true,
           paymentId: null,
@@ -358,7 +396,8 @@ describeContract('payment ports contract', { inMemory: inMemoryWorld, typeorm: s
 
     it('attempt: an unknown seat is null, and nothing is written', async () => {
       const { seat, payer } = await heldSeat();
-      expect(await w.checkout.attempt(seat.id + 1000, payer, NOW)).toEqual({
+      expect(await w.checkout.attempt(seat.id + 1000, payer.token, NOW)).toEqual({
+        payer: standing(payer),
         earlier: null,
         seat: null,
         tokenActive: false,
@@ -369,10 +408,11 @@ describeContract('payment ports contract', { inMemory: inMemoryWorld, typeorm: s
 
     it("attempt: a retry answers the token's payment, with the seat, and writes nothing again", async () => {
       const { seat, payer } = await heldSeat();
-      const first = await w.checkout.attempt(seat.id, payer, NOW);
+      const first = await w.checkout.attempt(seat.id, payer.token, NOW);
       const after = await outcome(seat.id, payer.userId, payer.tokenId);
-      const retry = await w.checkout.attempt(seat.id, payer, at(1));
+      const retry = await w.checkout.attempt(seat.id, payer.token, at(1));
       expect(retry).toMatchObject({
+        payer: { ...standing(payer, 'EXPIRED'), tokenId: payer.tokenId },
         earlier: { id: first.paymentId, seatId: seat.id, userId: payer.userId },
         seat: { id: seat.id, booked: true },
         tokenActive: false,
@@ -383,9 +423,10 @@ describeContract('payment ports contract', { inMemory: inMemoryWorld, typeorm: s
 
     it('attempt: a token that paid for another seat gets its payment and no seat', async () => {
       const { seat, payer } = await heldSeat();
-      const first = await w.checkout.attempt(seat.id, payer, NOW);
+      const first = await w.checkout.attempt(seat.id, payer.token, NOW);
       const other = await w.addSeat({ price: '1.00', performanceDatetime: FUTURE });
-      expect(await w.checkout.attempt(other.id, payer, NOW)).toEqual({
+      expect(await w.checkout.attempt(other.id, payer.token, NOW)).toEqual({
+        payer: standing(payer, 'EXPIRED'),
         earlier: expect.objectContaining({ id: first.paymentId, seatId: seat.id }),
         seat: null,
         tokenActive: false,
@@ -399,7 +440,7 @@ describeContract('payment ports contract', { inMemory: inMemoryWorld, typeorm: s
       // leaves it): the backstop of the seat's lock.
       await w.addPayment({ userId: payer.userId, seatId: seat.id, token: newTokenValue() });
       const before = await outcome(seat.id, payer.userId, payer.tokenId);
-      await expect(w.checkout.attempt(seat.id, payer, NOW)).rejects.toThrow(
+      await expect(w.checkout.attempt(seat.id, payer.token, NOW)).rejects.toThrow(
         'Seat is already booked',
       );
       expect(await outcome(seat.id, payer.userId, payer.tokenId)).toEqual(before);

@@ -165,10 +165,13 @@ describe('payment under concurrency', () => {
       // rival's booking) sees it lapsed.
       t.clock.set(new Date(buyer.holdExpiresAt.getTime() - 1));
       ahead.clock.set(buyer.holdExpiresAt);
-      // Staggered starts, so that each side wins some of the trials.
-      const head = (trial % 6) * 4;
+      // Staggered starts, so that each side wins some of the trials: the release and the
+      // rival start up to 8 ms before the payment, or up to 12 ms after it (a payment is one
+      // statement, so it often ends before a release started with it).
+      const offset = (trial % 6) * 4 - 8;
+      const head = Math.max(0, offset);
       const [response, , rival] = await Promise.all([
-        pay(t, buyer.seatId, buyer.token),
+        sleep(Math.max(0, -offset)).then(() => pay(t, buyer.seatId, buyer.token)),
         sleep(head).then(() => ahead.app.get(ReleaseLapsedHoldsUseCase).execute()),
         sleep(head).then(() =>
           call(ahead.app, 'POST', `/performance_seats/${buyer.seatId}/book`, {

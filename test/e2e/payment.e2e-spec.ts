@@ -1,4 +1,6 @@
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
+import { CHECKOUT_SQL } from '@app/payment/adapter/out/persistence/typeorm-checkout.repository';
 import { ReleaseLapsedHoldsUseCase } from '@app/booking';
 import { AuthorizeQueueTokenUseCase } from '@app/queue';
 import { createTestApp, TestApp } from '../support/test-app';
@@ -503,6 +505,39 @@ describe('POST /performance_seats/{id}/pay', () => {
       expect(response.status).toBe(401);
       expect(response.body).toEqual({ message: 'Token is invalid' });
       expect((await stateOf(t.db, userId, seatIds[0], token)).balance).toBe('500.00');
+    });
+
+    it('answers for the token before the seat', async () => {
+      const { seatIds } = await newSeats();
+      const unknown = await pay(seatIds[0] + 1_000_000, newTokenValue());
+      expect(unknown.status).toBe(401);
+      expect(unknown.body).toEqual({ message: 'Token is invalid' });
+      const queued = await insertQueuedToken(t.db, await insertUser(t.db, '500.00'), t.clock.now());
+      for (const seat of [seatIds[0], seatIds[0] + 1_000_000]) {
+        const response = await pay(seat, queued);
+        expect(response.status).toBe(403);
+        expect(response.body).toEqual({ message: 'Token is still in queue' });
+      }
+    });
+
+    it('pays in one statement, the request’s only round trip to the database', async () => {
+      const buyer = await buyerHolding();
+      const sent: string[] = [];
+      const original = Client.prototype.query;
+      const spy = jest.spyOn(Client.prototype, 'query').mockImplementation(function (
+        this: Client,
+        ...args: unknown[]
+      ) {
+        const config = args[0] as string | { text: string };
+        sent.push(typeof config === 'string' ? config : config.text);
+        return (original as (...a: unknown[]) => unknown).apply(this, args);
+      } as typeof Client.prototype.query);
+      try {
+        expect((await pay(buyer.seatId, buyer.token)).status).toBe(200);
+      } finally {
+        spy.mockRestore();
+      }
+      expect(sent).toEqual([CHECKOUT_SQL]);
     });
 
     it('answers 403 Token is still in queue to a queued token', async () => {

@@ -1,7 +1,7 @@
 import { Money } from '@app/common/domain/money';
 import { SeatAlreadyBookedError } from '@app/booking/domain';
-import { TokenInvalidError } from '@app/queue/domain';
-import { isPayableBy, PayableSeat, Payer, Payment } from '@app/payment/domain/seat-payment';
+import { isActive, TokenInvalidError } from '@app/queue/domain';
+import { isPayableBy, PayableSeat, Payment } from '@app/payment/domain/seat-payment';
 import {
   CheckoutAttempt,
   CheckoutRepository,
@@ -10,8 +10,10 @@ import { PayableSeatRepository } from '@app/payment/application/port/out/payable
 import { PaymentRepository } from '@app/payment/application/port/out/payment.repository';
 
 export interface PaymentTokenState {
+  token: string;
+  userId: string;
   status: 'IN_QUEUE' | 'IN_PROGRESS' | 'EXPIRED';
-  expiresAt: Date;
+  expiresAt: Date | null;
   expiredAt: Date | null;
 }
 
@@ -88,49 +90,60 @@ export class InMemoryPayment {
     constructor(private readonly world: InMemoryPayment) {
       super();
     }
-    async attempt(seatId: number, payer: Payer, now: Date): Promise<CheckoutAttempt> {
+    async attempt(seatId: number, value: string, now: Date): Promise<CheckoutAttempt> {
       this.world.calls.push('checkout.attempt');
       const { state } = this.world;
-      const earlier = state.payments.find((payment) => payment.token === payer.token) ?? null;
-      if (earlier && earlier.seatId !== seatId) {
-        return { earlier, seat: null, tokenActive: false, paymentId: null };
-      }
+      // The token's row as committed, read first (the SQL's `tok`).
+      const found = [...state.tokens].find(([, token]) => token.token === value);
+      const payer = found
+        ? {
+            tokenId: found[0],
+            userId: found[1].userId,
+            status: found[1].status,
+            expiresAt: found[1].expiresAt,
+          }
+        : null;
+      const earlier = state.payments.find((payment) => payment.token === value) ?? null;
+      const nothing = { payer, earlier, seat: null, tokenActive: false, paymentId: null };
+      if (earlier && earlier.seatId !== seatId) return nothing;
+      // Neither active nor spent by a payment of its own: no lock, nothing read.
+      if (!earlier && !(payer && isActive(payer, now))) return nothing;
       const stored = state.seats.get(seatId);
-      if (!stored) return { earlier, seat: null, tokenActive: false, paymentId: null };
+      if (!stored) return nothing;
       const seat = { ...stored, hold: { ...stored.hold } };
-      const token = state.tokens.get(payer.tokenId);
-      const tokenActive =
-        token !== undefined && token.status === 'IN_PROGRESS' && token.expiresAt > now;
-      const balance = state.balances.get(payer.userId);
+      const token = found![1];
+      const tokenActive = isActive(token, now);
+      const userId = token.userId;
+      const balance = state.balances.get(userId);
       if (
         earlier ||
         !tokenActive ||
-        !isPayableBy(seat, payer.token, now) ||
+        !isPayableBy(seat, value, now) ||
         !balance ||
         balance.lessThan(seat.price)
       ) {
-        return { earlier, seat, tokenActive, paymentId: null };
+        return { payer, earlier, seat, tokenActive, paymentId: null };
       }
       // The unique seat and token constraints: a violation writes nothing.
-      if (state.payments.some((paid) => paid.token === payer.token)) throw new TokenInvalidError();
+      if (state.payments.some((paid) => paid.token === value)) throw new TokenInvalidError();
       if (state.payments.some((paid) => paid.seatId === seatId)) throw new SeatAlreadyBookedError();
       const paymentId = state.payments.length + 1;
-      state.balances.set(payer.userId, balance.minus(seat.price));
+      state.balances.set(userId, balance.minus(seat.price));
       state.payments.push({
         id: paymentId,
-        userId: payer.userId,
+        userId,
         seatId,
-        token: payer.token,
+        token: value,
         amount: seat.price,
         paidAt: now,
       });
-      state.ledger.push({ userId: payer.userId, amount: seat.price.negate(), paymentId, at: now });
+      state.ledger.push({ userId, amount: seat.price.negate(), paymentId, at: now });
       stored.booked = true;
       stored.hold.bookSuccessAt = now;
-      state.owners.set(seatId, payer.userId);
+      state.owners.set(seatId, userId);
       token.status = 'EXPIRED';
       token.expiredAt = now;
-      return { earlier, seat, tokenActive, paymentId };
+      return { payer, earlier, seat, tokenActive, paymentId };
     }
   })(this);
 }

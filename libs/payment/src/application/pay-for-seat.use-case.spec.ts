@@ -7,7 +7,7 @@ import {
   SeatAlreadyBookedError,
   SeatHeldByOtherError,
 } from '@app/booking/domain';
-import { TokenInvalidError } from '@app/queue/domain';
+import { TokenInvalidError, TokenStillInQueueError } from '@app/queue/domain';
 import {
   InsufficientBalanceError,
   QueueExpiredError,
@@ -56,15 +56,50 @@ describe('PayForSeatUseCase', () => {
     pay = new PayForSeatUseCase(clock, world.checkout, world.seats, world.payments);
     world.state.balances.set('alice', Money.parse('500'));
     world.state.balances.set('bob', Money.parse('500'));
-    world.state.tokens.set(1, { status: 'IN_PROGRESS', expiresAt: later(600), expiredAt: null });
-    world.state.tokens.set(2, { status: 'IN_PROGRESS', expiresAt: later(600), expiredAt: null });
+    for (const payer of [alice, bob]) {
+      world.state.tokens.set(payer.tokenId, {
+        token: payer.token,
+        userId: payer.userId,
+        status: 'IN_PROGRESS',
+        expiresAt: later(600),
+        expiredAt: null,
+      });
+    }
   });
+
+  it.each([
+    ['unknown', null, TokenInvalidError],
+    ['still in queue', 'IN_QUEUE', TokenStillInQueueError],
+    ['EXPIRED without a payment', 'EXPIRED', TokenInvalidError],
+    ['IN_PROGRESS past its TTL', 'OVERDUE', TokenInvalidError],
+  ] as const)(
+    'answers a token %s as the guard would, before the seat, and writes nothing',
+    async (_what, status, error) => {
+      addSeat(SEAT, holdFor(alice));
+      const token = 'c'.repeat(32);
+      if (status) {
+        world.state.tokens.set(3, {
+          token,
+          userId: 'alice',
+          status: status === 'OVERDUE' ? 'IN_PROGRESS' : status,
+          expiresAt: status === 'IN_QUEUE' ? null : status === 'OVERDUE' ? NOW : later(60),
+          expiredAt: null,
+        });
+      }
+      const before = snapshot();
+      for (const seat of [SEAT, 999]) {
+        await expect(pay.execute(seat, token)).rejects.toBeInstanceOf(error);
+      }
+      expect(world.state).toEqual(before);
+      expect(world.calls).toEqual(['checkout.attempt', 'checkout.attempt']);
+    },
+  );
 
   describe('with a live hold of this token', () => {
     beforeEach(() => addSeat(SEAT, holdFor(alice)));
 
     it('debits the price, records payment and ledger, sells the seat and expires the token', async () => {
-      const result = await pay.execute(SEAT, alice);
+      const result = await pay.execute(SEAT, alice.token);
 
       expect(result).toEqual({
         id: SEAT,
@@ -84,6 +119,8 @@ describe('PayForSeatUseCase', () => {
       expect(seat.hold.bookSuccessAt).toEqual(NOW);
       expect(world.state.owners.get(SEAT)).toBe('alice');
       expect(world.state.tokens.get(1)).toEqual({
+        token: alice.token,
+        userId: 'alice',
         status: 'EXPIRED',
         expiresAt: later(600),
         expiredAt: NOW,
@@ -91,28 +128,33 @@ describe('PayForSeatUseCase', () => {
     });
 
     it('pays in one checkout statement and reads nothing more', async () => {
-      await pay.execute(SEAT, alice);
+      await pay.execute(SEAT, alice.token);
       expect(world.calls).toEqual(['checkout.attempt']);
     });
 
     it('reads the payment again when the token is no longer active: its own, committed meanwhile', async () => {
       // As the statement sees it after waiting for the seat's lock: sold to this token, which
-      // the payment expired; the payment row is younger than the statement's snapshot.
-      const first = await pay.execute(SEAT, alice);
+      // the payment expired; the payment row and the token's expiry are younger than the
+      // statement's snapshot (its first read of the token still saw it active).
+      const first = await pay.execute(SEAT, alice.token);
       const { checkout } = world;
       const attempt = checkout.attempt.bind(checkout);
-      checkout.attempt = async (...args) => ({ ...(await attempt(...args)), earlier: null });
+      checkout.attempt = async (...args) => ({
+        ...(await attempt(...args)),
+        payer: { tokenId: 1, userId: 'alice', status: 'IN_PROGRESS', expiresAt: later(600) },
+        earlier: null,
+      });
       world.calls.length = 0;
-      await expect(pay.execute(SEAT, alice)).resolves.toEqual(first);
+      await expect(pay.execute(SEAT, alice.token)).resolves.toEqual(first);
       expect(world.calls).toEqual(['checkout.attempt', 'payments.findByToken']);
     });
 
     it('is idempotent: a retry with the now expired token answers the same and charges nothing', async () => {
-      const first = await pay.execute(SEAT, alice);
+      const first = await pay.execute(SEAT, alice.token);
       const after = snapshot();
       clock.set(later(10));
 
-      const retry = await pay.execute(SEAT, alice);
+      const retry = await pay.execute(SEAT, alice.token);
 
       expect(retry).toEqual(first);
       expect(world.state).toEqual(after);
@@ -120,27 +162,27 @@ describe('PayForSeatUseCase', () => {
 
     it('pays one millisecond before the hold lapses', async () => {
       clock.set(new Date(later(300).getTime() - 1));
-      await expect(pay.execute(SEAT, alice)).resolves.toMatchObject({ userId: 'alice' });
+      await expect(pay.execute(SEAT, alice.token)).resolves.toMatchObject({ userId: 'alice' });
     });
 
     it('answers Queue expired at the very instant the hold lapses, charging nothing', async () => {
       clock.set(later(300));
       const before = snapshot();
-      await expect(pay.execute(SEAT, alice)).rejects.toBeInstanceOf(QueueExpiredError);
+      await expect(pay.execute(SEAT, alice.token)).rejects.toBeInstanceOf(QueueExpiredError);
       expect(world.state).toEqual(before);
     });
 
     it('answers Insufficient balance and changes nothing, leaving the hold in place', async () => {
       world.state.balances.set('alice', Money.parse('120.49'));
       const before = snapshot();
-      await expect(pay.execute(SEAT, alice)).rejects.toBeInstanceOf(InsufficientBalanceError);
+      await expect(pay.execute(SEAT, alice.token)).rejects.toBeInstanceOf(InsufficientBalanceError);
       expect(world.state).toEqual(before);
       expect(world.state.seats.get(SEAT)!.hold.token).toBe(alice.token);
     });
 
     it('spends a balance of exactly the price down to zero', async () => {
       world.state.balances.set('alice', PRICE);
-      await pay.execute(SEAT, alice);
+      await pay.execute(SEAT, alice.token);
       expect(world.state.balances.get('alice')).toEqual(Money.ZERO);
     });
 
@@ -148,21 +190,21 @@ describe('PayForSeatUseCase', () => {
       world.state.seats.get(SEAT)!.performanceDatetime = later(60);
       clock.set(later(60));
       const before = snapshot();
-      await expect(pay.execute(SEAT, alice)).rejects.toBeInstanceOf(PerformanceStartedError);
+      await expect(pay.execute(SEAT, alice.token)).rejects.toBeInstanceOf(PerformanceStartedError);
       expect(world.state).toEqual(before);
     });
 
     it('answers the retry of a payment made before the start after it with the same answer', async () => {
       world.state.seats.get(SEAT)!.performanceDatetime = later(60);
-      const first = await pay.execute(SEAT, alice);
+      const first = await pay.execute(SEAT, alice.token);
       clock.set(later(61));
-      await expect(pay.execute(SEAT, alice)).resolves.toEqual(first);
+      await expect(pay.execute(SEAT, alice.token)).resolves.toEqual(first);
     });
 
     it('rolls everything back when the token stopped being active meanwhile', async () => {
       world.state.tokens.get(1)!.expiresAt = NOW;
       const before = snapshot();
-      await expect(pay.execute(SEAT, alice)).rejects.toBeInstanceOf(TokenInvalidError);
+      await expect(pay.execute(SEAT, alice.token)).rejects.toBeInstanceOf(TokenInvalidError);
       expect(world.state).toEqual(before);
     });
 
@@ -177,7 +219,7 @@ describe('PayForSeatUseCase', () => {
         paidAt: NOW,
       });
       const before = snapshot();
-      await expect(pay.execute(SEAT, alice)).rejects.toBeInstanceOf(SeatAlreadyBookedError);
+      await expect(pay.execute(SEAT, alice.token)).rejects.toBeInstanceOf(SeatAlreadyBookedError);
       expect(world.state).toEqual(before);
     });
   });
@@ -185,48 +227,50 @@ describe('PayForSeatUseCase', () => {
   it('answers Token is invalid, before locking anything, when the token paid for another seat', async () => {
     addSeat(SEAT, holdFor(alice));
     addSeat(11);
-    await pay.execute(SEAT, alice);
+    await pay.execute(SEAT, alice.token);
     const after = snapshot();
     world.calls.length = 0;
-    await expect(pay.execute(11, alice)).rejects.toBeInstanceOf(TokenInvalidError);
-    await expect(pay.execute(999, alice)).rejects.toBeInstanceOf(TokenInvalidError);
+    await expect(pay.execute(11, alice.token)).rejects.toBeInstanceOf(TokenInvalidError);
+    await expect(pay.execute(999, alice.token)).rejects.toBeInstanceOf(TokenInvalidError);
     expect(world.state).toEqual(after);
     expect(world.calls).toEqual(['checkout.attempt', 'checkout.attempt']);
   });
 
   it('answers Performance seat not found for an unknown seat', async () => {
-    await expect(pay.execute(999, alice)).rejects.toBeInstanceOf(PerformanceSeatNotFoundError);
+    await expect(pay.execute(999, alice.token)).rejects.toBeInstanceOf(
+      PerformanceSeatNotFoundError,
+    );
     expect(world.calls).toEqual(['checkout.attempt']);
   });
 
   it('answers Seat is already booked when someone else paid for it', async () => {
     addSeat(SEAT, { ...holdFor(bob), bookSuccessAt: NOW }, true);
     const before = snapshot();
-    await expect(pay.execute(SEAT, alice)).rejects.toBeInstanceOf(SeatAlreadyBookedError);
+    await expect(pay.execute(SEAT, alice.token)).rejects.toBeInstanceOf(SeatAlreadyBookedError);
     expect(world.state).toEqual(before);
   });
 
   it('answers Seat is already booked even to the token that held it before the sale', async () => {
     world.state.logs.push({ token: alice.token, seatId: SEAT, result: 'HELD' });
     addSeat(SEAT, { ...holdFor(bob), bookSuccessAt: NOW }, true);
-    await expect(pay.execute(SEAT, alice)).rejects.toBeInstanceOf(SeatAlreadyBookedError);
+    await expect(pay.execute(SEAT, alice.token)).rejects.toBeInstanceOf(SeatAlreadyBookedError);
   });
 
   it('answers Other user is booking the seat while another token holds it, live', async () => {
     addSeat(SEAT, holdFor(bob));
     const before = snapshot();
-    await expect(pay.execute(SEAT, alice)).rejects.toBeInstanceOf(SeatHeldByOtherError);
+    await expect(pay.execute(SEAT, alice.token)).rejects.toBeInstanceOf(SeatHeldByOtherError);
     expect(world.state).toEqual(before);
   });
 
   it("answers Seat is not held by this token on another token's lapsed hold", async () => {
     addSeat(SEAT, holdFor(bob, later(-1)));
-    await expect(pay.execute(SEAT, alice)).rejects.toBeInstanceOf(SeatNotHeldByTokenError);
+    await expect(pay.execute(SEAT, alice.token)).rejects.toBeInstanceOf(SeatNotHeldByTokenError);
   });
 
   it('answers Seat is not held by this token on a free seat it never held', async () => {
     addSeat(SEAT);
-    await expect(pay.execute(SEAT, alice)).rejects.toBeInstanceOf(SeatNotHeldByTokenError);
+    await expect(pay.execute(SEAT, alice.token)).rejects.toBeInstanceOf(SeatNotHeldByTokenError);
   });
 
   it.each(['HELD', 'ALREADY_HELD'])(
@@ -235,7 +279,7 @@ describe('PayForSeatUseCase', () => {
       addSeat(SEAT);
       world.state.logs.push({ token: alice.token, seatId: SEAT, result });
       const before = snapshot();
-      await expect(pay.execute(SEAT, alice)).rejects.toBeInstanceOf(QueueExpiredError);
+      await expect(pay.execute(SEAT, alice.token)).rejects.toBeInstanceOf(QueueExpiredError);
       expect(world.state).toEqual(before);
     },
   );
@@ -243,18 +287,18 @@ describe('PayForSeatUseCase', () => {
   it('answers Queue expired when the released seat was taken over by a lapsed hold of another', async () => {
     world.state.logs.push({ token: alice.token, seatId: SEAT, result: 'HELD' });
     addSeat(SEAT, holdFor(bob, later(-1)));
-    await expect(pay.execute(SEAT, alice)).rejects.toBeInstanceOf(QueueExpiredError);
+    await expect(pay.execute(SEAT, alice.token)).rejects.toBeInstanceOf(QueueExpiredError);
   });
 
   it('does not count a lost booking attempt as a hold', async () => {
     addSeat(SEAT);
     world.state.logs.push({ token: alice.token, seatId: SEAT, result: 'SEAT_HELD_BY_OTHER' });
-    await expect(pay.execute(SEAT, alice)).rejects.toBeInstanceOf(SeatNotHeldByTokenError);
+    await expect(pay.execute(SEAT, alice.token)).rejects.toBeInstanceOf(SeatNotHeldByTokenError);
   });
 
   it("does not count another seat's hold", async () => {
     addSeat(SEAT);
     world.state.logs.push({ token: alice.token, seatId: 11, result: 'HELD' });
-    await expect(pay.execute(SEAT, alice)).rejects.toBeInstanceOf(SeatNotHeldByTokenError);
+    await expect(pay.execute(SEAT, alice.token)).rejects.toBeInstanceOf(SeatNotHeldByTokenError);
   });
 });

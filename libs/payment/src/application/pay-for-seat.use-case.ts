@@ -6,7 +6,7 @@ import {
   SeatAlreadyBookedError,
   SeatHeldByOtherError,
 } from '@app/booking/domain';
-import { TokenInvalidError } from '@app/queue/domain';
+import { isActive, TokenInvalidError, TokenStillInQueueError } from '@app/queue/domain';
 import {
   InsufficientBalanceError,
   QueueExpiredError,
@@ -20,7 +20,7 @@ import {
   paidSeat,
   Payer,
 } from '../domain/seat-payment';
-import { CheckoutRepository } from './port/out/checkout.repository';
+import { CheckoutAttempt, CheckoutRepository } from './port/out/checkout.repository';
 import { PayableSeatRepository } from './port/out/payable-seat.repository';
 import { PaymentRepository } from './port/out/payment.repository';
 
@@ -42,9 +42,15 @@ export class PayForSeatUseCase {
     private readonly payments: PaymentRepository,
   ) {}
 
-  async execute(seatId: number, payer: Payer): Promise<PaidSeat> {
+  /**
+   * `token`: as presented, well-formed but not yet checked. It is answered for first, as the
+   * guard would for a payment (ACTIVE_OR_PAID): 401 for an unknown token, or one neither
+   * active nor spent by a payment of its own; 403 while still in queue.
+   */
+  async execute(seatId: number, token: string): Promise<PaidSeat> {
     const now = this.clock.now();
-    const attempt = await this.checkout.attempt(seatId, payer, now);
+    const attempt = await this.checkout.attempt(seatId, token, now);
+    const payer = payingToken(attempt, token, now);
     const { earlier, seat } = attempt;
     // A token that has paid is spent: apart from the retry of its own payment it is invalid
     // like any expired token, and is told so before it takes (or waits for) any row lock.
@@ -83,4 +89,16 @@ export class PayForSeatUseCase {
     if (attempt.paymentId === null) throw new InsufficientBalanceError();
     return paidSeat(seat, payer.userId);
   }
+}
+
+/**
+ * The payer, when its token may pay (active) or retry (spent by a payment of its own, which
+ * then gets its original answer); else the guard's answers: 401, or 403 while still in queue.
+ */
+function payingToken(attempt: CheckoutAttempt, token: string, now: Date): Payer {
+  const standing = attempt.payer;
+  if (!standing) throw new TokenInvalidError();
+  if (standing.status === 'IN_QUEUE') throw new TokenStillInQueueError();
+  if (!isActive(standing, now) && !attempt.earlier) throw new TokenInvalidError();
+  return { tokenId: standing.tokenId, token, userId: standing.userId };
 }

@@ -13,7 +13,7 @@ import {
 import { ErrorResponseDto } from '@app/common/adapter/http/error-response.dto';
 import { NoRequestBody } from '@app/common/adapter/http/json-body';
 import { PositiveIdPipe } from '@app/common/adapter/http/positive-id.pipe';
-import { CurrentQueueToken, QueueToken, QueueTokenRequired } from '@app/queue';
+import { PresentedQueueToken, QueueTokenRequired } from '@app/queue';
 import { PayForSeatUseCase } from '../../../application/pay-for-seat.use-case';
 import { PaidSeatResponseDto } from './dto/paid-seat-response.dto';
 
@@ -27,7 +27,7 @@ export class PaymentController {
   @Post(':id/pay')
   @HttpCode(200)
   @NoRequestBody()
-  @QueueTokenRequired('ACTIVE_OR_PAID', { documentAnswers: false })
+  @QueueTokenRequired('ACTIVE_AT_WRITE', { documentAnswers: false })
   @ApiOperation({
     summary: 'Pay for the seat this token holds',
     description: [
@@ -40,6 +40,10 @@ export class PaymentController {
       'nothing, although the token is now `EXPIRED`. Concurrent retries all get that answer.',
       'On any other seat a token that has paid is answered like any expired token:',
       '`401 Token is invalid`.',
+      '',
+      'The token is answered for before the seat: an unknown or expired token (one that has not',
+      'paid) gets 401 and a queued one 403, whatever the seat. A malformed id gets 400 before the',
+      'token is looked up (the checkout checks the token in the same statement as the payment).',
     ].join('\n'),
   })
   @ApiParam({ name: 'id', description: 'The performance seat id.', example: 42 })
@@ -98,13 +102,10 @@ export class PaymentController {
   })
   async pay(
     @Param('id', new PositiveIdPipe('id')) seatId: number,
-    @CurrentQueueToken() token: QueueToken,
+    @PresentedQueueToken() token: string,
   ): Promise<PaidSeatResponseDto> {
-    const seat = await this.payForSeat.execute(seatId, {
-      tokenId: token.id,
-      token: token.token,
-      userId: token.userId,
-    });
+    // The guard only checked that a well-formed token came: the checkout's statement checks it.
+    const seat = await this.payForSeat.execute(seatId, token);
     return {
       id: seat.id,
       concert_performance_id: seat.concertPerformanceId,

@@ -9,13 +9,14 @@ import { activeTokenSql } from '../../../domain/active-token.rule';
  */
 
 /**
- * A token's standing as last committed, read without a lock: one row (`user_id`, `status`,
- * `expires_at`) for a known token, none for an unknown one. For a statement that checks the
- * token itself (booking's hold: `activeTokenSql` on this row, then `activeTokenShareLockSql`
- * before it commits), so that its request needs no read of its own first.
+ * A token's standing as last committed, read without a lock: one row (`id`, `user_id`,
+ * `status`, `expires_at`) for a known token, none for an unknown one. For a statement that
+ * checks the token itself (booking's hold: `activeTokenSql` on this row, then
+ * `activeTokenShareLockSql` before it commits; payment's checkout: `payingTokenLockSql` on its
+ * id), so that its request needs no read of its own first.
  */
 export function tokenStandingSql(token: string): string {
-  return `SELECT user_id, status, expires_at FROM user_queue_tokens WHERE token = ${token}`;
+  return `SELECT id, user_id, status, expires_at FROM user_queue_tokens WHERE token = ${token}`;
 }
 
 /**
