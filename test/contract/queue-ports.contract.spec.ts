@@ -49,8 +49,6 @@ interface QueueWorld {
   statusOf(id: number): Promise<{ status: TokenStatus; lastSeenAt: Date; expiresAt: Date | null }>;
   /** A live hold of a seat by the token, taken at `at` (written by booking). */
   hold(token: { token: string; userId: string }, at: Date): Promise<TokenSeatHold>;
-  /** A payment made with the token (written by payment). */
-  pay(token: { token: string; userId: string }): Promise<void>;
 }
 
 const NOW = new Date(Math.floor(Date.now() / 1000) * 1000);
@@ -104,9 +102,6 @@ function inMemoryWorld(): QueueWorld {
       };
       q.seatHolds.set(token, hold);
       return hold;
-    },
-    async pay({ token }) {
-      q.payments.add(token);
     },
   };
 }
@@ -169,15 +164,6 @@ function sqlWorld(t: TestApp): QueueWorld {
         bookSuccessAt: null,
         expiresAt,
       };
-    },
-    async pay(holder) {
-      const concertId = await insertConcert(t.db);
-      const { seatIds } = await insertPerformance(t.db, concertId, { at: at(86_400), seats: 1 });
-      await t.db.query(
-        `INSERT INTO payments (user_id, performance_seat_id, token, amount, paid_at)
-         VALUES ($1, $2, $3, 100, $4)`,
-        [holder.userId, seatIds[0], holder.token, NOW],
-      );
     },
   };
 }
@@ -661,14 +647,6 @@ describeContract(
             [other.token, otherHold],
           ]),
         );
-      });
-
-      it('hasPayment: only a token a payment was made with', async () => {
-        const paid = await w.addToken({ status: 'EXPIRED' });
-        const unpaid = await w.addToken({ status: 'IN_PROGRESS' });
-        await w.pay(paid);
-        expect(await w.tx(() => w.tokens.hasPayment(paid.token))).toBe(true);
-        expect(await w.tx(() => w.tokens.hasPayment(unpaid.token))).toBe(false);
       });
     });
   },

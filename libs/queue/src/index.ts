@@ -10,5 +10,4 @@ export * from './application/token-info-streams';
 export * from './adapter/out/persistence/queue-gauges.sql';
 export * from './adapter/out/persistence/token-session.sql';
 export * from './application/queue-token-sessions.service';
-export * from './application/port/out/token-payment-lookup';
 export * from './application/port/out/token-hold-lookup';

@@ -72,7 +72,6 @@ export class InMemoryQueue {
   settingsUpdatedAt: Date | null = null;
   observedAt: Date | null = null;
   users = new Set<string>();
-  payments = new Set<string>();
   seatHolds = new Map<string, TokenSeatHold>();
   /** Simulates another instance holding the admission lock. */
   admissionLockedElsewhere = false;
@@ -153,9 +152,6 @@ export class InMemoryQueue {
       return this.q.tokens
         .filter((candidate) => wanted.has(candidate.token))
         .map((token) => this.q.read(token));
-    }
-    async hasPayment(token: string) {
-      return this.q.payments.has(token);
     }
     async lockUser(userId: string) {
       this.q.lockedUsers.push(userId);

@@ -43,9 +43,9 @@ export class PayForSeatUseCase {
   ) {}
 
   /**
-   * `token`: as presented, well-formed but not yet checked. It is answered for first, as the
-   * guard would for a payment (ACTIVE_OR_PAID): 401 for an unknown token, or one neither
-   * active nor spent by a payment of its own; 403 while still in queue.
+   * `token`: as presented, well-formed but not yet checked. It is answered for first: 401 for
+   * an unknown token, or one neither active nor spent by a payment of its own (whose retry
+   * gets its original answer); 403 while still in queue.
    */
   async execute(seatId: number, token: string): Promise<PaidSeat> {
     const now = this.clock.now();

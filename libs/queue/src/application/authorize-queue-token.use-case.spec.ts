@@ -67,12 +67,10 @@ describe('AuthorizeQueueTokenUseCase', () => {
 
   it('answers 403 Token is still in queue for a queued token where an active one is needed', async () => {
     const token = q.addToken({ userId: 'u1' });
-    for (const access of ['ACTIVE', 'ACTIVE_OR_PAID'] as const) {
-      await expect(authorize.execute(token.token, access)).rejects.toMatchObject({
-        kind: 'FORBIDDEN',
-        message: 'Token is still in queue',
-      });
-    }
+    await expect(authorize.execute(token.token, 'ACTIVE')).rejects.toMatchObject({
+      kind: 'FORBIDDEN',
+      message: 'Token is still in queue',
+    });
   });
 
   it('lets an active token through', async () => {
@@ -94,21 +92,6 @@ describe('AuthorizeQueueTokenUseCase', () => {
   it('refuses an EXPIRED token with 401', async () => {
     const token = q.addToken({ userId: 'u1', status: 'EXPIRED' });
     await expect(authorize.execute(token.token, 'ACTIVE')).rejects.toMatchObject({
-      message: 'Token is invalid',
-    });
-  });
-
-  it('lets an expired token that paid through with ACTIVE_OR_PAID only', async () => {
-    const token = q.addToken({ userId: 'u1', status: 'EXPIRED' });
-    q.payments.add(token.token);
-    await expect(authorize.execute(token.token, 'ACTIVE_OR_PAID')).resolves.toMatchObject({
-      status: 'EXPIRED',
-    });
-    await expect(authorize.execute(token.token, 'ACTIVE')).rejects.toMatchObject({
-      message: 'Token is invalid',
-    });
-    const unpaid = q.addToken({ userId: 'u2', status: 'EXPIRED' });
-    await expect(authorize.execute(unpaid.token, 'ACTIVE_OR_PAID')).rejects.toMatchObject({
       message: 'Token is invalid',
     });
   });

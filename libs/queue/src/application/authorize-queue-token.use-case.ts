@@ -15,15 +15,13 @@ import { WaitingTokenCache } from './waiting-token-cache';
 /**
  * What a request may do with its token:
  * - ANY: any known token, whatever its status (token_info, the live-position stream);
- * - ACTIVE: an IN_PROGRESS token inside its TTL (every other token endpoint);
- * - ACTIVE_OR_PAID: ACTIVE, or a token that has paid, so that a payment retried after a
- *   client time-out gets its original answer although the payment expired the token.
+ * - ACTIVE: an IN_PROGRESS token inside its TTL (the seat listing);
  * - ACTIVE_AT_WRITE: ACTIVE, checked by the route's own write in the same statement as the
  *   write (booking's hold): the guard only checks that a token of the right format came, and
  *   the route answers 401/403 from what its statement read, before anything else it answers.
  *   One round trip instead of a read, then the write that checks the token again anyway.
  */
-export type QueueTokenAccess = 'ANY' | 'ACTIVE' | 'ACTIVE_OR_PAID' | 'ACTIVE_AT_WRITE';
+export type QueueTokenAccess = 'ANY' | 'ACTIVE' | 'ACTIVE_AT_WRITE';
 
 @Injectable()
 export class AuthorizeQueueTokenUseCase {
@@ -59,7 +57,6 @@ export class AuthorizeQueueTokenUseCase {
     if (access === 'ANY') return token;
     if (token.status === 'IN_QUEUE') throw new TokenStillInQueueError();
     if (isActive(token, this.clock.now())) return token;
-    if (access === 'ACTIVE_OR_PAID' && (await this.tokens.hasPayment(token.token))) return token;
     throw new TokenInvalidError();
   }
 

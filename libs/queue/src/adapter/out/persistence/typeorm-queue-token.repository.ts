@@ -10,7 +10,6 @@ import {
   TokenSeatHold,
 } from '../../../application/port/out/queue-token.repository';
 import { TokenHoldLookup } from '../../../application/port/out/token-hold-lookup';
-import { TokenPaymentLookup } from '../../../application/port/out/token-payment-lookup';
 import { overdueTokenSql } from '../../../domain/active-token.rule';
 import { QueueToken, TokenStatus } from '../../../domain/queue-token';
 import { LineShape } from '../../../domain/waiting-line';
@@ -107,7 +106,6 @@ export const JOIN_LINE_SQL = `WITH live AS (
 export class TypeOrmQueueTokenRepository extends QueueTokenRepository {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
-    private readonly payments: TokenPaymentLookup,
     private readonly holds: TokenHoldLookup,
   ) {
     super();
@@ -135,11 +133,6 @@ export class TypeOrmQueueTokenRepository extends QueueTokenRepository {
       [tokens],
     );
     return rows.map(fromRow);
-  }
-
-  /** Asked of the payment context, which owns `payments`. */
-  hasPayment(token: string): Promise<boolean> {
-    return this.payments.hasPayment(token);
   }
 
   async joinLine(token: NewQueueToken): Promise<JoinedLine | null> {

@@ -32,8 +32,6 @@ export abstract class QueueTokenRepository {
   abstract findByToken(token: string): Promise<QueueToken | null>;
   /** The known ones of these tokens, in one read (the live-position streams' batch). */
   abstract findManyByToken(tokens: readonly string[]): Promise<QueueToken[]>;
-  /** Whether a payment was made with this token (its idempotent retry stays allowed). */
-  abstract hasPayment(token: string): Promise<boolean>;
 
   /**
    * The fast path of joining, in one statement: the user's live token, or a new IN_QUEUE one
