@@ -10,13 +10,13 @@ import {
   SeatHeldByOtherError,
   UserHasReservationError,
 } from '../domain/booking-errors';
-import { isActive, TokenInvalidError, TokenStillInQueueError } from '@app/queue/domain';
+import { refuseUnlessActive, TokenInvalidError } from '@app/queue/domain';
 import { liveHoldOf, SeatHold } from '../domain/seat-hold';
 import { hasPerformanceStarted } from '../domain/performance-started.rule';
 import { isSoldSeat } from '../domain/sold-seat.rule';
 import { BookLogRepository } from './port/out/book-log.repository';
 import { BookingTokenRepository } from './port/out/booking-token.repository';
-import { HoldAttempt, HolderStanding, SeatHoldRepository } from './port/out/seat-hold.repository';
+import { HoldAttempt, SeatHoldRepository } from './port/out/seat-hold.repository';
 
 /** Who is booking: the queue token the request carried, and its user. */
 export interface SeatHolder {
@@ -58,7 +58,10 @@ export class BookSeatUseCase {
       now,
       this.config.seatHoldTtlSeconds,
     );
-    const holder = { token, userId: activeHolder(attempt.holder, now).userId };
+    // The guard's answers, from the token as the statement read it: nothing was taken unless
+    // it was active.
+    refuseUnlessActive(attempt.holder, now);
+    const holder = { token, userId: attempt.holder.userId };
     try {
       return await this.hold(performanceSeatId, holder, attempt, now);
     } catch (error) {
@@ -124,15 +127,4 @@ export class BookSeatUseCase {
   private async assertTokenActive(token: string, now: Date): Promise<void> {
     if (!(await this.tokens.lockIfActive(token, now))) throw new TokenInvalidError();
   }
-}
-
-/**
- * The holder of an attempt, when its token is active at `now` (the queue's rule); else the
- * guard's answers: 401 for an unknown, expired or overdue token, 403 while still in queue.
- */
-function activeHolder(standing: HolderStanding | null, now: Date): HolderStanding {
-  if (!standing) throw new TokenInvalidError();
-  if (standing.status === 'IN_QUEUE') throw new TokenStillInQueueError();
-  if (!isActive(standing, now)) throw new TokenInvalidError();
-  return standing;
 }

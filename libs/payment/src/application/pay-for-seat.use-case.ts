@@ -6,7 +6,7 @@ import {
   SeatAlreadyBookedError,
   SeatHeldByOtherError,
 } from '@app/booking/domain';
-import { isActive, TokenInvalidError, TokenStillInQueueError } from '@app/queue/domain';
+import { refuseUnlessActive, TokenInvalidError } from '@app/queue/domain';
 import {
   InsufficientBalanceError,
   QueueExpiredError,
@@ -20,7 +20,7 @@ import {
   paidSeat,
   Payer,
 } from '../domain/seat-payment';
-import { CheckoutAttempt, CheckoutRepository } from './port/out/checkout.repository';
+import { CheckoutRepository } from './port/out/checkout.repository';
 import { PayableSeatRepository } from './port/out/payable-seat.repository';
 import { PaymentRepository } from './port/out/payment.repository';
 
@@ -50,8 +50,11 @@ export class PayForSeatUseCase {
   async execute(seatId: number, token: string): Promise<PaidSeat> {
     const now = this.clock.now();
     const attempt = await this.checkout.attempt(seatId, token, now);
-    const payer = payingToken(attempt, token, now);
     const { earlier, seat } = attempt;
+    // The guard's answers, from the token as the statement read it; a token spent by a payment
+    // of its own passes, for that payment's retry.
+    refuseUnlessActive(attempt.payer, now, { paid: earlier !== null });
+    const payer: Payer = { tokenId: attempt.payer.tokenId, token, userId: attempt.payer.userId };
     // A token that has paid is spent: apart from the retry of its own payment it is invalid
     // like any expired token, and is told so before it takes (or waits for) any row lock.
     if (earlier && earlier.seatId !== seatId) throw new TokenInvalidError();
@@ -89,16 +92,4 @@ export class PayForSeatUseCase {
     if (attempt.paymentId === null) throw new InsufficientBalanceError();
     return paidSeat(seat, payer.userId);
   }
-}
-
-/**
- * The payer, when its token may pay (active) or retry (spent by a payment of its own, which
- * then gets its original answer); else the guard's answers: 401, or 403 while still in queue.
- */
-function payingToken(attempt: CheckoutAttempt, token: string, now: Date): Payer {
-  const standing = attempt.payer;
-  if (!standing) throw new TokenInvalidError();
-  if (standing.status === 'IN_QUEUE') throw new TokenStillInQueueError();
-  if (!isActive(standing, now) && !attempt.earlier) throw new TokenInvalidError();
-  return { tokenId: standing.tokenId, token, userId: standing.userId };
 }

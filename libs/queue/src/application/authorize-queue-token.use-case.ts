@@ -2,11 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '@app/common/domain/clock';
 import {
   QueueToken,
+  refuseUnlessActive,
   TOKEN_FORMAT,
   TokenInvalidError,
-  TokenStillInQueueError,
 } from '../domain/queue-token';
-import { isActive } from '../domain/active-token.rule';
 import { isStillWaiting, lineKeyOf } from '../domain/waiting-line';
 import { LineSnapshotService } from './line-snapshot.service';
 import { QueueTokenRepository } from './port/out/queue-token.repository';
@@ -55,9 +54,8 @@ export class AuthorizeQueueTokenUseCase {
     if (!token) throw new TokenInvalidError();
     if (access === 'ANY') this.cache.remember(token, generation);
     if (access === 'ANY') return token;
-    if (token.status === 'IN_QUEUE') throw new TokenStillInQueueError();
-    if (isActive(token, this.clock.now())) return token;
-    throw new TokenInvalidError();
+    refuseUnlessActive(token, this.clock.now());
+    return token;
   }
 
   private async stillWaiting(raw: string): Promise<QueueToken | null> {

@@ -1,6 +1,14 @@
 import { FakeClock } from '@test/support/fake-clock';
 import { isActive } from './active-token.rule';
-import { isLive, newTokenValue, TOKEN_FORMAT, visibleStatus } from './queue-token';
+import {
+  isLive,
+  newTokenValue,
+  refuseUnlessActive,
+  TOKEN_FORMAT,
+  TokenInvalidError,
+  TokenStillInQueueError,
+  visibleStatus,
+} from './queue-token';
 
 describe('queue token rules', () => {
   const clock = new FakeClock(new Date('2026-01-01T00:00:00.000Z'));
@@ -53,6 +61,32 @@ describe('queue token rules', () => {
       expect(newTokenValue(userId, clock.now(), nonce)).not.toBe(
         newTokenValue(userId, inTen, nonce),
       );
+    });
+  });
+
+  describe('refuseUnlessActive (what an endpoint needing an active token answers)', () => {
+    const now = clock.now();
+    it.each([
+      ['unknown', null, TokenInvalidError],
+      ['still in queue', { status: 'IN_QUEUE', expiresAt: null }, TokenStillInQueueError],
+      ['EXPIRED', { status: 'EXPIRED', expiresAt: inTen }, TokenInvalidError],
+      ['IN_PROGRESS at its expiry', { status: 'IN_PROGRESS', expiresAt: now }, TokenInvalidError],
+    ] as const)('refuses a token %s', (_what, token, error) => {
+      expect(() => refuseUnlessActive(token, now)).toThrow(error);
+    });
+
+    it('lets an active token through, and a spent one only when it has paid', () => {
+      expect(() =>
+        refuseUnlessActive({ status: 'IN_PROGRESS', expiresAt: inTen }, now),
+      ).not.toThrow();
+      const spent = { status: 'EXPIRED', expiresAt: inTen };
+      expect(() => refuseUnlessActive(spent, now, { paid: true })).not.toThrow();
+      expect(() => refuseUnlessActive(spent, now, { paid: false })).toThrow(TokenInvalidError);
+      // A queued or unknown token is refused whatever it paid.
+      expect(() =>
+        refuseUnlessActive({ status: 'IN_QUEUE', expiresAt: null }, now, { paid: true }),
+      ).toThrow(TokenStillInQueueError);
+      expect(() => refuseUnlessActive(null, now, { paid: true })).toThrow(TokenInvalidError);
     });
   });
 });

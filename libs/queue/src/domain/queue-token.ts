@@ -82,6 +82,22 @@ export class TokenStillInQueueError extends ForbiddenError {
   }
 }
 
+/**
+ * What an endpoint that needs an active token answers for a token as it stands, once: nothing
+ * when it is active at `now` (or has `paid`, for a payment's retry); 401 for an unknown,
+ * expired or overdue token; 403 while it is still in queue. The guard asks it of the token it
+ * read, the booking and the checkout of the token their statement read.
+ */
+export function refuseUnlessActive<T extends { status: string; expiresAt: Date | null }>(
+  token: T | null,
+  now: Date,
+  options: { paid?: boolean } = {},
+): asserts token is T {
+  if (!token) throw new TokenInvalidError();
+  if (token.status === 'IN_QUEUE') throw new TokenStillInQueueError();
+  if (!isActive(token, now) && !options.paid) throw new TokenInvalidError();
+}
+
 /** POST /user_queue_tokens for a user that does not exist: the contract says 400. */
 export class QueueUserNotFoundError extends InvalidRequestError {
   constructor() {
