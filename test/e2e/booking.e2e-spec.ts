@@ -1,5 +1,4 @@
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { Client } from 'pg';
 import { ATTEMPT_HOLD_SQL } from '@app/booking/adapter/out/persistence/typeorm-seat-hold.repository';
 import { ReleaseLapsedHoldsUseCase } from '@app/booking';
 import { call } from '../support/http';
@@ -15,6 +14,7 @@ import {
   insertSale,
   setBookInfo,
 } from '../support/fixtures';
+import { statementsSentDuring } from '../support/statement-spy';
 import { createTestApp, TestApp } from '../support/test-app';
 
 const HOLD_TTL = 300;
@@ -532,22 +532,9 @@ describe('booking: POST /performance_seats/{id}/book', () => {
     it('books in one statement, the request’s only round trip to the database', async () => {
       const [seatId] = await seats();
       const buyer = await insertBuyer(t.db, t.clock.now());
-      const sent: string[] = [];
-      const original = Client.prototype.query;
-      const spy = jest.spyOn(Client.prototype, 'query').mockImplementation(function (
-        this: Client,
-        ...args: unknown[]
-      ) {
-        const config = args[0] as string | { text: string };
-        sent.push(typeof config === 'string' ? config : config.text);
-        return (original as (...a: unknown[]) => unknown).apply(this, args);
-      } as typeof Client.prototype.query);
-      try {
-        const response = await book(seatId, buyer.token);
-        expect(response.status).toBe(201);
-      } finally {
-        spy.mockRestore();
-      }
+      const sent = await statementsSentDuring(async () => {
+        expect((await book(seatId, buyer.token)).status).toBe(201);
+      });
       expect(sent).toEqual([ATTEMPT_HOLD_SQL]);
     });
 

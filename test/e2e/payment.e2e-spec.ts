@@ -1,8 +1,8 @@
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { CHECKOUT_SQL } from '@app/payment/adapter/out/persistence/typeorm-checkout.repository';
 import { ReleaseLapsedHoldsUseCase } from '@app/booking';
 import { AuthorizeQueueTokenUseCase } from '@app/queue';
+import { statementsSentDuring } from '../support/statement-spy';
 import { createTestApp, TestApp } from '../support/test-app';
 import { call } from '../support/http';
 import {
@@ -522,21 +522,9 @@ describe('POST /performance_seats/{id}/pay', () => {
 
     it('pays in one statement, the request’s only round trip to the database', async () => {
       const buyer = await buyerHolding();
-      const sent: string[] = [];
-      const original = Client.prototype.query;
-      const spy = jest.spyOn(Client.prototype, 'query').mockImplementation(function (
-        this: Client,
-        ...args: unknown[]
-      ) {
-        const config = args[0] as string | { text: string };
-        sent.push(typeof config === 'string' ? config : config.text);
-        return (original as (...a: unknown[]) => unknown).apply(this, args);
-      } as typeof Client.prototype.query);
-      try {
+      const sent = await statementsSentDuring(async () => {
         expect((await pay(buyer.seatId, buyer.token)).status).toBe(200);
-      } finally {
-        spy.mockRestore();
-      }
+      });
       expect(sent).toEqual([CHECKOUT_SQL]);
     });
 

@@ -1,4 +1,4 @@
-import { Client } from 'pg';
+import { statementsSentDuring } from '../support/statement-spy';
 import { resetQueue } from '../support/queue-reset';
 import { AdmitQueuedTokensUseCase } from '@app/queue';
 import { LINE_SNAPSHOT_SQL } from '@app/queue/adapter/out/persistence/typeorm-line-snapshot.repository';
@@ -288,26 +288,14 @@ describe('fair opening: a scheduled sale start with a randomized pre-queue', () 
 
     // Every instance answers every sampled token with its place, and sends no statement for it
     // but the snapshot's read.
-    const statements: string[] = [];
-    const original = Client.prototype.query;
-    const spy = jest.spyOn(Client.prototype, 'query').mockImplementation(function (
-      this: Client,
-      ...args: unknown[]
-    ) {
-      const config = args[0] as string | { text: string };
-      statements.push(typeof config === 'string' ? config : config.text);
-      return (original as (...a: unknown[]) => unknown).apply(this, args);
-    } as typeof Client.prototype.query);
     const shown = new Map<string, number>();
-    try {
+    const statements = await statementsSentDuring(async () => {
       for (const [i, token] of sample.entries()) {
         const body = (await info(token, instances[i % 3])).body;
         expect(body).toMatchObject({ status: 'IN_QUEUE', opens_at: null });
         shown.set(token, body.position);
       }
-    } finally {
-      spy.mockRestore();
-    }
+    });
     expect(statements.filter((sql) => sql !== LINE_SNAPSHOT_SQL)).toEqual([]);
 
     // The admission follows the places: the first 50 admitted are the first 50 places.

@@ -1,8 +1,8 @@
-import { Client } from 'pg';
 import { queryPrepared } from '@app/common/adapter/persistence/query-rows';
 import { LINE_SNAPSHOT_SQL } from '@app/queue/adapter/out/persistence/typeorm-line-snapshot.repository';
 import { LineSnapshotService } from '@app/queue/application/line-snapshot.service';
 import { JOIN_LINE_SQL } from '@app/queue/adapter/out/persistence/typeorm-queue-token.repository';
+import { spyOnStatements, StatementSpy } from '../support/statement-spy';
 import { createTestApp, TestApp } from '../support/test-app';
 import { call } from '../support/http';
 import { insertUser } from '../support/fixtures';
@@ -24,33 +24,19 @@ interface PlanNode {
  */
 describe('the waiting room at scale', () => {
   let t: TestApp;
-  let statements: string[];
-  let named: string[];
+  let spy: StatementSpy;
 
   beforeAll(async () => {
     t = await createTestApp();
     // Every statement the app sends goes through a pg client (TypeORM's queries, and the
     // named prepared statements sent to the client directly); t.db's own are left out below.
-    const original = Client.prototype.query;
-    jest.spyOn(Client.prototype, 'query').mockImplementation(function (
-      this: Client,
-      ...args: unknown[]
-    ) {
-      const config = args[0] as string | { text: string; name?: string };
-      if (typeof config === 'string') statements.push(config);
-      else {
-        statements.push(config.text);
-        if (config.name) named.push(config.name);
-      }
-      return (original as (...a: unknown[]) => unknown).apply(this, args);
-    } as typeof Client.prototype.query);
+    spy = spyOnStatements();
   });
   beforeEach(() => {
-    statements = [];
-    named = [];
+    spy.clear();
   });
   afterAll(async () => {
-    jest.restoreAllMocks();
+    spy.restore();
     await t.close();
   });
 
@@ -131,28 +117,28 @@ describe('the waiting room at scale', () => {
     t.app.get(LineSnapshotService).invalidate();
     // Warm-up: each token is looked up once on this instance.
     for (const token of tokens) expect((await poll(token)).status).toBe(200);
-    statements = [];
+    spy.clear();
     const started = performance.now();
     const answers = await Promise.all(tokens.map(poll));
     const ticks = (performance.now() - started) / t.config.schedulerIntervalMs;
     expect(answers.every((answer) => answer.status === 200)).toBe(true);
     expect(answers.map((answer) => answer.body.position)).toEqual(tokens.map((_, i) => i + 1));
     // No statement per poll: only the snapshot, re-read at most once per tick for everyone.
-    expect(statements.filter((sql) => sql !== LINE_SNAPSHOT_SQL)).toEqual([]);
-    expect(statements.length).toBeLessThanOrEqual(Math.ceil(ticks) + 1);
+    expect(spy.texts.filter((sql) => sql !== LINE_SNAPSHOT_SQL)).toEqual([]);
+    expect(spy.texts.length).toBeLessThanOrEqual(Math.ceil(ticks) + 1);
   });
 
   it('joins the line in one statement', async () => {
     const userId = await insertUser(t.db);
-    statements = [];
+    spy.clear();
     const response = await call(t.app, 'POST', '/user_queue_tokens', {
       body: { user_id: userId },
     });
     expect(response.status).toBe(201);
     expect(response.body.position).toBeGreaterThan(20_000);
-    expect(statements.filter((sql) => sql !== LINE_SNAPSHOT_SQL)).toEqual([JOIN_LINE_SQL]);
+    expect(spy.texts.filter((sql) => sql !== LINE_SNAPSHOT_SQL)).toEqual([JOIN_LINE_SQL]);
     // As a named prepared statement: parsed once per connection, not once per join.
-    expect(named).toEqual(['join_line']);
+    expect(spy.names).toEqual(['join_line']);
   });
 
   it('joins as a prepared statement that answers like the plain one, on every connection', async () => {
