@@ -251,13 +251,15 @@ describe('bench helpers', () => {
       expect(perRequest!.postgres).toBeGreaterThanOrEqual(0);
     });
 
-    it('never gives a negative figure (a process that ended) and nothing without requests', () => {
-      expect(cpuPerRequest({ bench: 50, postgres: 80 }, { bench: 70, postgres: 60 }, 4)).toEqual({
-        bench: 5,
-        postgres: 0,
-      });
-      expect(cpuPerRequest({ bench: 1 }, { bench: 2 }, 0)).toBeNull();
-      expect(cpuPerRequest(null, { bench: 2 }, 3)).toBeNull();
+    it("takes each process's own difference: one that ended takes nothing away, a new one counts whole", () => {
+      const before = { bench: { '1': 50 }, postgres: { '10': 80, '11': 400, '12': 30 } };
+      // 11 ended (its 400 ms must not be subtracted), 13 started, 10 and 12 ran on.
+      const after = { bench: { '1': 70 }, postgres: { '10': 100, '12': 30, '13': 20 } };
+      expect(cpuPerRequest(before, after, 4)).toEqual({ bench: 5, postgres: 10 });
+      // A pid whose counter went down (reused by another process) counts nothing.
+      expect(cpuPerRequest({ bench: { '1': 9 } }, { bench: { '1': 5 } }, 1)).toEqual({ bench: 0 });
+      expect(cpuPerRequest({ bench: { '1': 1 } }, { bench: { '1': 2 } }, 0)).toBeNull();
+      expect(cpuPerRequest(null, { bench: { '1': 2 } }, 3)).toBeNull();
     });
   });
 });

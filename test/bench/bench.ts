@@ -1249,10 +1249,10 @@ async function runCapacity(
 
   log(`capacity: warm-up (${WARM_BATCHES} batches of buyers book, then pay; then the reference)`);
   // As many requests on each side (4 × 2 × 2,000 = 16,000): a Node server's JIT keeps speeding it
-  // up for thousands of requests. The reference warms up last, right before its measured run:
-  // pg's pool closes a connection idle for 10 s, and a new one starts with a cold backend (a
-  // reference idle through the service's warm-up ran at 5,359 to 5,786 updates/s, then at
-  // 6,559 to 8,029 after the payment in the same runs).
+  // up for thousands of requests. Both sides' pools are fixed-size (connections stay open when
+  // idle): when pg's pool closed a connection idle for 10 s, the next one started with a cold
+  // backend, and the side left idle through the other's warm-up lost (the reference ran at
+  // 5,359 to 5,786 updates/s instead of 6,559 to 8,029; the booking's database work doubled).
   for (let batch = 0; batch < WARM_BATCHES; batch += 1) {
     await phase(book, targets, true, batch * buyersCount);
     await phase(pay, targets, true, batch * buyersCount);

@@ -1,7 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
-/** CPU time (user + system, ms) of each group of processes, read from /proc. */
-export type CpuReading = Record<string, number>;
+/**
+ * CPU time (user + system, ms) used so far by each process of each named group, by pid: a
+ * difference is taken process by process, so that one that ends in between (a backend whose
+ * pool closed it, an autovacuum worker) cannot make a group's sum go down.
+ */
+export type CpuReading = Record<string, Record<string, number>>;
 
 /** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ: 100 on Linux). */
 const TICK_MS = 10;
@@ -18,16 +22,21 @@ function cpuMsOf(pid: number | string): number | null {
 }
 
 /**
- * The CPU time each named group of processes has used so far; `postgres` sums every process
- * named postgres on the machine (the server and its backends: run nothing else on another
- * PostgreSQL meanwhile), `bench` is this process (the load generator).
+ * The CPU time each process of each named group has used so far; `postgres` holds every
+ * process named postgres on the machine (the server and its backends: run nothing else on
+ * another PostgreSQL meanwhile), `bench` is this process (the load generator).
  * null where /proc is not there (not Linux).
  */
 export function readCpu(groups: Record<string, number[]>): CpuReading | null {
-  if (cpuMsOf(process.pid) === null) return null;
-  const reading: CpuReading = { bench: cpuMsOf(process.pid) ?? 0, postgres: 0 };
+  const own = cpuMsOf(process.pid);
+  if (own === null) return null;
+  const reading: CpuReading = { bench: { [process.pid]: own }, postgres: {} };
   for (const [group, pids] of Object.entries(groups)) {
-    reading[group] = pids.reduce((sum, pid) => sum + (cpuMsOf(pid) ?? 0), 0);
+    reading[group] = {};
+    for (const pid of pids) {
+      const ms = cpuMsOf(pid);
+      if (ms !== null) reading[group][pid] = ms;
+    }
   }
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -37,14 +46,17 @@ export function readCpu(groups: Record<string, number[]>): CpuReading | null {
     } catch {
       continue;
     }
-    if (name === 'postgres') reading.postgres += cpuMsOf(entry) ?? 0;
+    const ms = name === 'postgres' ? cpuMsOf(entry) : null;
+    if (ms !== null) reading.postgres[entry] = ms;
   }
   return reading;
 }
 
 /**
- * CPU ms per request of each group between two readings (backends that ended in between are
- * not counted: the pools keep theirs open). Resolution: 10 ms per process per reading.
+ * CPU ms per request of each group between two readings: the sum over the group's processes
+ * alive at the second reading of what each used since the first (all of it for one started in
+ * between). A process that ended in between is not counted. Resolution: 10 ms per process per
+ * reading.
  */
 export function cpuPerRequest(
   before: CpuReading | null,
@@ -53,9 +65,12 @@ export function cpuPerRequest(
 ): Record<string, number> | null {
   if (!before || !after || requests <= 0) return null;
   return Object.fromEntries(
-    Object.keys(after).map((group) => [
+    Object.entries(after).map(([group, processes]) => [
       group,
-      Math.max(0, after[group] - (before[group] ?? 0)) / requests,
+      Object.entries(processes).reduce(
+        (sum, [pid, ms]) => sum + Math.max(0, ms - (before[group]?.[pid] ?? 0)),
+        0,
+      ) / requests,
     ]),
   );
 }

@@ -13,10 +13,9 @@ import { Pool } from 'pg';
  * Env: DATABASE_URL, PORT, DATABASE_POOL_SIZE (the app's pool size, 20 by default).
  */
 async function main(): Promise<void> {
-  const pool = new Pool({
-    connectionString: process.env.DATABASE_URL,
-    max: Number(process.env.DATABASE_POOL_SIZE ?? 20),
-  });
+  const size = Number(process.env.DATABASE_POOL_SIZE ?? 20);
+  // Fixed-size, as the app's pool: connections stay open (and their backends warm) when idle.
+  const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: size, min: size });
   pool.on('error', () => undefined);
   const app = Fastify({ logger: false });
   app.get('/user_queue_tokens/token_info', async (request, reply) => {
