@@ -168,6 +168,11 @@ export interface PollingRun {
   app: LoadResult;
   reference: LoadResult;
   ratio: number;
+  /** CPU ms per poll by process group (instances, reference, postgres, bench), each side's run. */
+  cpuMsPerRequest?: {
+    service: Record<string, number> | null;
+    reference: Record<string, number> | null;
+  };
   /** The database's work during the service's measured run, background jobs taken out. */
   database?: DatabaseWork;
 }
@@ -476,7 +481,7 @@ async function run(cleanups: (() => Promise<void>)[]): Promise<PartialBenchRepor
   // 1. token_info polling, 1,000 then a million tokens waiting; the reference alongside.
   let polling: PollingRun[] | undefined;
   if (runs('polling')) {
-    polling = await runPolling(pool, appUrls, referenceUrls, counters, failures);
+    polling = await runPolling(pool, apps, referenceServers, counters, failures);
   } else if (runs('waiters') || runs('streams')) {
     // The crowd and the streams wait in the big line.
     await topUpQueue(pool, SIZES.bigQueue, {
@@ -634,11 +639,18 @@ async function run(cleanups: (() => Promise<void>)[]): Promise<PartialBenchRepor
  */
 async function runPolling(
   pool: Pool,
-  appUrls: string[],
-  referenceUrls: string[],
+  apps: AppProcess[],
+  references: AppProcess[],
   counters: () => ReturnType<typeof readCounters>,
   failures: string[],
 ): Promise<PollingRun[]> {
+  const appUrls = apps.map((app) => app.url);
+  const referenceUrls = references.map((server) => server.url);
+  // CPU time per poll of each side, by process (from /proc), to say where the time goes.
+  const groups = {
+    instances: apps.map((app) => app.pid),
+    reference: references.map((server) => server.pid),
+  };
   const polling: PollingRun[] = [];
   for (const size of [SIZES.smallQueue, SIZES.bigQueue]) {
     const queued = await topUpQueue(pool, size, {
@@ -666,11 +678,15 @@ async function runPolling(
       await poll(urls, { durationS: WARMUP_S });
     };
     await warm(referenceUrls);
+    const referenceCpuBefore = readCpu(groups);
     const reference = await poll(referenceUrls, { durationS: DURATION_S });
+    const referenceCpu = cpuPerRequest(referenceCpuBefore, readCpu(groups), reference.count);
     await warm(appUrls);
     const before = await counters();
     const statementsBefore = await statementCalls(pool);
+    const appCpuBefore = readCpu(groups);
     const app = await poll(appUrls, { durationS: DURATION_S });
+    const appCpu = cpuPerRequest(appCpuBefore, readCpu(groups), app.count);
     const statementsAfter = await statementCalls(pool);
     const after = await counters();
     // The background work (admission job of both instances) over an idle period as long.
@@ -683,6 +699,7 @@ async function runPolling(
       app,
       reference,
       ratio: app.rps / reference.rps,
+      cpuMsPerRequest: { service: appCpu, reference: referenceCpu },
       database: {
         ...databaseWork(delta(before, after), delta(idleBefore, idleAfter), app.count),
         topStatements: topStatementDeltas(statementsBefore, statementsAfter, 8),

@@ -1,4 +1,4 @@
-import type { BenchReport, PartialBenchReport, TargetResult } from './bench';
+import type { BenchReport, PartialBenchReport, PollingRun, TargetResult } from './bench';
 import { openingWritten } from './opening';
 
 const ms = (value: number) => (value >= 100 ? value.toFixed(0) : value.toFixed(1));
@@ -70,6 +70,7 @@ export function renderMarkdown(report: BenchReport): string {
     }
   }
   lines.push('');
+  lines.push(...pollingCpuTable(report.polling));
   const memoryAtBig = Object.entries(report.memoryAtBigQueue)
     .map(([name, peak]) => `${name} ${peak.hwmMb} MB (RSS now ${peak.rssMb} MB)`)
     .join(', ');
@@ -387,4 +388,29 @@ function outcomeLine(report: { failures: string[]; totalSeconds?: number }): str
   return report.failures.length === 0
     ? `All checks passed. Total run time ${report.totalSeconds ?? '?'} s.`
     : `FAILED checks: ${report.failures.join('; ')}`;
+}
+
+/** CPU time per poll by process, each side during its own measured run (none without /proc). */
+function pollingCpuTable(polling: PollingRun[]): string[] {
+  const rows = polling.flatMap((run) =>
+    (['service', 'reference'] as const).flatMap((side) => {
+      const cpu = run.cpuMsPerRequest?.[side];
+      return cpu ? [{ run, side, cpu }] : [];
+    }),
+  );
+  if (rows.length === 0) return [];
+  const lines = [
+    'CPU time per poll, by process (user + system, from `/proc`), each side during its own run:',
+    '',
+    '| tokens queued | server | instances ms | reference server ms | PostgreSQL ms | load generator ms | total ms |',
+    '| ---: | --- | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const { run, side, cpu } of rows) {
+    const total = Object.values(cpu).reduce((sum, value) => sum + value, 0);
+    lines.push(
+      `| ${run.queued.toLocaleString('en')} | ${side} | ${cpu.instances.toFixed(3)} | ${cpu.reference.toFixed(3)} | ${cpu.postgres.toFixed(3)} | ${cpu.bench.toFixed(3)} | ${total.toFixed(3)} |`,
+    );
+  }
+  lines.push('');
+  return lines;
 }
