@@ -634,6 +634,22 @@ async function run(cleanups: (() => Promise<void>)[]): Promise<PartialBenchRepor
 }
 
 /**
+ * Runs a load and gives its result with the CPU time per request of each group of processes
+ * meanwhile (the instances, the reference servers, PostgreSQL, the load generator; /proc).
+ */
+function cpuMeasurer(apps: AppProcess[], references: AppProcess[]) {
+  const groups = {
+    instances: apps.map((app) => app.pid),
+    reference: references.map((server) => server.pid),
+  };
+  return async (run: () => Promise<LoadResult>) => {
+    const before = readCpu(groups);
+    const result = await run();
+    return { result, cpu: cpuPerRequest(before, readCpu(groups), result.count) };
+  };
+}
+
+/**
  * token_info polling with 1,000 and then SIZES.bigQueue tokens queued, over SIZES.pollSample
  * distinct tokens spread over the line; the reference on the same tokens.
  */
@@ -647,10 +663,7 @@ async function runPolling(
   const appUrls = apps.map((app) => app.url);
   const referenceUrls = references.map((server) => server.url);
   // CPU time per poll of each side, by process (from /proc), to say where the time goes.
-  const groups = {
-    instances: apps.map((app) => app.pid),
-    reference: references.map((server) => server.pid),
-  };
+  const measured = cpuMeasurer(apps, references);
   const polling: PollingRun[] = [];
   for (const size of [SIZES.smallQueue, SIZES.bigQueue]) {
     const queued = await topUpQueue(pool, size, {
@@ -678,15 +691,15 @@ async function runPolling(
       await poll(urls, { durationS: WARMUP_S });
     };
     await warm(referenceUrls);
-    const referenceCpuBefore = readCpu(groups);
-    const reference = await poll(referenceUrls, { durationS: DURATION_S });
-    const referenceCpu = cpuPerRequest(referenceCpuBefore, readCpu(groups), reference.count);
+    const { result: reference, cpu: referenceCpu } = await measured(() =>
+      poll(referenceUrls, { durationS: DURATION_S }),
+    );
     await warm(appUrls);
     const before = await counters();
     const statementsBefore = await statementCalls(pool);
-    const appCpuBefore = readCpu(groups);
-    const app = await poll(appUrls, { durationS: DURATION_S });
-    const appCpu = cpuPerRequest(appCpuBefore, readCpu(groups), app.count);
+    const { result: app, cpu: appCpu } = await measured(() =>
+      poll(appUrls, { durationS: DURATION_S }),
+    );
     const statementsAfter = await statementCalls(pool);
     const after = await counters();
     // The background work (admission job of both instances) over an idle period as long.
@@ -1276,15 +1289,7 @@ async function runCapacity(
   }
   await phase(update, referenceUrls, false, 0, 2 * WARM_BATCHES);
   // CPU time per request of each side (per-process, from /proc), to say where the time goes.
-  const groups = {
-    instances: apps.map((app) => app.pid),
-    reference: references.map((server) => server.pid),
-  };
-  const measured = async (run: () => Promise<LoadResult>) => {
-    const before = readCpu(groups);
-    const result = await run();
-    return { result, cpu: cpuPerRequest(before, readCpu(groups), result.count) };
-  };
+  const measured = cpuMeasurer(apps, references);
   log('capacity: reference (one single-row UPDATE per request)');
   // Three rounds over the reference's seats: about as long as the booking (a single round took
   // about a second, too short a sample on a shared machine).
