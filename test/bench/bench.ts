@@ -1202,9 +1202,10 @@ async function runJoins(
 }
 
 /**
- * Issue 9 target 5: SIZES.capacityBuyers admitted buyers (max_active raised above them) book a
- * seat each, then pay, 50 at a time over the two instances; the reference does one single-row
- * UPDATE per request the same way, before and after them, so that a change in the machine's
+ * Issue 9 target 5: three batches of SIZES.capacityBuyers admitted buyers (max_active raised
+ * above them, after four batches of warm-up) book a seat each, then pay, 50 at a time over the
+ * two instances; the reference does one single-row UPDATE per request the same way, as many
+ * times, before and after them, so that a change in the machine's
  * speed during the step weighs on both sides alike. The profile comes from a pass of its own,
  * on a third instance started with `node --cpu-prof`: a profiler slows the instance it samples,
  * and the reference runs without one.
@@ -1219,18 +1220,24 @@ async function runCapacity(
 ): Promise<BenchReport['capacity']> {
   const referenceUrls = references.map((server) => server.url);
   const buyersCount = SIZES.capacityBuyers;
-  log(`capacity: ${buyersCount} admitted buyers book then pay, then a profiled pass`);
+  log(
+    `capacity: ${buyersCount} admitted buyers per batch book then pay, ` + 'then a profiled pass',
+  );
   const {
     rows: [{ active }],
   } = await pool.query<{ active: number }>(
     `SELECT count(*)::int AS active FROM user_queue_tokens
      WHERE status = 'IN_PROGRESS' AND expires_at > now()`,
   );
-  // Batches of buyers and seats: WARM_BATCHES warm both instances up, then one is measured, and
-  // the last is the profiled pass's.
+  // Batches of buyers and seats: WARM_BATCHES warm both instances up, MEASURED_BATCHES are
+  // measured (as many requests as each reference run: a burst of one batch, about a second,
+  // was too short a sample on a shared machine, and its ramp-down weighed more than the
+  // reference's), and the last is the profiled pass's.
   const WARM_BATCHES = 4;
+  const MEASURED_BATCHES = 3;
   const measuredFrom = WARM_BATCHES * buyersCount;
-  const profiledFrom = measuredFrom + buyersCount;
+  const measuredCount = MEASURED_BATCHES * buyersCount;
+  const profiledFrom = measuredFrom + measuredCount;
   const maxActive = active + profiledFrom + buyersCount + 100;
   await patchQueue(apps[0].url, { max_active: maxActive, paused: true });
   const { seatIds } = await insertPerformance(pool, {
@@ -1291,15 +1298,19 @@ async function runCapacity(
   // CPU time per request of each side (per-process, from /proc), to say where the time goes.
   const measured = cpuMeasurer(apps, references);
   log('capacity: reference (one single-row UPDATE per request)');
-  // Three rounds over the reference's seats: about as long as the booking (a single round took
-  // about a second, too short a sample on a shared machine).
-  const referenceBefore = await measured(() => phase(update, referenceUrls, false, 0, 3));
+  // MEASURED_BATCHES rounds over the reference's seats: as many requests as the booking's and
+  // the payment's measured bursts.
+  const referenceBefore = await measured(() =>
+    phase(update, referenceUrls, false, 0, MEASURED_BATCHES),
+  );
   log('capacity: booking');
-  const booking = await measured(() => phase(book, targets, true, measuredFrom));
+  const booking = await measured(() => phase(book, targets, true, measuredFrom, 1, measuredCount));
   log('capacity: payment');
-  const payment = await measured(() => phase(pay, targets, true, measuredFrom));
+  const payment = await measured(() => phase(pay, targets, true, measuredFrom, 1, measuredCount));
   log('capacity: reference again');
-  const referenceAfter = await measured(() => phase(update, referenceUrls, false, 0, 3));
+  const referenceAfter = await measured(() =>
+    phase(update, referenceUrls, false, 0, MEASURED_BATCHES),
+  );
   const referenceRuns = [referenceBefore.result, referenceAfter.result];
   const referenceRps =
     referenceRuns.reduce((sum, run) => sum + run.count, 0) /
@@ -1357,7 +1368,7 @@ async function runCapacity(
     };
   } else profileError = `no .cpuprofile written by ${profiled.name}`;
   return {
-    buyers: buyersCount,
+    buyers: measuredCount,
     connections: SIZES.capacityConnections,
     booking: booking.result,
     payment: payment.result,
