@@ -6,11 +6,10 @@ import { BookingTokenRepository } from '@app/booking/application/port/out/bookin
 import {
   BookableSeat,
   HoldAttempt,
-  HolderStanding,
   SeatHoldRepository,
 } from '@app/booking/application/port/out/seat-hold.repository';
 import { isLapsedHold, isLiveHold } from '@app/booking/domain/live-hold.rule';
-import { isActive, TokenInvalidError } from '@app/queue/domain';
+import { isActive, TokenInvalidError, TokenStanding } from '@app/queue/domain';
 import { hasPerformanceStarted } from '@app/booking/domain/performance-started.rule';
 import { holdExpiry, liveHoldOf, SeatHoldState } from '@app/booking/domain/seat-hold';
 import { isSoldSeat } from '@app/booking/domain/sold-seat.rule';
@@ -88,7 +87,7 @@ export class InMemoryBooking {
       this.b.calls.push('attemptHold');
       // The token's row as committed, read first (the SQL's `tok`).
       const standing = this.b.bookingTokens.standings.get(token);
-      const holder: HolderStanding | null = standing ? { ...standing } : null;
+      const holder: TokenStanding | null = standing ? { ...standing } : null;
       const found = this.b.store.seats.get(id);
       if (!found) {
         return { holder, userHeldElsewhere: false, seat: null, holdsOfUser: [], won: null };
@@ -168,7 +167,7 @@ export class InMemoryBooking {
    * (the queue's rows; a payment's expiry changes `status` to EXPIRED).
    */
   readonly bookingTokens = new (class extends BookingTokenRepository {
-    standings = new Map<string, HolderStanding>();
+    standings = new Map<string, TokenStanding>();
 
     constructor(private readonly b: InMemoryBooking) {
       super();

@@ -79,7 +79,7 @@ describe('queue token rules', () => {
       expect(() =>
         refuseUnlessActive({ status: 'IN_PROGRESS', expiresAt: inTen }, now),
       ).not.toThrow();
-      const spent = { status: 'EXPIRED', expiresAt: inTen };
+      const spent = { status: 'EXPIRED' as const, expiresAt: inTen };
       expect(() => refuseUnlessActive(spent, now, { paid: true })).not.toThrow();
       expect(() => refuseUnlessActive(spent, now, { paid: false })).toThrow(TokenInvalidError);
       // A queued or unknown token is refused whatever it paid.

@@ -83,12 +83,23 @@ export class TokenStillInQueueError extends ForbiddenError {
 }
 
 /**
+ * A token's standing as another context's statement read it (`tokenStandingSql`'s row, as last
+ * committed): whose it is, its status and its expiry. What `refuseUnlessActive` judges before
+ * a booking or a checkout writes anything.
+ */
+export interface TokenStanding {
+  userId: string;
+  status: TokenStatus;
+  expiresAt: Date | null;
+}
+
+/**
  * What an endpoint that needs an active token answers for a token as it stands, once: nothing
  * when it is active at `now` (or has `paid`, for a payment's retry); 401 for an unknown,
  * expired or overdue token; 403 while it is still in queue. The guard asks it of the token it
  * read, the booking and the checkout of the token their statement read.
  */
-export function refuseUnlessActive<T extends { status: string; expiresAt: Date | null }>(
+export function refuseUnlessActive<T extends Pick<TokenStanding, 'status' | 'expiresAt'>>(
   token: T | null,
   now: Date,
   options: { paid?: boolean } = {},

@@ -8,10 +8,9 @@ import {
   violatedUniqueConstraint,
 } from '@app/common/adapter/persistence/statement-failure';
 import { activeTokenShareLockSql, tokenStandingSql } from '@app/queue';
-import { activeTokenSql, TokenInvalidError, TokenStatus } from '@app/queue/domain';
+import { activeTokenSql, TokenInvalidError, TokenStanding, TokenStatus } from '@app/queue/domain';
 import {
   HoldAttempt,
-  HolderStanding,
   SeatHoldRepository,
 } from '../../../application/port/out/seat-hold.repository';
 import { lapsedHoldSql, liveHoldSql } from '../../../domain/live-hold.rule';
@@ -163,7 +162,7 @@ export const ATTEMPT_HOLD_SQL = `WITH tok AS MATERIALIZED (
 /** The token's standing alone: after the unique index refused a hold (rare), for its log. */
 const TOKEN_STANDING_SQL = tokenStandingSql('$1');
 
-function toStanding(row: StandingRow): HolderStanding {
+function toStanding(row: StandingRow): TokenStanding {
   return { userId: row.user_id, status: row.status, expiresAt: row.expires_at };
 }
 

@@ -1,4 +1,4 @@
-import { TokenStatus } from '@app/queue/domain';
+import { TokenStanding } from '@app/queue/domain';
 import { SeatHold, SeatHoldState } from '../../../domain/seat-hold';
 import { SaleFacts } from '../../../domain/sold-seat.rule';
 
@@ -8,20 +8,13 @@ export interface BookableSeat extends SaleFacts {
   performanceDatetime: Date;
 }
 
-/** The presented token's row as the hold statement read it (as last committed). */
-export interface HolderStanding {
-  userId: string;
-  status: TokenStatus;
-  expiresAt: Date | null;
-}
-
 /** What one hold attempt found and did (`attemptHold`). */
 export interface HoldAttempt {
   /**
    * The token's standing, or null for an unknown token. Nothing is taken unless it is active
    * (the queue's rule); the caller answers 401/403 from it before anything else.
    */
-  holder: HolderStanding | null;
+  holder: TokenStanding | null;
   /**
    * Another unpaid hold of the holder's user committed while the statement ran: the user's
    * unique index refused this one and nothing was written. The seat allowed the hold (it is

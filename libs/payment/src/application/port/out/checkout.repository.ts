@@ -1,12 +1,9 @@
-import { TokenStatus } from '@app/queue/domain';
+import { TokenStanding } from '@app/queue/domain';
 import { PayableSeat, Payment } from '../../../domain/seat-payment';
 
 /** The paying token's row as the checkout statement read it first (as last committed). */
-export interface PayerStanding {
+export interface PayerStanding extends TokenStanding {
   tokenId: number;
-  userId: string;
-  status: TokenStatus;
-  expiresAt: Date | null;
 }
 
 /** What one checkout statement found and did (`CheckoutRepository.attempt`). */
