@@ -1205,10 +1205,10 @@ async function runJoins(
  * Issue 9 target 5: three batches of SIZES.capacityBuyers admitted buyers (max_active raised
  * above them, after four batches of warm-up) book a seat each, then pay, 50 at a time over the
  * two instances; the reference does one single-row UPDATE per request the same way, as many
- * times, before and after them, so that a change in the machine's
- * speed during the step weighs on both sides alike. The profile comes from a pass of its own,
- * on a third instance started with `node --cpu-prof`: a profiler slows the instance it samples,
- * and the reference runs without one.
+ * times, before and after them, so that a change in the machine's speed during the step weighs
+ * on both sides alike. The profile comes from a pass of its own, on a third instance started
+ * with `node --cpu-prof`: a profiler slows the instance it samples, and the reference runs
+ * without one.
  */
 async function runCapacity(
   pool: Pool,
@@ -1220,9 +1220,7 @@ async function runCapacity(
 ): Promise<BenchReport['capacity']> {
   const referenceUrls = references.map((server) => server.url);
   const buyersCount = SIZES.capacityBuyers;
-  log(
-    `capacity: ${buyersCount} admitted buyers per batch book then pay, ` + 'then a profiled pass',
-  );
+  log(`capacity: ${buyersCount} admitted buyers per batch book then pay, then a profiled pass`);
   const {
     rows: [{ active }],
   } = await pool.query<{ active: number }>(
